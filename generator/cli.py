@@ -1,0 +1,161 @@
+"""``mlenv``: validate manifests, render Terraform and permission files, print the permission model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import InvalidInput, Problem
+from .loader import ENVIRONMENTS_DIR, WORKSPACE_FILE, load_settings
+from .manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
+from .outputs import compare_outputs, write_outputs
+from .pipeline import load_and_check, render_files
+from .render_reports import grants_csv, grants_json, grants_table
+from .scaffold import scaffold_manifest
+
+EXIT_OK = 0
+EXIT_CHANGES = 1
+EXIT_INVALID = 2
+EXIT_INTERNAL = 70
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``mlenv`` command line; returns the exit code."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if not hasattr(arguments, "handler"):
+        parser.print_help(sys.stderr)
+        return EXIT_INVALID
+    try:
+        return arguments.handler(arguments)
+    except InvalidInput as error:
+        _report(error.problems)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("mlenv: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("MLENV_DEBUG"):
+            traceback.print_exc()
+        print(f"mlenv: internal error: {type(error).__name__}: {error} "
+              "(this is a bug; rerun with MLENV_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlenv", description="Several logical MLflow environments in one Databricks workspace: validate the "
+                                  "manifests, render Terraform and the permission files auditors read.",
+        epilog="Exit codes: 0 success, 1 changes found (render --check), 2 invalid input, 70 internal error.")
+    parser.add_argument("--version", action="version", version=f"mlenv {__version__}")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), metavar="DIR",
+                        help="repository holding environments/ (default: the current directory)")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check every manifest and the policy; exit 0 or 2",
+                                   description="Check every manifest and the permission policy. Writes nothing.")
+    validate.set_defaults(handler=_validate)
+
+    render = commands.add_parser("render", help="write Terraform, its test and the permission files",
+                                 description="Render the Terraform root, its terraform test, the permission files "
+                                             "and the JSON Schemas. All files are written or none is.")
+    render.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 and list the files that are stale")
+    render.set_defaults(handler=_render)
+
+    permissions = commands.add_parser("permissions", help="print the permission model",
+                                      description="Print every grant and group membership, sorted. Implicit "
+                                                  "grants are the ones Databricks adds by itself.")
+    permissions.add_argument("--env", metavar="NAME", help="only this environment")
+    permissions.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                             help="output format (default: table)")
+    permissions.set_defaults(handler=_permissions)
+
+    new_env = commands.add_parser("new-env", help="scaffold a commented manifest for a new environment",
+                                  description="Write environments/NAME.yaml with comments explaining every field.")
+    new_env.add_argument("name", metavar="NAME", help="environment name, e.g. teamx (lowercase letters and digits)")
+    new_env.add_argument("--production", action="store_true", help="make it a production environment")
+    new_env.set_defaults(handler=_new_env)
+    return parser
+
+
+def _validate(arguments: argparse.Namespace) -> int:
+    checked = load_and_check(arguments.root)
+    environments = checked.workspace.environments
+    production = [environment.name for environment in environments if environment.production]
+    print(f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
+          f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants")
+    return EXIT_OK
+
+
+def _render(arguments: argparse.Namespace) -> int:
+    root: Path = arguments.root
+    files = render_files(load_and_check(root))
+    if arguments.check:
+        stale = compare_outputs(root, files).stale
+        if stale:
+            print("stale generated files (run: mlenv render):", file=sys.stderr)
+            for path in stale:
+                print(f"  {path}", file=sys.stderr)
+            return EXIT_CHANGES
+        print(f"{len(files)} generated files are up to date")
+        return EXIT_OK
+    changes = write_outputs(root, files)
+    for path in changes.changed:
+        print(f"wrote {path}")
+    for path in changes.removed:
+        print(f"removed {path}")
+    print(f"{len(files)} files, {len(changes.changed)} written, {len(changes.removed)} removed")
+    return EXIT_OK
+
+
+def _permissions(arguments: argparse.Namespace) -> int:
+    model = load_and_check(arguments.root).model
+    grants = model.grants
+    if arguments.env is not None:
+        if arguments.env not in model.environments:
+            raise InvalidInput([Problem("--env", None, f"no environment named {arguments.env!r}",
+                                        f"choose one of: {', '.join(sorted(model.environments))}")])
+        grants = model.for_environment(arguments.env)
+    writers: dict[str, Callable[[tuple], str]] = {
+        "table": grants_table,
+        "csv": grants_csv,
+        "json": lambda rows: json.dumps(grants_json(rows), indent=2, ensure_ascii=False) + "\n",
+    }
+    sys.stdout.write(writers[arguments.format](grants))
+    return EXIT_OK
+
+
+def _new_env(arguments: argparse.Namespace) -> int:
+    root: Path = arguments.root
+    name: str = arguments.name
+    target = root / ENVIRONMENTS_DIR / f"{name}.yaml"
+    display = f"{ENVIRONMENTS_DIR}/{name}.yaml"
+    if re.fullmatch(ENVIRONMENT_NAME_PATTERN, name) is None or name == Path(WORKSPACE_FILE).stem:
+        raise InvalidInput([Problem(display, None, f"{name!r} is not a valid environment name",
+                                    PATTERN_HINTS[ENVIRONMENT_NAME_PATTERN])])
+    if target.exists():
+        raise InvalidInput([Problem(display, None, "manifest already exists", "edit it, or choose another name")])
+    settings = load_settings(root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(scaffold_manifest(name, arguments.production, settings), encoding="utf-8")
+    print(f"wrote {display}; edit it, then run: mlenv validate && mlenv render")
+    return EXIT_OK
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = len(problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

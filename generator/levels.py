@@ -1,0 +1,41 @@
+"""Databricks permission levels, their order and what each one allows, in plain language."""
+
+from __future__ import annotations
+
+MEMBER = "MEMBER"
+
+#: Levels valid on registered models, weakest first (Databricks Model Registry ACLs).
+MODEL_LEVELS = ("CAN_READ", "CAN_EDIT", "CAN_MANAGE_STAGING_VERSIONS", "CAN_MANAGE_PRODUCTION_VERSIONS", "CAN_MANAGE")
+#: Levels valid on workspace directories, weakest first; experiments inside inherit them.
+DIRECTORY_LEVELS = ("CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE")
+
+_MODEL_ABILITIES = {
+    "CAN_READ": "view the model, its versions, their details and artifacts; request stage transitions",
+    "CAN_EDIT": "what CAN_READ allows, plus add new versions and edit model and version descriptions",
+    "CAN_MANAGE_STAGING_VERSIONS": "what CAN_EDIT allows, plus move versions between None, Staging and "
+                                   "Archived and approve such transition requests",
+    "CAN_MANAGE_PRODUCTION_VERSIONS": "what CAN_MANAGE_STAGING_VERSIONS allows, plus move versions into "
+                                      "and out of Production and approve such requests",
+    "CAN_MANAGE": "everything: rename or delete the model and its versions, and change its permissions",
+}
+_DIRECTORY_ABILITIES = {
+    "CAN_READ": "view the directory and read the experiments and runs inside it",
+    "CAN_RUN": "what CAN_READ allows, plus run notebooks in the directory",
+    "CAN_EDIT": "what CAN_RUN allows, plus edit the experiments and runs inside it",
+    "CAN_MANAGE": "everything: create, log to and delete experiments in it, and change its permissions",
+}
+_MEMBERSHIP = "holds every permission granted to the group"
+
+
+def describe(object_type: str, level: str) -> str:
+    """One plain-language line on what ``level`` allows on an object of ``object_type``."""
+    if level == MEMBER:
+        return _MEMBERSHIP
+    table = _MODEL_ABILITIES if object_type == "registered_model" else _DIRECTORY_ABILITIES
+    return table[level]
+
+
+def rank(object_type: str, level: str) -> int:
+    """Position of ``level`` among the levels of ``object_type``, weakest first."""
+    levels = MODEL_LEVELS if object_type == "registered_model" else DIRECTORY_LEVELS
+    return levels.index(level)

@@ -1,0 +1,163 @@
+"""The manifest format: one definition used by the loader and by the published JSON Schema.
+
+``environments/<env>.yaml`` is an :class:`EnvironmentManifest`; the optional
+``environments/workspace.yaml`` is a :class:`WorkspaceSettings`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator,
+                      model_validator)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9]{1,15}$"
+MODEL_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,62}[a-z0-9]$"
+GROUP_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._@+-]{0,126}[A-Za-z0-9._-]$"
+DISPLAY_NAME_PATTERN = GROUP_NAME_PATTERN
+USER_NAME_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+TAG_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
+WORKSPACE_PATH_PATTERN = r"^(/[A-Za-z0-9][A-Za-z0-9_.-]*)+$"
+GROUP_PATTERN_PATTERN = r"^[A-Za-z0-9_.-]*\{env\}[A-Za-z0-9_.-]*$"
+FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
+
+#: Hints shown when a value does not match one of the patterns above.
+PATTERN_HINTS: dict[str, str] = {
+    ENVIRONMENT_NAME_PATTERN: "2-16 lowercase letters and digits, starting with a letter, no '_', e.g. acc",
+    MODEL_NAME_PATTERN: "2-64 lowercase letters, digits, '_' and '-', starting with a letter and "
+                        "ending with a letter or digit, e.g. churn",
+    GROUP_NAME_PATTERN: "2-128 letters, digits, spaces and . _ @ + -, starting with a letter or digit, "
+                        "e.g. data-scientists",
+    USER_NAME_PATTERN: "an e-mail address such as jane.doe@example.com",
+    UUID_PATTERN: "an application (client) id such as 9f0c6a1e-3b2d-4c5e-8f7a-1b2c3d4e5f60",
+    TAG_KEY_PATTERN: "tag keys are 1-64 letters, digits, '_', '.' and '-', starting with a letter",
+    WORKSPACE_PATH_PATTERN: "an absolute workspace path of letters, digits, '_', '.' and '-', e.g. /experiments",
+    GROUP_PATTERN_PATTERN: "letters, digits, '_', '.' and '-' around one '{env}', e.g. apps_{env}",
+    FREE_TEXT_PATTERN: "remove control characters; use plain text on one or more lines",
+}
+
+EnvironmentName = Annotated[str, Field(pattern=ENVIRONMENT_NAME_PATTERN)]
+ModelName = Annotated[str, Field(pattern=MODEL_NAME_PATTERN, description="Short model name, without the environment suffix.")]
+GroupName = Annotated[str, Field(pattern=GROUP_NAME_PATTERN, description="Display name of an existing workspace group.")]
+FreeText = Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ServicePrincipal(_Strict):
+    """An identity that runs this environment's jobs.
+
+    Azure-managed service principals are named by ``application_id`` (their client id);
+    Databricks-managed ones by ``display_name``. Give the application id whenever it exists:
+    Databricks permissions name service principals by application id.
+    """
+
+    application_id: str | None = Field(default=None, pattern=UUID_PATTERN,
+                                       description="Application (client) id of an Azure-managed service principal.")
+    display_name: str | None = Field(default=None, pattern=DISPLAY_NAME_PATTERN,
+                                     description="Display name; required for a Databricks-managed service principal.")
+
+    @field_validator("application_id")
+    @classmethod
+    def _lowercase_uuid(cls, value: str | None) -> str | None:
+        return value.lower() if value is not None else None
+
+    @model_validator(mode="after")
+    def _named(self) -> ServicePrincipal:
+        if self.application_id is None and self.display_name is None:
+            raise ValueError("a service principal needs an application_id or a display_name")
+        if self.application_id == NIL_UUID:
+            raise ValueError("application_id is the all-zero placeholder; use the principal's real client id")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The identifier Databricks permissions and memberships use for this principal."""
+        return self.application_id or self.display_name or ""
+
+
+class ModelSpec(_Strict):
+    """A registered model owned by one environment; a bare string is short for ``{name: ...}``."""
+
+    name: ModelName
+    description: FreeText | None = Field(default=None, description="Shown in the model registry.")
+    readers: list[GroupName] = Field(default_factory=list, description=(
+        "Extra workspace groups given CAN_READ on this model. On a production model this is an "
+        "explicit, reported opt-in; environment groups are never allowed."))
+    tags: dict[Annotated[str, Field(pattern=TAG_KEY_PATTERN)], FreeText] = Field(
+        default_factory=dict, description="Tags set on the registered model.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        full_form = handler(core_schema)
+        short_form = {"type": "string", "pattern": MODEL_NAME_PATTERN,
+                      "description": "Short form: just the model name."}
+        return {"anyOf": [short_form, full_form]}
+
+
+class EnvironmentManifest(_Strict):
+    """``environments/<env>.yaml``: one logical environment. The file stem is its name."""
+
+    production: bool = Field(default=False, description=(
+        "true for a production environment: its models get CAN_MANAGE_PRODUCTION_VERSIONS and "
+        "stage to Production; nothing outside it may reach them."))
+    description: FreeText | None = Field(default=None, description="Who owns this environment and what it is for.")
+    service_principals: list[ServicePrincipal] = Field(default_factory=list, description=(
+        "Identities that run this environment's jobs; they become members of its group."))
+    models: list[ModelSpec] = Field(default_factory=list, description=(
+        "Registered models this environment owns; each becomes {name}_{env}."))
+    experiment_readers: list[GroupName] = Field(default_factory=list, description=(
+        "Extra workspace groups given CAN_READ on the environment's experiment directory."))
+
+
+class TerraformIdentity(_Strict):
+    """The identity that runs ``terraform apply``; Databricks gives it CAN_MANAGE on every model."""
+
+    application_id: str | None = Field(default=None, pattern=UUID_PATTERN,
+                                       description="Application id, when Terraform runs as a service principal.")
+    user_name: str | None = Field(default=None, pattern=USER_NAME_PATTERN,
+                                  description="User name, when Terraform runs as a user.")
+
+    @field_validator("application_id")
+    @classmethod
+    def _lowercase_uuid(cls, value: str | None) -> str | None:
+        return value.lower() if value is not None else None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TerraformIdentity:
+        if (self.application_id is None) == (self.user_name is None):
+            raise ValueError("give exactly one of application_id or user_name")
+        return self
+
+
+class WorkspaceSettings(_Strict):
+    """``environments/workspace.yaml``: settings shared by every environment (optional file)."""
+
+    experiment_root: str = Field(default="/experiments", pattern=WORKSPACE_PATH_PATTERN, description=(
+        "Workspace directory under which each environment gets {experiment_root}/{env}."))
+    group_name_pattern: str = Field(default="apps_{env}", pattern=GROUP_PATTERN_PATTERN, description=(
+        "Name of each environment's group; '{env}' is replaced by the environment name."))
+    all_principals_group: GroupName = Field(default="apps_all", description=(
+        "Group whose members are every environment's group."))
+    terraform_identity: TerraformIdentity | None = Field(default=None, description=(
+        "The identity that runs terraform apply, so permission files name it instead of a placeholder."))
+
+    def group_name(self, environment: str) -> str:
+        """The group of ``environment``'s service principals."""
+        return self.group_name_pattern.replace("{env}", environment)
+
+    def experiment_directory(self, environment: str) -> str:
+        """The experiment directory of ``environment``."""
+        return f"{self.experiment_root}/{environment}"

@@ -1,0 +1,78 @@
+"""Write a set of generated files atomically and tell which files on disk are stale."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .header import GENERATED_MARKER
+
+#: Where generated files live; a generated file here that the new render lacks is deleted.
+GENERATED_GLOBS = ("mlenv_*.tf", "permissions/*.md", "permissions/*.csv", "permissions/*.json",
+                   "tests/terraform/mlenv_*.tftest.hcl", "schema/*.schema.json")
+
+
+@dataclass(frozen=True)
+class OutputChanges:
+    """Files that differ between a render and the disk."""
+
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    @property
+    def stale(self) -> tuple[str, ...]:
+        """Every path that a render would write or delete, sorted."""
+        return tuple(sorted(self.changed + self.removed))
+
+
+def compare_outputs(root: Path, files: dict[str, str]) -> OutputChanges:
+    """What writing ``files`` under ``root`` would change."""
+    changed = tuple(sorted(path for path, content in files.items() if _read(root / path) != content))
+    removed = tuple(sorted(path for path in _generated_on_disk(root) if path not in files))
+    return OutputChanges(changed, removed)
+
+
+def write_outputs(root: Path, files: dict[str, str]) -> OutputChanges:
+    """Write ``files`` and delete generated files that are no longer produced.
+
+    Every new file is first written next to its target and only then renamed over it, so
+    a failure while writing leaves the previous files intact.
+    """
+    changes = compare_outputs(root, files)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path in changes.changed:
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(files[path])
+            staged.append((temporary, target))
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    for path in changes.removed:
+        (root / path).unlink()
+    return changes
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _generated_on_disk(root: Path) -> list[str]:
+    found = []
+    for pattern in GENERATED_GLOBS:
+        for path in root.glob(pattern):
+            if path.is_file() and GENERATED_MARKER in path.read_text(encoding="utf-8", errors="replace")[:500]:
+                found.append(path.relative_to(root).as_posix())
+    return found

@@ -1,0 +1,139 @@
+"""The permission model: every group membership and every (object, principal, level) grant.
+
+This is the single source of truth. Terraform, the permission files, the Terraform tests
+and the audit are all computed from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .levels import MEMBER
+from .loader import Workspace
+from .manifest import TerraformIdentity
+
+GROUP = "group"
+DIRECTORY = "directory"
+REGISTERED_MODEL = "registered_model"
+SERVICE_PRINCIPAL = "service_principal"
+USER = "user"
+TERRAFORM_IDENTITY = "terraform_identity"
+
+ADMINS_GROUP = "admins"
+UNKNOWN_TERRAFORM_IDENTITY = "<identity running terraform>"
+
+#: Keys of one grant in the JSON outputs, in order.
+GRANT_FIELDS = ("environment", "object_type", "object", "principal", "principal_type", "permission_level",
+                "implicit")
+
+
+@dataclass(frozen=True, order=True)
+class Grant:
+    """One permission (or, with ``object_type == "group"``, one membership) of one principal."""
+
+    environment: str
+    object_type: str
+    object: str
+    principal_type: str
+    principal: str
+    permission_level: str
+    implicit: bool = False
+    source: str = field(default="", compare=False)
+
+    def as_dict(self) -> dict[str, str | bool]:
+        """The grant as the documented JSON object (without ``source``)."""
+        values = asdict(self)
+        return {key: values[key] for key in GRANT_FIELDS}
+
+
+@dataclass(frozen=True)
+class EnvironmentFacts:
+    """What the policy needs to know about one environment."""
+
+    name: str
+    production: bool
+    group: str
+    principals: tuple[str, ...]
+    experiment_directory: str
+    models: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PermissionModel:
+    """All grants of a workspace, sorted, plus the facts the policy checks them against."""
+
+    grants: tuple[Grant, ...]
+    environments: dict[str, EnvironmentFacts]
+    all_principals_group: str
+
+    def for_environment(self, name: str) -> tuple[Grant, ...]:
+        """The grants of one environment."""
+        return tuple(grant for grant in self.grants if grant.environment == name)
+
+    def explicit(self) -> tuple[Grant, ...]:
+        """The grants Terraform applies (everything Databricks does not add by itself)."""
+        return tuple(grant for grant in self.grants if not grant.implicit)
+
+    def access_list(self, object_type: str, name: str) -> tuple[Grant, ...]:
+        """The explicit grants on one directory or registered model, as Terraform must apply them."""
+        return tuple(grant for grant in self.grants
+                     if grant.object_type == object_type and grant.object == name and not grant.implicit)
+
+
+def full_model_name(model: str, environment: str) -> str:
+    """The registered model name of short name ``model`` in ``environment``."""
+    return f"{model}_{environment}"
+
+
+def build_permission_model(workspace: Workspace) -> PermissionModel:
+    """Apply the default policy (DESIGN.md section 3) to every environment of ``workspace``."""
+    settings = workspace.settings
+    identity_principal, identity_type = _terraform_identity(settings.terraform_identity)
+    grants: list[Grant] = []
+    facts: dict[str, EnvironmentFacts] = {}
+    for environment in workspace.environments:
+        name = environment.name
+        manifest = environment.manifest
+        document = environment.document
+        group = settings.group_name(name)
+        directory = settings.experiment_directory(name)
+
+        def at(*location: str | int, _document=document) -> str:
+            return f"{_document.path}:{_document.line_of(location)}"
+
+        for index, principal in enumerate(manifest.service_principals):
+            grants.append(Grant(name, GROUP, group, SERVICE_PRINCIPAL, principal.key, MEMBER,
+                                source=at("service_principals", index)))
+        grants.append(Grant(name, GROUP, settings.all_principals_group, GROUP, group, MEMBER, source=at()))
+
+        grants.append(Grant(name, DIRECTORY, directory, GROUP, group, "CAN_MANAGE", source=at()))
+        for index, reader in enumerate(manifest.experiment_readers):
+            grants.append(Grant(name, DIRECTORY, directory, GROUP, reader, "CAN_READ",
+                                source=at("experiment_readers", index)))
+        grants.append(Grant(name, DIRECTORY, directory, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
+
+        model_level = "CAN_MANAGE_PRODUCTION_VERSIONS" if manifest.production else "CAN_MANAGE_STAGING_VERSIONS"
+        models = []
+        for index, model in enumerate(manifest.models):
+            full_name = full_model_name(model.name, name)
+            models.append(full_name)
+            grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, group, model_level,
+                                source=at("models", index)))
+            for reader_index, reader in enumerate(model.readers):
+                grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, reader, "CAN_READ",
+                                    source=at("models", index, "readers", reader_index)))
+            grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
+            grants.append(Grant(name, REGISTERED_MODEL, full_name, identity_type, identity_principal, "CAN_MANAGE",
+                                implicit=True))
+        facts[name] = EnvironmentFacts(name, manifest.production, group,
+                                       tuple(principal.key for principal in manifest.service_principals),
+                                       directory, tuple(models))
+    return PermissionModel(tuple(sorted(grants)), facts, settings.all_principals_group)
+
+
+def _terraform_identity(identity: TerraformIdentity | None) -> tuple[str, str]:
+    if identity is None:
+        return UNKNOWN_TERRAFORM_IDENTITY, TERRAFORM_IDENTITY
+    if identity.application_id is not None:
+        return identity.application_id, SERVICE_PRINCIPAL
+    return identity.user_name or "", USER

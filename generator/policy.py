@@ -1,0 +1,145 @@
+"""The invariants every permission model must satisfy; each violation names its rule.
+
+The rules check the computed model, not the manifests, so that they also hold against a
+mistake in the code that builds the model (defence in depth: fail closed).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .errors import InvalidInput, Problem
+from .levels import MEMBER
+from .permission_model import (ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, Grant,
+                               PermissionModel)
+
+#: Every rule, with the sentence the README and error messages use for it.
+RULES: dict[str, str] = {
+    "environment-isolation": "an environment's group and service principals get access only to that "
+                             "environment's own objects",
+    "production-isolation": "nothing outside a production environment gets any level on its objects, except "
+                            "reader groups explicitly listed in its manifest",
+    "production-readers-read-only": "reader groups on production objects get CAN_READ and nothing more",
+    "production-levels": "CAN_MANAGE_PRODUCTION_VERSIONS and CAN_MANAGE on registered models exist only on "
+                         "production models, for the production group",
+    "one-level-per-principal": "a principal has exactly one level on an object (Databricks permissions are "
+                               "authoritative; two levels drift forever)",
+    "unique-model-name": "registered model names are unique across environments after the _{env} suffix",
+    "group-membership": "an environment group holds only its own service principals; the all-principals "
+                        "group holds only environment groups",
+    "implicit-grants": "only Databricks' own grants (admins, the identity running Terraform) are implicit",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One grant that breaks one rule."""
+
+    rule: str
+    grant: Grant
+    message: str
+
+    def as_problem(self) -> Problem:
+        """The violation as a user-facing problem located at the manifest line the grant came from."""
+        file, _, line = self.grant.source.rpartition(":")
+        if file and line.isdigit():
+            return Problem(file, int(line), self.message, RULES[self.rule], rule=self.rule)
+        return Problem(self.grant.source or "environments", None, self.message, RULES[self.rule], rule=self.rule)
+
+
+def check_policy(model: PermissionModel) -> list[Violation]:
+    """Every violation of every rule in ``model``; empty when the model is acceptable."""
+    object_owner: dict[tuple[str, str], str] = {}
+    violations: list[Violation] = []
+    for facts in model.environments.values():
+        object_owner[(DIRECTORY, facts.experiment_directory)] = facts.name
+        object_owner[(GROUP, facts.group)] = facts.name
+        for name in facts.models:
+            previous = object_owner.setdefault((REGISTERED_MODEL, name), facts.name)
+            if previous != facts.name:
+                violations.append(Violation("unique-model-name", Grant(facts.name, REGISTERED_MODEL, name, "", "", ""),
+                                            f"registered model {name!r} is declared by environments "
+                                            f"{previous!r} and {facts.name!r}"))
+    group_owner = {facts.group: facts.name for facts in model.environments.values()}
+    principal_owner = {principal: facts.name for facts in model.environments.values()
+                       for principal in facts.principals}
+    counts = Counter((grant.object_type, grant.object, grant.principal_type, grant.principal)
+                     for grant in model.grants)
+    for grant in model.grants:
+        if counts[(grant.object_type, grant.object, grant.principal_type, grant.principal)] > 1:
+            violations.append(Violation("one-level-per-principal", grant,
+                                        f"{grant.principal!r} has more than one level on {grant.object!r}"))
+        if grant.implicit:
+            violations.extend(_check_implicit(grant))
+        elif grant.object_type == GROUP:
+            violations.extend(_check_membership(grant, model, group_owner, principal_owner))
+        else:
+            violations.extend(_check_access(grant, model, object_owner, group_owner, principal_owner))
+    return violations
+
+
+def enforce_policy(model: PermissionModel) -> PermissionModel:
+    """Return ``model`` unchanged, or raise :class:`InvalidInput` listing every violation."""
+    violations = check_policy(model)
+    if violations:
+        raise InvalidInput([violation.as_problem() for violation in violations])
+    return model
+
+
+def _check_implicit(grant: Grant) -> list[Violation]:
+    allowed = grant.permission_level == "CAN_MANAGE" and grant.object_type in (DIRECTORY, REGISTERED_MODEL) and (
+        grant.principal == ADMINS_GROUP or grant.object_type == REGISTERED_MODEL and grant.principal_type != GROUP)
+    if allowed:
+        return []
+    return [Violation("implicit-grants", grant, f"{grant.principal!r} is marked implicit on {grant.object!r} "
+                                                "but Databricks does not grant it by itself")]
+
+
+def _check_membership(grant: Grant, model: PermissionModel, group_owner: dict[str, str],
+                      principal_owner: dict[str, str]) -> list[Violation]:
+    if grant.permission_level != MEMBER:
+        return [Violation("group-membership", grant, f"membership of {grant.object!r} must have level MEMBER")]
+    if grant.object == model.all_principals_group:
+        if grant.principal_type == GROUP and grant.principal in group_owner:
+            return []
+        return [Violation("group-membership", grant, f"{grant.principal!r} is not an environment group but is a "
+                                                     f"member of {grant.object!r}")]
+    owner = group_owner.get(grant.object)
+    if owner is None:
+        return [Violation("group-membership", grant, f"{grant.object!r} is not a group this workspace manages")]
+    if grant.principal_type != SERVICE_PRINCIPAL or principal_owner.get(grant.principal) != owner:
+        return [Violation("environment-isolation", grant, f"{grant.principal!r} is not a service principal of "
+                                                          f"environment {owner!r} but is a member of {grant.object!r}")]
+    return []
+
+
+def _check_access(grant: Grant, model: PermissionModel, object_owner: dict[tuple[str, str], str],
+                  group_owner: dict[str, str], principal_owner: dict[str, str]) -> list[Violation]:
+    owner = object_owner.get((grant.object_type, grant.object))
+    if owner is None or owner != grant.environment:
+        return [Violation("environment-isolation", grant, f"{grant.object!r} does not belong to environment "
+                                                          f"{grant.environment!r}")]
+    facts = model.environments[owner]
+    principal_env = group_owner.get(grant.principal) if grant.principal_type == GROUP \
+        else principal_owner.get(grant.principal)
+    is_owner_group = grant.principal_type == GROUP and grant.principal == facts.group
+    violations = []
+    if principal_env is not None and principal_env != owner or grant.principal == model.all_principals_group:
+        rule = "production-isolation" if facts.production else "environment-isolation"
+        violations.append(Violation(rule, grant, f"{grant.principal!r} belongs to another environment and may "
+                                                 f"not have {grant.permission_level} on {grant.object!r}"))
+    elif facts.production and not is_owner_group:
+        if grant.principal_type != GROUP:
+            violations.append(Violation("production-isolation", grant, f"{grant.principal!r} is not the production "
+                                                                       f"group and may not access {grant.object!r}"))
+        elif grant.permission_level != "CAN_READ":
+            violations.append(Violation("production-readers-read-only", grant,
+                                        f"reader {grant.principal!r} would get {grant.permission_level} on "
+                                        f"production object {grant.object!r}"))
+    if grant.object_type == REGISTERED_MODEL and grant.permission_level in ("CAN_MANAGE_PRODUCTION_VERSIONS",
+                                                                          "CAN_MANAGE"):
+        if not (facts.production and is_owner_group):
+            violations.append(Violation("production-levels", grant, f"{grant.principal!r} would get "
+                                                                    f"{grant.permission_level} on {grant.object!r}"))
+    return violations

@@ -1,0 +1,96 @@
+"""Permission files for auditors: Markdown per environment, CSV and JSON for the workspace."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .levels import describe
+from .loader import Workspace
+from .permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
+
+PERMISSIONS_DIRECTORY = "permissions"
+WORKSPACE_CSV = f"{PERMISSIONS_DIRECTORY}/workspace.csv"
+WORKSPACE_JSON = f"{PERMISSIONS_DIRECTORY}/workspace.json"
+
+
+def environment_report(name: str) -> str:
+    """Path of the Markdown permission file of environment ``name``."""
+    return f"{PERMISSIONS_DIRECTORY}/{name}.md"
+
+
+def render_reports(workspace: Workspace, model: PermissionModel, header: Any) -> dict[str, str]:
+    """Every permission file, by path relative to the repository root."""
+    files = {environment_report(environment.name): _markdown(environment.name, model,
+                                                             header(_sources(workspace, environment.source), "md"))
+             for environment in workspace.environments}
+    files[WORKSPACE_CSV] = header(workspace.sources, "#") + "\n" + grants_csv(model.grants)
+    document = {"generated": header(workspace.sources, None), "grants": grants_json(model.grants)}
+    files[WORKSPACE_JSON] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return files
+
+
+def grants_json(grants: tuple[Grant, ...]) -> list[dict[str, Any]]:
+    """Grants as the documented list of JSON objects, in the model's sorted order."""
+    return [grant.as_dict() for grant in grants]
+
+
+def grants_csv(grants: tuple[Grant, ...]) -> str:
+    """Grants as CSV with a header row of the documented keys."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(GRANT_FIELDS)
+    for grant in grants:
+        row = grant.as_dict()
+        writer.writerow(["true" if row[key] is True else "false" if row[key] is False else row[key]
+                         for key in GRANT_FIELDS])
+    return buffer.getvalue()
+
+
+def grants_table(grants: tuple[Grant, ...]) -> str:
+    """Grants as an aligned plain-text table for terminals."""
+    headings = ("ENVIRONMENT", "OBJECT TYPE", "OBJECT", "PRINCIPAL", "PRINCIPAL TYPE", "LEVEL", "IMPLICIT")
+    rows = [(g.environment, g.object_type, g.object, g.principal, g.principal_type, g.permission_level,
+             "yes" if g.implicit else "") for g in grants]
+    widths = [max(len(str(row[i])) for row in [headings, *rows]) for i in range(len(headings))]
+    return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+                     for row in [headings, *rows]) + "\n"
+
+
+def _sources(workspace: Workspace, source: str) -> tuple[str, ...]:
+    return tuple(sorted(filter(None, (source, workspace.settings_source))))
+
+
+def _markdown(name: str, model: PermissionModel, header: str) -> str:
+    facts = model.environments[name]
+    grants = model.for_environment(name)
+    kind = "production" if facts.production else "non-production"
+    lines = [header, "", f"# Permissions of environment `{name}` ({kind})", "",
+             f"- Group: `{facts.group}`, a member of `{model.all_principals_group}`",
+             f"- Service principals: {_code_list(facts.principals) or 'none'}",
+             f"- Experiment directory: `{facts.experiment_directory}`",
+             f"- Registered models: {_code_list(facts.models) or 'none'}", ""]
+    readers = sorted({g.principal for g in grants if g.permission_level == "CAN_READ" and not g.implicit})
+    if facts.production and readers:
+        lines += ["> **Production readers (explicit opt-in):** " + _code_list(readers) +
+                  " can read production objects of this environment (CAN_READ only).", ""]
+    lines += ["Implicit grants are added by Databricks itself, not by these manifests; they are real access.", "",
+              "| Object | Object type | Principal | Principal type | Level | Implicit | What it allows |",
+              "|---|---|---|---|---|---|---|"]
+    for grant in grants:
+        lines.append(f"| `{grant.object}` | {grant.object_type} | `{grant.principal}` | {grant.principal_type} | "
+                     f"{grant.permission_level} | {'yes' if grant.implicit else 'no'} | "
+                     f"{_allows(grant)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _allows(grant: Grant) -> str:
+    if grant.object_type == GROUP:
+        return f"`{grant.principal}` {describe(GROUP, grant.permission_level)} `{grant.object}`"
+    return describe(grant.object_type, grant.permission_level)
+
+
+def _code_list(values: Any) -> str:
+    return ", ".join(f"`{value}`" for value in values)

@@ -1,0 +1,26 @@
+"""The published JSON Schema of the manifests, generated from the loader's own definitions."""
+
+from __future__ import annotations
+
+import json
+
+from .manifest import EnvironmentManifest, WorkspaceSettings
+
+SCHEMA_DIRECTORY = "schema"
+ENVIRONMENT_SCHEMA = f"{SCHEMA_DIRECTORY}/environment.schema.json"
+WORKSPACE_SCHEMA = f"{SCHEMA_DIRECTORY}/workspace.schema.json"
+_SCHEMA_BASE = "https://mlenv.dev/schema/"
+
+
+def render_schemas(header: str) -> dict[str, str]:
+    """JSON Schema documents for environment manifests and for ``workspace.yaml``."""
+    return {ENVIRONMENT_SCHEMA: _schema(EnvironmentManifest, "environment", header),
+            WORKSPACE_SCHEMA: _schema(WorkspaceSettings, "workspace", header)}
+
+
+def _schema(model: type, name: str, header: str) -> str:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$id": f"{_SCHEMA_BASE}{name}.schema.json",
+              "$comment": header,
+              **model.model_json_schema()}
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
