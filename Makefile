@@ -1,0 +1,42 @@
+# mlenv: set-up, demo and tests. Every target works from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MLENV  := $(BIN)/mlenv
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test validate tftest render plan apply bench clean
+
+setup: $(STAMP)
+	$(MLENV) toolchain
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: setup
+	$(MLENV) validate
+	$(MLENV) render
+	$(MLENV) permissions --env prod
+	$(MLENV) validate --terraform
+	$(MLENV) tftest
+
+test: setup
+	$(BIN)/python -m pytest
+
+validate: setup
+	$(MLENV) validate --terraform
+
+tftest: setup
+	$(MLENV) tftest
+
+render: setup
+	$(MLENV) render
+
+bench: setup
+	$(BIN)/python benchmarks/render_scale.py
+
+clean:
+	rm -rf $(VENV) .terraform modules/*/.terraform .pytest_cache .hypothesis

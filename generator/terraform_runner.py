@@ -1,0 +1,92 @@
+"""Run Terraform (through python-terraform) against the offline provider mirror."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from collections.abc import Iterator
+from pathlib import Path
+
+from python_terraform import IsFlagged, Terraform
+
+from .render_terraform import TERRAFORM_TEST_DIRECTORY
+from .toolchain import Toolchain
+
+MODULES_DIRECTORY = "modules"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """Outcome of one Terraform command in one directory."""
+
+    directory: str
+    command: str
+    returncode: int
+
+    @property
+    def ok(self) -> bool:
+        """Whether Terraform exited 0."""
+        return self.returncode == 0
+
+
+class TerraformRunner:
+    """Terraform commands in the repository at ``root``, output streamed to this process's stdout/stderr."""
+
+    def __init__(self, root: Path, toolchain: Toolchain):
+        self.root = root
+        self.toolchain = toolchain
+
+    def module_directories(self) -> list[Path]:
+        """Every reusable module under ``modules/``, sorted."""
+        return sorted(path.parent for path in (self.root / MODULES_DIRECTORY).glob("*/main.tf"))
+
+    def run(self, directory: Path, command: str, *args: str, **options: object) -> StepResult:
+        """Run ``terraform COMMAND`` in ``directory``, streaming its output."""
+        terraform = Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))
+        options.setdefault("no_color", IsFlagged)
+        with self._environment():
+            code, _, _ = terraform.cmd(command, *args, capture_output=False, **options)
+        return StepResult(self._display(directory), command, code)
+
+    def init(self, directory: Path) -> StepResult:
+        """``terraform init -backend=false -input=false`` against the mirror."""
+        return self.run(directory, "init", backend=False, input=False)
+
+    def validate_all(self) -> list[StepResult]:
+        """Init and validate the root module and every module; stops at the first failure."""
+        return self._init_then("validate")
+
+    def test_all(self) -> list[StepResult]:
+        """Init and ``terraform test`` every module and the generated root test; stops at the first failure."""
+        return self._init_then("test")
+
+    def _init_then(self, command: str) -> list[StepResult]:
+        results: list[StepResult] = []
+        for directory in [self.root, *self.module_directories()]:
+            for step in ("init", command):
+                result = self.init(directory) if step == "init" else self._command(directory, step)
+                results.append(result)
+                if not result.ok:
+                    return results
+        return results
+
+    def _command(self, directory: Path, command: str) -> StepResult:
+        if command == "test" and directory == self.root:
+            return self.run(directory, "test", test_directory=TERRAFORM_TEST_DIRECTORY)
+        return self.run(directory, command)
+
+    def _display(self, directory: Path) -> str:
+        relative = directory.resolve().relative_to(self.root.resolve()).as_posix()
+        return relative if relative != "." else "root"
+
+    @contextmanager
+    def _environment(self) -> Iterator[None]:
+        # python-terraform passes a copy of os.environ to Terraform.
+        saved = dict(os.environ)
+        os.environ.update(self.toolchain.environment())
+        try:
+            yield
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
