@@ -231,10 +231,10 @@ def _cross_environment_problems(settings: WorkspaceSettings, environments: list[
 
 def _forbidden_reader_reason(group: str, settings: WorkspaceSettings, environment_groups: set[str],
                              group_pattern: re.Pattern[str]) -> str:
-    if group in environment_groups or group_pattern.fullmatch(group):
-        return f"reader group {group!r} is an environment group"
     if group == settings.all_principals_group:
         return f"reader group {group!r} is the all-principals group, which holds every environment"
+    if group in environment_groups or group_pattern.fullmatch(group):
+        return f"reader group {group!r} is an environment group"
     if group.lower() in RESERVED_GROUPS:
         return f"reader group {group!r} is a built-in Databricks group and cannot be a reader"
     return ""

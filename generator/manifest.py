@@ -96,7 +96,7 @@ class ModelSpec(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, value: Any) -> Any:
-        return {"name": value} if isinstance(value, str) else value
+        return value if isinstance(value, (dict, list)) else {"name": value}
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: CoreSchema,

@@ -60,6 +60,8 @@ def _describe(item: dict[str, Any], location: Location, root_model: type[BaseMod
 def _label(location: Location) -> str:
     if not location:
         return "the manifest"
+    if location[-1] == "[key]":  # pydantic's marker for a mapping key, e.g. of tags: name the mapping
+        return f"{_label(location[:-2])} key"
     text = ""
     for part in location:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

@@ -1,0 +1,137 @@
+"""The shipped example manifests reproduce the article's design, and the committed output is current."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+from conftest import REPOSITORY, run_module
+
+from generator.toolchain import terraform_binary
+
+ACC_SP = "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01"
+PREPROD_SP = "7c4d2e9a-1b3f-4a6c-8d5e-2f9a0b1c3d02"
+PROD_SP = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
+TF = "<identity running terraform>"
+
+# DESIGN.md section 3, written out for the example manifests (plus their reader groups).
+EXPECTED_EXPLICIT = {
+    ("acc", "group", "apps_acc", ACC_SP, "service_principal", "MEMBER"),
+    ("acc", "group", "apps_all", "apps_acc", "group", "MEMBER"),
+    ("acc", "directory", "/experiments/acc", "apps_acc", "group", "CAN_MANAGE"),
+    ("acc", "directory", "/experiments/acc", "data-scientists", "group", "CAN_READ"),
+    ("acc", "registered_model", "churn_acc", "apps_acc", "group", "CAN_MANAGE_STAGING_VERSIONS"),
+    ("acc", "registered_model", "fraud_acc", "apps_acc", "group", "CAN_MANAGE_STAGING_VERSIONS"),
+    ("acc", "registered_model", "fraud_acc", "data-scientists", "group", "CAN_READ"),
+    ("preprod", "group", "apps_preprod", PREPROD_SP, "service_principal", "MEMBER"),
+    ("preprod", "group", "apps_all", "apps_preprod", "group", "MEMBER"),
+    ("preprod", "directory", "/experiments/preprod", "apps_preprod", "group", "CAN_MANAGE"),
+    ("preprod", "registered_model", "churn_preprod", "apps_preprod", "group", "CAN_MANAGE_STAGING_VERSIONS"),
+    ("preprod", "registered_model", "fraud_preprod", "apps_preprod", "group", "CAN_MANAGE_STAGING_VERSIONS"),
+    ("prod", "group", "apps_prod", PROD_SP, "service_principal", "MEMBER"),
+    ("prod", "group", "apps_all", "apps_prod", "group", "MEMBER"),
+    ("prod", "directory", "/experiments/prod", "apps_prod", "group", "CAN_MANAGE"),
+    ("prod", "registered_model", "churn_prod", "apps_prod", "group", "CAN_MANAGE_PRODUCTION_VERSIONS"),
+    ("prod", "registered_model", "fraud_prod", "apps_prod", "group", "CAN_MANAGE_PRODUCTION_VERSIONS"),
+}
+EXPECTED_IMPLICIT = {
+    *{(env, "directory", f"/experiments/{env}", "admins", "group", "CAN_MANAGE") for env in ("acc", "preprod", "prod")},
+    *{(env, "registered_model", f"{model}_{env}", "admins", "group", "CAN_MANAGE")
+      for env in ("acc", "preprod", "prod") for model in ("churn", "fraud")},
+    *{(env, "registered_model", f"{model}_{env}", TF, "terraform_identity", "CAN_MANAGE")
+      for env in ("acc", "preprod", "prod") for model in ("churn", "fraud")},
+}
+
+
+def _as_tuple(row: dict) -> tuple:
+    return (row["environment"], row["object_type"], row["object"], row["principal"], row["principal_type"],
+            row["permission_level"])
+
+
+def test_permissions_json_shows_exactly_the_design_table(mlenv):
+    result = mlenv("--root", REPOSITORY, "permissions", "--format", "json")
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert all(list(row) == ["environment", "object_type", "object", "principal", "principal_type",
+                             "permission_level", "implicit"] for row in rows)
+    assert {_as_tuple(row) for row in rows if not row["implicit"]} == EXPECTED_EXPLICIT
+    assert {_as_tuple(row) for row in rows if row["implicit"]} == EXPECTED_IMPLICIT
+    assert len(rows) == len(EXPECTED_EXPLICIT) + len(EXPECTED_IMPLICIT)
+    sort_keys = [(r["environment"], r["object_type"], r["object"], r["principal_type"], r["principal"]) for r in rows]
+    assert sort_keys == sorted(sort_keys)
+
+
+def test_rendered_terraform_carries_the_same_grants(mlenv):
+    """The access lists in the generated root equal the explicit grants of the permission model."""
+    result = mlenv("--root", REPOSITORY, "permissions", "--format", "json")
+    rows = json.loads(result.out)
+    text = "".join((REPOSITORY / f"mlenv_{env}.tf").read_text() for env in ("acc", "preprod", "prod"))
+    access_entries = text.count("permission_level")
+    explicit_access = [row for row in rows if not row["implicit"] and row["object_type"] != "group"]
+    assert access_entries == len(explicit_access)
+    for row in explicit_access:
+        assert f'group_name       = "{row["principal"]}"\n' in text
+        assert f'permission_level = "{row["permission_level"]}"' in text
+    assert "CAN_MANAGE_PRODUCTION_VERSIONS" not in (REPOSITORY / "mlenv_acc.tf").read_text()
+    assert "CAN_MANAGE_STAGING_VERSIONS" not in (REPOSITORY / "mlenv_prod.tf").read_text()
+
+
+def test_permissions_env_filter_and_csv(mlenv):
+    result = mlenv("--root", REPOSITORY, "permissions", "--env", "prod", "--format", "csv")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "environment,object_type,object,principal,principal_type,permission_level,implicit"
+    assert all(line.startswith("prod,") for line in lines[1:])
+    assert len(lines) == 1 + 10  # 2 memberships, 2 directory grants, 3 grants on each of 2 models
+
+
+def test_unknown_env_filter_is_invalid_input(mlenv):
+    result = mlenv("--root", REPOSITORY, "permissions", "--env", "nope")
+    assert result.code == 2
+    assert "no environment named 'nope'" in result.err and "acc, preprod, prod" in result.err
+
+
+def test_committed_generated_files_are_current():
+    result = run_module("--root", REPOSITORY, "render", "--check")
+    assert result.code == 0, f"generated files are stale; run `mlenv render`:\n{result.err}"
+
+
+def test_render_is_deterministic_and_fmt_clean(repo, mlenv, tmp_path):
+    assert mlenv("--root", repo, "render").code == 0
+    first = {path.relative_to(repo): path.read_bytes() for path in repo.rglob("*") if path.is_file()}
+    second_repo = tmp_path / "second"
+    shutil.copytree(repo, second_repo)
+    for path in first:
+        if path.name.startswith("mlenv_") or path.parts[0] in ("permissions", "schema"):
+            (second_repo / path).unlink()
+    assert mlenv("--root", second_repo, "render").code == 0
+    second = {path.relative_to(second_repo): path.read_bytes() for path in second_repo.rglob("*") if path.is_file()}
+    assert first == second
+    fmt = subprocess.run([str(terraform_binary()), "fmt", "-check", "-recursive", "-list=true", str(repo)],
+                         capture_output=True, text=True, check=False)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_every_generated_file_has_a_header_naming_its_sources(repo, mlenv):
+    assert mlenv("--root", repo, "render").code == 0
+    acc = (repo / "mlenv_acc.tf").read_text()
+    assert acc.startswith("# Generated by mlenv from environments/acc.yaml, environments/workspace.yaml.")
+    assert (repo / "permissions/prod.md").read_text().startswith(
+        "<!-- Generated by mlenv from environments/prod.yaml, environments/workspace.yaml.")
+    assert (repo / "permissions/workspace.csv").read_text().startswith("# Generated by mlenv from environments/acc.yaml")
+    document = json.loads((repo / "permissions/workspace.json").read_text())
+    assert document["generated"].startswith("Generated by mlenv from environments/acc.yaml")
+    assert (repo / "tests/terraform/mlenv_permissions.tftest.hcl").read_text().startswith("# Generated by mlenv")
+    schema = json.loads((repo / "schema/environment.schema.json").read_text())
+    assert schema["$comment"].startswith("Generated by mlenv from generator/manifest.py")
+
+
+def test_markdown_report_explains_each_level(repo, mlenv):
+    assert mlenv("--root", repo, "render").code == 0
+    report = (repo / "permissions/prod.md").read_text()
+    assert "| `churn_prod` | registered_model | `apps_prod` | group | CAN_MANAGE_PRODUCTION_VERSIONS | no | " \
+           "what CAN_MANAGE_STAGING_VERSIONS allows, plus move versions into and out of Production" in report
+    assert "| `churn_prod` | registered_model | `<identity running terraform>` | terraform_identity | CAN_MANAGE | yes |" \
+        in report
+    assert "| `/experiments/prod` | directory | `admins` | group | CAN_MANAGE | yes |" in report
