@@ -29,6 +29,12 @@ RULES: dict[str, str] = {
     "group-membership": "an environment group holds only its own service principals; the all-principals "
                         "group holds only environment groups",
     "implicit-grants": "only Databricks' own grants (admins, the identity running Terraform) are implicit",
+    # Checked on the manifests, where the offending line is known:
+    "one-environment-per-principal": "a service principal belongs to exactly one environment",
+    "readers-not-environment-groups": "reader groups are team groups, never an environment group, the "
+                                      "all-principals group or a built-in group",
+    "unambiguous-model-name": "a short model name never ends in _{env} of an environment, so {model}_{env} "
+                              "reads back one way only",
 }
 
 
