@@ -1,0 +1,131 @@
+"""The mlenv command line: render, --check, atomic writes, new-env, help and exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_module, write
+
+import generator.outputs
+
+
+def _generated(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and ("mlenv_" in p.name or p.parts[-2] in ("permissions", "schema"))}
+
+
+def test_render_check_lists_missing_files_then_passes_after_render(repo, mlenv):
+    result = mlenv("--root", repo, "render", "--check")
+    assert result.code == 1
+    assert "stale generated files (run: mlenv render):" in result.err
+    assert "  mlenv_prod.tf" in result.err and "  permissions/workspace.json" in result.err
+    assert not (repo / "mlenv_prod.tf").exists()
+    assert mlenv("--root", repo, "render").code == 0
+    result = mlenv("--root", repo, "render", "--check")
+    assert result.code == 0 and "up to date" in result.out
+
+
+def test_manifest_change_makes_exactly_the_affected_files_stale(repo, mlenv):
+    assert mlenv("--root", repo, "render").code == 0
+    manifest = repo / "environments/preprod.yaml"
+    manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
+    result = mlenv("--root", repo, "render", "--check")
+    assert result.code == 1
+    stale = sorted(line.strip() for line in result.err.splitlines()[1:])
+    assert stale == ["mlenv_preprod.tf", "permissions/preprod.md", "permissions/workspace.csv",
+                     "permissions/workspace.json", "tests/terraform/mlenv_permissions.tftest.hcl"]
+
+
+def test_removing_an_environment_removes_its_generated_files(repo, mlenv):
+    assert mlenv("--root", repo, "render").code == 0
+    (repo / "environments/preprod.yaml").unlink()
+    assert "  mlenv_preprod.tf" in mlenv("--root", repo, "render", "--check").err
+    result = mlenv("--root", repo, "render")
+    assert "removed mlenv_preprod.tf" in result.out and "removed permissions/preprod.md" in result.out
+    assert not (repo / "mlenv_preprod.tf").exists()
+    assert (repo / "mlenv_prod.tf").exists()
+
+
+def test_hand_written_files_are_never_removed(repo, mlenv):
+    write(repo, "mlenv_custom.tf", "# my own file\n")
+    assert mlenv("--root", repo, "render").code == 0
+    assert (repo / "mlenv_custom.tf").read_text() == "# my own file\n"
+
+
+def test_invalid_input_leaves_previous_output_intact(repo, mlenv):
+    assert mlenv("--root", repo, "render").code == 0
+    before = _generated(repo)
+    write(repo, "environments/acc.yaml", "production: false\nmodels: [Bad]\n")
+    result = mlenv("--root", repo, "render")
+    assert result.code == 2
+    assert "environments/acc.yaml:2: models[0].name 'Bad' is not valid" in result.err
+    assert _generated(repo) == before
+
+
+def test_a_failure_while_writing_leaves_previous_output_intact(repo, mlenv, monkeypatch):
+    assert mlenv("--root", repo, "render").code == 0
+    before = _generated(repo)
+    manifest = repo / "environments/acc.yaml"
+    manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
+    calls = {"count": 0}
+    real_mkstemp = generator.outputs.tempfile.mkstemp
+
+    def failing_mkstemp(*args, **kwargs):
+        calls["count"] += 1
+        if calls["count"] == 3:
+            raise OSError(28, "No space left on device")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(generator.outputs.tempfile, "mkstemp", failing_mkstemp)
+    result = mlenv("--root", repo, "render")
+    assert result.code == 70 and "No space left on device" in result.err
+    assert _generated(repo) == before
+    assert not list(repo.rglob(".*.tmp"))
+
+
+def test_new_env_scaffolds_a_valid_commented_manifest(repo, mlenv):
+    result = mlenv("--root", repo, "new-env", "teamx")
+    assert result.code == 0 and "wrote environments/teamx.yaml" in result.out
+    text = (repo / "environments/teamx.yaml").read_text()
+    assert "production: false" in text and "/experiments/teamx" in text and "apps_teamx" in text
+    assert mlenv("--root", repo, "validate").code == 0
+    assert mlenv("--root", repo, "render").code == 0
+    assert (repo / "mlenv_teamx.tf").exists()
+
+
+def test_new_env_production_flag_and_refusals(repo, mlenv):
+    assert mlenv("--root", repo, "new-env", "live", "--production").code == 0
+    assert "production: true" in (repo / "environments/live.yaml").read_text()
+    existing = mlenv("--root", repo, "new-env", "live")
+    assert existing.code == 2 and "environments/live.yaml: manifest already exists" in existing.err
+    bad = mlenv("--root", repo, "new-env", "Team_X")
+    assert bad.code == 2 and "'Team_X' is not a valid environment name" in bad.err
+    assert not (repo / "environments/Team_X.yaml").exists()
+
+
+def test_missing_environments_directory(tmp_path, mlenv):
+    result = mlenv("--root", tmp_path, "validate")
+    assert result.code == 2
+    assert "environments: directory not found (run mlenv in the repository root or pass --root" in result.err
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["render"], ["permissions"], ["new-env"], ["toolchain"],
+                                     ["tftest"]])
+def test_help_on_every_command(command):
+    result = run_module(*command, "--help")
+    assert result.code == 0 and "usage: mlenv" in result.out
+
+
+def test_exit_codes_in_a_real_process(repo):
+    write(repo, "environments/acc.yaml", "production: maybe\n")
+    result = run_module("--root", repo, "validate")
+    assert result.code == 2
+    assert result.err.startswith("environments/acc.yaml:1: production must be true or false, got 'maybe'")
+    assert "Traceback" not in result.err
+    assert run_module("--root", repo, "frobnicate").code == 2
+
+
+def test_validate_summarises(mlenv, repo):
+    result = mlenv("--root", repo, "validate")
+    assert result.code == 0
+    assert result.out == "3 environments valid (acc, preprod, prod); production: prod; 32 grants\n"
