@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import InvalidInput, Problem
@@ -17,10 +17,12 @@ from .loader import ENVIRONMENTS_DIR, WORKSPACE_FILE, load_settings
 from .manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
 from .outputs import compare_outputs, write_outputs
 from .pipeline import load_and_check, render_files
-from .render_reports import grants_csv, grants_json, grants_table
+from .render_reports import grants_csv, grants_json_text, grants_table
 from .scaffold import scaffold_manifest
-from .terraform_runner import StepResult, TerraformRunner
 from .toolchain import ToolchainError, locate, prepare
+
+if TYPE_CHECKING:
+    from .terraform_runner import StepResult, TerraformRunner
 
 EXIT_OK = 0
 EXIT_CHANGES = 1
@@ -121,6 +123,8 @@ def _tftest(arguments: argparse.Namespace) -> int:
 
 
 def _terraform_steps(root: Path, steps: Callable[[TerraformRunner], list[StepResult]]) -> int:
+    from .terraform_runner import TerraformRunner  # imported here: python-terraform is only needed now
+
     try:
         runner = TerraformRunner(root, locate())
     except ToolchainError as error:
@@ -168,7 +172,7 @@ def _permissions(arguments: argparse.Namespace) -> int:
     writers: dict[str, Callable[[tuple], str]] = {
         "table": grants_table,
         "csv": grants_csv,
-        "json": lambda rows: json.dumps(grants_json(rows), indent=2, ensure_ascii=False) + "\n",
+        "json": lambda rows: grants_json_text(rows) + "\n",
     }
     sys.stdout.write(writers[arguments.format](grants))
     return EXIT_OK

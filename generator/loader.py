@@ -190,6 +190,7 @@ def _duplicate_problems(manifest: EnvironmentManifest, document: YamlDocument) -
 def _cross_environment_problems(settings: WorkspaceSettings, environments: list[Environment]) -> list[Problem]:
     problems: list[Problem] = []
     names = sorted(environment.name for environment in environments)
+    known_names = set(names)
     environment_groups = {settings.group_name(name) for name in names}
     group_pattern = re.compile(re.escape(settings.group_name_pattern).replace(r"\{env\}", ".+"))
     principal_owner: dict[str, tuple[str, str, int]] = {}
@@ -208,15 +209,15 @@ def _cross_environment_problems(settings: WorkspaceSettings, environments: list[
                         "give each environment its own service principals", rule="one-environment-per-principal"))
                 principal_owner.setdefault(identifier, (environment.name, document.path, line))
         for index, model in enumerate(manifest.models):
-            line = document.line_of(("models", index))
-            for other in names:
-                if model.name.endswith(f"_{other}"):
-                    problems.append(Problem(
-                        document.path, line,
-                        f"model name {model.name!r} ends with '_{other}', the suffix of environment {other!r}; "
-                        f"it would be registered as {model.name}_{environment.name} and read as another "
-                        "environment's model", "choose a name that does not end in an environment suffix",
-                        rule="unambiguous-model-name"))
+            # Environment names hold no '_', so a name ends in '_{env}' exactly when its last part is one.
+            other = model.name.rpartition("_")[2]
+            if "_" in model.name and other in known_names:
+                problems.append(Problem(
+                    document.path, document.line_of(("models", index)),
+                    f"model name {model.name!r} ends with '_{other}', the suffix of environment {other!r}; "
+                    f"it would be registered as {model.name}_{environment.name} and read as another "
+                    "environment's model", "choose a name that does not end in an environment suffix",
+                    rule="unambiguous-model-name"))
         reader_lists = [(("experiment_readers", i), group) for i, group in enumerate(manifest.experiment_readers)]
         for model_index, model in enumerate(manifest.models):
             reader_lists += [(("models", model_index, "readers", i), group) for i, group in enumerate(model.readers)]

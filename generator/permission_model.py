@@ -6,7 +6,8 @@ and the audit are all computed from it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .levels import MEMBER
 from .loader import Workspace
@@ -42,8 +43,7 @@ class Grant:
 
     def as_dict(self) -> dict[str, str | bool]:
         """The grant as the documented JSON object (without ``source``)."""
-        values = asdict(self)
-        return {key: values[key] for key in GRANT_FIELDS}
+        return {key: getattr(self, key) for key in GRANT_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class PermissionModel:
 
     def for_environment(self, name: str) -> tuple[Grant, ...]:
         """The grants of one environment."""
-        return tuple(grant for grant in self.grants if grant.environment == name)
+        return self._by_environment.get(name, ())
 
     def explicit(self) -> tuple[Grant, ...]:
         """The grants Terraform applies (everything Databricks does not add by itself)."""
@@ -76,8 +76,22 @@ class PermissionModel:
 
     def access_list(self, object_type: str, name: str) -> tuple[Grant, ...]:
         """The explicit grants on one directory or registered model, as Terraform must apply them."""
-        return tuple(grant for grant in self.grants
-                     if grant.object_type == object_type and grant.object == name and not grant.implicit)
+        return self._explicit_by_object.get((object_type, name), ())
+
+    @cached_property
+    def _by_environment(self) -> dict[str, tuple[Grant, ...]]:
+        return _group_by(self.grants, lambda grant: grant.environment)
+
+    @cached_property
+    def _explicit_by_object(self) -> dict[tuple[str, str], tuple[Grant, ...]]:
+        return _group_by(self.explicit(), lambda grant: (grant.object_type, grant.object))
+
+
+def _group_by(grants: tuple[Grant, ...], key) -> dict:
+    groups: dict = {}
+    for grant in grants:
+        groups.setdefault(key(grant), []).append(grant)
+    return {name: tuple(members) for name, members in groups.items()}
 
 
 def full_model_name(model: str, environment: str) -> str:

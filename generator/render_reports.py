@@ -27,9 +27,17 @@ def render_reports(workspace: Workspace, model: PermissionModel, header: Any) ->
                                                              header(_sources(workspace, environment.source), "md"))
              for environment in workspace.environments}
     files[WORKSPACE_CSV] = header(workspace.sources, "#") + "\n" + grants_csv(model.grants)
-    document = {"generated": header(workspace.sources, None), "grants": grants_json(model.grants)}
-    files[WORKSPACE_JSON] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    files[WORKSPACE_JSON] = ("{\n  \"generated\": " + json.dumps(header(workspace.sources, None), ensure_ascii=False)
+                             + ",\n  \"grants\": " + grants_json_text(model.grants, indent="  ") + "\n}\n")
     return files
+
+
+def grants_json_text(grants: tuple[Grant, ...], indent: str = "") -> str:
+    """Grants as a JSON list with one grant per line (readable in diffs, fast to write)."""
+    if not grants:
+        return "[]"
+    rows = f",\n{indent}  ".join(json.dumps(row, ensure_ascii=False) for row in grants_json(grants))
+    return f"[\n{indent}  {rows}\n{indent}]"
 
 
 def grants_json(grants: tuple[Grant, ...]) -> list[dict[str, Any]]:
