@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from .levels import describe
-from .loader import Workspace
+from .loader import Environment, Workspace
 from .permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
 
 PERMISSIONS_DIRECTORY = "permissions"
@@ -23,7 +23,7 @@ def environment_report(name: str) -> str:
 
 def render_reports(workspace: Workspace, model: PermissionModel, header: Any) -> dict[str, str]:
     """Every permission file, by path relative to the repository root."""
-    files = {environment_report(environment.name): _markdown(environment.name, model,
+    files = {environment_report(environment.name): _markdown(environment, model,
                                                              header(_sources(workspace, environment.source), "md"))
              for environment in workspace.environments}
     files[WORKSPACE_CSV] = header(workspace.sources, "#") + "\n" + grants_csv(model.grants)
@@ -71,13 +71,16 @@ def _sources(workspace: Workspace, source: str) -> tuple[str, ...]:
     return tuple(sorted(filter(None, (source, workspace.settings_source))))
 
 
-def _markdown(name: str, model: PermissionModel, header: str) -> str:
+def _markdown(environment: Environment, model: PermissionModel, header: str) -> str:
+    name = environment.name
     facts = model.environments[name]
+    principals = ", ".join(f"`{p.key}`" + (f" ({p.display_name})" if p.application_id and p.display_name else "")
+                           for p in environment.manifest.service_principals)
     grants = model.for_environment(name)
     kind = "production" if facts.production else "non-production"
     lines = [header, "", f"# Permissions of environment `{name}` ({kind})", "",
              f"- Group: `{facts.group}`, a member of `{model.all_principals_group}`",
-             f"- Service principals: {_code_list(facts.principals) or 'none'}",
+             f"- Service principals: {principals or 'none'}",
              f"- Experiment directory: `{facts.experiment_directory}`",
              f"- Registered models: {_code_list(facts.models) or 'none'}", ""]
     readers = sorted({g.principal for g in grants if g.permission_level == "CAN_READ" and not g.implicit})
