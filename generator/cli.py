@@ -28,6 +28,7 @@ EXIT_OK = 0
 EXIT_CHANGES = 1
 EXIT_INVALID = 2
 EXIT_UNAVAILABLE = 3
+EXIT_REFUSED = 4
 EXIT_INTERNAL = 70
 
 
@@ -58,8 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlenv", description="Several logical MLflow environments in one Databricks workspace: validate the "
                                   "manifests, render Terraform and the permission files auditors read.",
-        epilog="Exit codes: 0 success, 1 changes found (render --check), 2 invalid input, 3 a tool or service is "
-               "unavailable, 70 internal error.")
+        epilog="Exit codes: 0 success, 1 changes found or a Terraform step failed, 2 invalid input, 3 a tool, "
+               "credential or service is unavailable, 4 refused by a safety guard, 70 internal error.")
     parser.add_argument("--version", action="version", version=f"mlenv {__version__}")
     parser.add_argument("--root", type=Path, default=Path.cwd(), metavar="DIR",
                         help="repository holding environments/ (default: the current directory)")
@@ -97,6 +98,20 @@ def _parser() -> argparse.ArgumentParser:
                                  description="terraform init, then terraform test (mock provider) in every module "
                                              "under modules/ and on the generated root test.")
     tftest.set_defaults(handler=_tftest)
+
+    plan = commands.add_parser("plan", help="terraform plan into a saved plan file",
+                               description="Check that the generated files are current and credentials exist, "
+                                           "then terraform init and terraform plan -input=false -out=.mlenv/tfplan. "
+                                           "Output is streamed; every delete or replace is listed at the end.")
+    plan.add_argument("--no-refresh", action="store_true", help="plan without reading the live state (-refresh=false)")
+    plan.set_defaults(handler=_plan)
+
+    apply = commands.add_parser("apply", help="apply the saved plan; deletions need --allow-destroy",
+                                description="Apply .mlenv/tfplan. Refused when there is no saved plan, when the "
+                                            "manifests or Terraform files changed since it was made, or when it "
+                                            "deletes or replaces anything and --allow-destroy is not given.")
+    apply.add_argument("--allow-destroy", action="store_true", help="allow a plan that deletes or replaces resources")
+    apply.set_defaults(handler=_apply)
 
     new_env = commands.add_parser("new-env", help="scaffold a commented manifest for a new environment",
                                   description="Write environments/NAME.yaml with comments explaining every field.")
@@ -185,6 +200,57 @@ def _toolchain(arguments: argparse.Namespace) -> int:
         print(f"mlenv: {error}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     return EXIT_OK
+
+
+def _plan(arguments: argparse.Namespace) -> int:
+    from . import deploy
+
+    root: Path = arguments.root
+    stale = compare_outputs(root, render_files(load_and_check(root))).stale
+    if stale:
+        print(f"mlenv: generated files are stale ({', '.join(stale)}): run 'mlenv render' and review the diff "
+              "first", file=sys.stderr)
+        return EXIT_CHANGES
+
+    def run(runner: TerraformRunner) -> int:
+        changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
+        destructive = [change for change in changes if change.destructive]
+        print(f"saved plan {deploy.PLAN_FILE}: {len(changes)} changes, {len(destructive)} deletes or replaces")
+        for change in destructive:
+            print(f"  {change.describe()}")
+        if destructive:
+            print("apply will refuse these unless given --allow-destroy")
+        return EXIT_OK
+
+    return _deploy_step(root, run)
+
+
+def _apply(arguments: argparse.Namespace) -> int:
+    from . import deploy
+
+    def run(runner: TerraformRunner) -> int:
+        changes = deploy.apply(arguments.root, runner, allow_destroy=arguments.allow_destroy)
+        print(f"applied {len(changes)} changes")
+        return EXIT_OK
+
+    return _deploy_step(arguments.root, run)
+
+
+def _deploy_step(root: Path, step: Callable[[TerraformRunner], int]) -> int:
+    from .deploy import DeployRefused, MissingCredentials, TerraformFailed
+    from .terraform_runner import TerraformRunner
+
+    try:
+        return step(TerraformRunner(root, locate()))
+    except (ToolchainError, MissingCredentials) as error:
+        print(f"mlenv: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except TerraformFailed as error:
+        print(f"mlenv: {error}", file=sys.stderr)
+        return EXIT_CHANGES
+    except DeployRefused as error:
+        print(f"mlenv: refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
 
 
 def _new_env(arguments: argparse.Namespace) -> int:

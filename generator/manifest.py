@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator,
                       model_validator)
@@ -20,6 +20,7 @@ DISPLAY_NAME_PATTERN = GROUP_NAME_PATTERN
 USER_NAME_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 TAG_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
+BACKEND_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 WORKSPACE_PATH_PATTERN = r"^(/[A-Za-z0-9][A-Za-z0-9_.-]*)+$"
 GROUP_PATTERN_PATTERN = r"^[A-Za-z0-9_.-]*\{env\}[A-Za-z0-9_.-]*$"
 FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
@@ -34,6 +35,7 @@ PATTERN_HINTS: dict[str, str] = {
                         "e.g. data-scientists",
     USER_NAME_PATTERN: "an e-mail address such as jane.doe@example.com",
     UUID_PATTERN: "an application (client) id such as 9f0c6a1e-3b2d-4c5e-8f7a-1b2c3d4e5f60",
+    BACKEND_KEY_PATTERN: "backend arguments are lowercase words with '_', e.g. storage_account_name",
     TAG_KEY_PATTERN: "tag keys are 1-64 letters, digits, '_', '.' and '-', starting with a letter",
     WORKSPACE_PATH_PATTERN: "an absolute workspace path of letters, digits, '_', '.' and '-', e.g. /experiments",
     GROUP_PATTERN_PATTERN: "letters, digits, '_', '.' and '-' around one '{env}', e.g. apps_{env}",
@@ -142,6 +144,16 @@ class TerraformIdentity(_Strict):
         return self
 
 
+class Backend(_Strict):
+    """Where Terraform keeps its state; rendered as the root module's backend block."""
+
+    type: Literal["azurerm", "s3"] = Field(description="Backend type: azurerm (Azure Storage) or s3.")
+    config: dict[Annotated[str, Field(pattern=BACKEND_KEY_PATTERN)],
+                 Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)] | bool] = Field(
+        description="Backend arguments, e.g. storage_account_name, container_name, key (azurerm) or "
+                    "bucket, key, region (s3). Keep secrets out: pass them with environment variables.")
+
+
 class WorkspaceSettings(_Strict):
     """``environments/workspace.yaml``: settings shared by every environment (optional file)."""
 
@@ -153,6 +165,8 @@ class WorkspaceSettings(_Strict):
         "Group whose members are every environment's group."))
     terraform_identity: TerraformIdentity | None = Field(default=None, description=(
         "The identity that runs terraform apply, so permission files name it instead of a placeholder."))
+    backend: Backend | None = Field(default=None, description=(
+        "Remote state for the root module; without it Terraform keeps local state."))
 
     def group_name(self, environment: str) -> str:
         """The group of ``environment``'s service principals."""

@@ -19,6 +19,7 @@ from .permission_model import (DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINC
 
 ROOT_FILE_PREFIX = "mlenv_"
 WORKSPACE_FILE = "mlenv_workspace.tf"
+BACKEND_FILE = "mlenv_backend.tf"
 TERRAFORM_TEST_DIRECTORY = "tests/terraform"
 TERRAFORM_TEST_FILE = f"{TERRAFORM_TEST_DIRECTORY}/mlenv_permissions.tftest.hcl"
 
@@ -54,6 +55,11 @@ def render_terraform(workspace: Workspace, model: PermissionModel, header: Any) 
         header=header(workspace.sources, "#"),
         group_body=hcl_body([[("source", "./modules/group")],
                              [("display_name", model.all_principals_group), ("member_ids", group_members)]]))
+    backend = workspace.settings.backend
+    if backend is not None:
+        files[BACKEND_FILE] = _templates().get_template("backend.tf.j2").render(
+            header=header(tuple(filter(None, (workspace.settings_source,))), "#"), backend=backend,
+            body=hcl_body([sorted(backend.config.items())], depth=2))
     files[TERRAFORM_TEST_FILE] = _templates().get_template("permissions.tftest.hcl.j2").render(
         header=header(workspace.sources, "#"), checks=_test_checks(workspace, model))
     return files

@@ -30,6 +30,16 @@ class StepResult:
         return self.returncode == 0
 
 
+class _Terraform(Terraform):
+    """python-terraform without its parsing of ``terraform.tfstate`` after each command.
+
+    mlenv never reads state through it, and that parsing fails on an empty or partial state file.
+    """
+
+    def read_state_file(self, file_path: str | None = None) -> None:
+        self.tfstate = None
+
+
 class TerraformRunner:
     """Terraform commands in the repository at ``root``, output streamed to this process's stdout/stderr."""
 
@@ -43,11 +53,18 @@ class TerraformRunner:
 
     def run(self, directory: Path, command: str, *args: str, **options: object) -> StepResult:
         """Run ``terraform COMMAND`` in ``directory``, streaming its output."""
-        terraform = Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))
+        terraform = _Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))
         options.setdefault("no_color", IsFlagged)
         with self._environment():
             code, _, _ = terraform.cmd(command, *args, capture_output=False, **options)
         return StepResult(self._display(directory), command, code)
+
+    def capture(self, directory: Path, command: str, *args: str) -> tuple[int, str]:
+        """Run ``terraform COMMAND ARGS`` in ``directory`` and return its exit code and stdout."""
+        terraform = _Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))
+        with self._environment():
+            code, out, _ = terraform.cmd(command, *args, no_color=IsFlagged)
+        return code, out
 
     def init(self, directory: Path) -> StepResult:
         """``terraform init -backend=false -input=false`` against the mirror."""

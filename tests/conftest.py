@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,3 +74,36 @@ def write(root: Path, relative: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class _NotFoundHandler(http.server.BaseHTTPRequestHandler):
+    """Answers every Databricks REST call with 404 NOT_FOUND, recording the requests."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.server.requests.append((self.command, self.path))  # type: ignore[attr-defined]
+        body = b'{"error_code":"NOT_FOUND","message":"not found"}'
+        self.send_response(404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+    def log_message(self, *arguments: object) -> None:
+        """Keep test output quiet."""
+
+
+@pytest.fixture
+def empty_workspace(monkeypatch: pytest.MonkeyPatch):
+    """A local HTTP endpoint standing in for an empty Databricks workspace; credentials point at it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFoundHandler)
+    server.requests = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("DATABRICKS_HOST", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-test-token")
+    yield server
+    server.shutdown()

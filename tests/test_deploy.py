@@ -1,0 +1,114 @@
+"""mlenv plan / apply with real Terraform and the real provider, offline.
+
+Databricks is stood in for by a local HTTP endpoint (an empty workspace); deletions are planned
+from a state that holds resources the manifests no longer declare, with -refresh=false.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_module, write
+
+from generator.deploy import MissingCredentials, check_credentials
+from generator.toolchain import cache_directory
+
+PROVIDER = 'provider["registry.terraform.io/databricks/databricks"]'
+
+
+@pytest.fixture
+def rendered(repo, mlenv) -> Path:
+    assert mlenv("--root", repo, "render").code == 0
+    return repo
+
+
+def _state_with(root: Path, *resources: dict) -> None:
+    state = {"version": 4, "terraform_version": "1.7.0", "serial": 1, "lineage": "mlenv-test", "outputs": {},
+             "resources": list(resources), "check_results": None}
+    write(root, "terraform.tfstate", json.dumps(state))
+
+
+def _resource(module: str, kind: str, attributes: dict, key: str | None = None) -> dict:
+    instance = {"schema_version": 0, "attributes": attributes, "sensitive_attributes": []}
+    if key is not None:
+        instance["index_key"] = key
+    return {"module": module, "mode": "managed", "type": kind, "name": "this", "provider": PROVIDER,
+            "instances": [instance]}
+
+
+def test_plan_streams_terraform_output_and_saves_the_plan(rendered, empty_workspace):
+    result = run_module("--root", rendered, "plan")
+    assert result.code == 0, result.out + result.err
+    assert "Plan: 31 to add, 0 to change, 0 to destroy." in result.out
+    assert result.out.index("Plan: 31 to add") < result.out.index("saved plan .mlenv/tfplan: 31 changes, 0 deletes")
+    assert (rendered / ".mlenv/tfplan").is_file()
+
+
+def test_apply_refuses_without_a_saved_plan(rendered, empty_workspace):
+    result = run_module("--root", rendered, "apply")
+    assert result.code == 4
+    assert result.err.strip() == "mlenv: refused: no saved plan: run 'mlenv plan' first"
+
+
+def test_apply_refuses_a_plan_made_from_other_manifests(rendered, empty_workspace, mlenv):
+    assert run_module("--root", rendered, "plan").code == 0
+    manifest = rendered / "environments/acc.yaml"
+    manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
+    assert mlenv("--root", rendered, "render").code == 0
+    result = run_module("--root", rendered, "apply")
+    assert result.code == 4
+    assert "the saved plan was made from other manifests or Terraform files: run 'mlenv plan' again" in result.err
+
+
+def test_plan_refuses_stale_generated_files(rendered, empty_workspace):
+    manifest = rendered / "environments/acc.yaml"
+    manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
+    result = run_module("--root", rendered, "plan")
+    assert result.code == 1
+    assert "generated files are stale (mlenv_acc.tf" in result.err
+    assert not (rendered / ".mlenv/tfplan").exists()
+
+
+def test_removed_environment_deletions_are_listed_and_refused(rendered, empty_workspace):
+    # An environment "old" that the manifests no longer declare: its directory and model would be
+    # deleted, and prevent_destroy cannot stop that because its configuration is gone too.
+    _state_with(rendered,
+                _resource("module.old_experiments", "databricks_directory",
+                          {"id": "/experiments/old", "path": "/experiments/old", "object_id": 42}),
+                _resource("module.old_models", "databricks_mlflow_model",
+                          {"id": "churn_old", "name": "churn_old", "registered_model_id": "7"}, key="churn_old"))
+    plan = run_module("--root", rendered, "plan", "--no-refresh")
+    assert plan.code == 0, plan.out + plan.err
+    assert "2 deletes or replaces" in plan.out
+    assert "  delete module.old_experiments.databricks_directory.this" in plan.out
+    assert '  delete module.old_models.databricks_mlflow_model.this["churn_old"]' in plan.out
+    apply = run_module("--root", rendered, "apply")
+    assert apply.code == 4
+    assert ("the plan deletes or replaces 2 resources (delete module.old_experiments.databricks_directory.this; "
+            'delete module.old_models.databricks_mlflow_model.this["churn_old"]); rerun with --allow-destroy') in apply.err
+    assert ("DELETE" not in {method for method, _ in empty_workspace.requests})
+
+
+def test_missing_credentials_are_one_line(rendered, monkeypatch, tmp_path):
+    for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result = run_module("--root", rendered, "plan")
+    assert result.code == 3
+    assert result.err == ("mlenv: no Databricks credentials: set DATABRICKS_HOST and DATABRICKS_TOKEN, or "
+                          "DATABRICKS_CONFIG_PROFILE naming a profile in ~/.databrickscfg\n")
+
+
+def test_credentials_from_a_profile(tmp_path):
+    config = tmp_path / ".databrickscfg"
+    config.write_text("[DEFAULT]\nhost = https://adb-1.azuredatabricks.net\ntoken = x\n\n[prod]\nhost = h\n")
+    assert check_credentials({"HOME": str(tmp_path)}).startswith("profile DEFAULT")
+    assert check_credentials({"HOME": str(tmp_path), "DATABRICKS_CONFIG_PROFILE": "prod"}).startswith("profile prod")
+    with pytest.raises(MissingCredentials, match="profile 'staging' not found"):
+        check_credentials({"HOME": str(tmp_path), "DATABRICKS_CONFIG_PROFILE": "staging"})
+    with pytest.raises(MissingCredentials, match="DATABRICKS_HOST is set but no credential is"):
+        check_credentials({"HOME": str(tmp_path), "DATABRICKS_HOST": "https://x"})
