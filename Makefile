@@ -35,8 +35,15 @@ tftest: setup
 render: setup
 	$(MLENV) render
 
+plan: setup
+	$(MLENV) plan
+
+apply: setup
+	$(MLENV) apply
+
 bench: setup
 	$(BIN)/python benchmarks/render_scale.py
+	$(BIN)/python benchmarks/terraform_scale.py
 
 clean:
 	rm -rf $(VENV) .terraform modules/*/.terraform .pytest_cache .hypothesis

@@ -87,3 +87,20 @@ def test_root_test_fails_when_terraform_differs_from_the_permission_model(render
     result = run_module("--root", rendered, "tftest")
     assert result.code == 1
     assert "differ from the permission model" in result.out + result.err
+
+
+def test_backend_from_workspace_yaml_renders_and_validates(rendered, mlenv):
+    settings = rendered / "environments/workspace.yaml"
+    settings.write_text(settings.read_text() + "backend:\n  type: azurerm\n  config:\n"
+                        "    storage_account_name: mlenvstate\n    container_name: tfstate\n"
+                        "    key: mlenv.tfstate\n    resource_group_name: rg-mlenv\n    use_azuread_auth: true\n")
+    assert mlenv("--root", rendered, "render").code == 0
+    backend = (rendered / "mlenv_backend.tf").read_text()
+    assert ('  backend "azurerm" {\n    container_name       = "tfstate"\n    key                  = "mlenv.tfstate"\n'
+            '    resource_group_name  = "rg-mlenv"\n    storage_account_name = "mlenvstate"\n'
+            '    use_azuread_auth     = true\n  }\n') in backend
+    result = run_module("--root", rendered, "validate", "--terraform")
+    assert result.code == 0, result.out + result.err
+    settings.write_text(settings.read_text().split("backend:")[0])
+    assert mlenv("--root", rendered, "render").code == 0
+    assert not (rendered / "mlenv_backend.tf").exists()
