@@ -27,7 +27,13 @@ def render_reports(workspace: Workspace, model: PermissionModel, header: Any) ->
                                                              header(_sources(workspace, environment.source), "md"))
              for environment in workspace.environments}
     files[WORKSPACE_CSV] = header(workspace.sources, "#") + "\n" + grants_csv(model.grants)
+    environments = {name: {"production": facts.production, "group": facts.group,
+                           "experiment_directory": facts.experiment_directory, "models": list(facts.models)}
+                    for name, facts in sorted(model.environments.items())}
     files[WORKSPACE_JSON] = ("{\n  \"generated\": " + json.dumps(header(workspace.sources, None), ensure_ascii=False)
+                             + ",\n  \"environments\": {\n    "
+                             + ",\n    ".join(f"{json.dumps(name)}: {json.dumps(facts, ensure_ascii=False)}"
+                                             for name, facts in environments.items()) + "\n  }"
                              + ",\n  \"grants\": " + grants_json_text(model.grants, indent="  ") + "\n}\n")
     return files
 

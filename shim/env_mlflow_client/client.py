@@ -201,20 +201,23 @@ class EnvironmentMlflowClient(MlflowClient):
 
     def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
         """Latest versions of ``{name}_{env}`` per stage (all stages when ``stages`` is None)."""
+        full_name = self.get_env_model_name(name)
         with self._stage_call():
-            return super().get_latest_versions(self.get_env_model_name(name), stages)
+            return super().get_latest_versions(full_name, stages)
 
     def set_model_version_tag(self, name: str, version: str | None = None, key: str | None = None,
                               value: Any = None, stage: str | None = None) -> None:
         """Tag a version of ``{name}_{env}``."""
+        full_name = self.get_env_model_name(name)
         with self._stage_call():
-            super().set_model_version_tag(self.get_env_model_name(name), version, key, value, stage)
+            super().set_model_version_tag(full_name, version, key, value, stage)
 
     def delete_model_version_tag(self, name: str, version: str | None = None, key: str | None = None,
                                  stage: str | None = None) -> None:
         """Remove a tag of a version of ``{name}_{env}``."""
+        full_name = self.get_env_model_name(name)
         with self._stage_call():
-            super().delete_model_version_tag(self.get_env_model_name(name), version, key, stage)
+            super().delete_model_version_tag(full_name, version, key, stage)
 
     # ---------------------------------------------------------------- stages and aliases
 
@@ -228,9 +231,9 @@ class EnvironmentMlflowClient(MlflowClient):
         target = self._checked_stage(stage or self.default_stage)
         if archive_existing_versions is None:
             archive_existing_versions = target == "Production"
+        full_name = self.get_env_model_name(name)
         with self._stage_call():
-            return super().transition_model_version_stage(self.get_env_model_name(name), version, target,
-                                                          archive_existing_versions)
+            return super().transition_model_version_stage(full_name, version, target, archive_existing_versions)
 
     def set_registered_model_alias(self, name: str, alias: str, version: str) -> None:
         """Point ``alias`` of ``{name}_{env}`` at ``version``; production aliases only in production."""
@@ -295,9 +298,6 @@ class EnvironmentMlflowClient(MlflowClient):
         A version whose stage could not be set keeps the tag ``env_mlflow_client.pending_stage``
         and the error names it; the next call for the same model finishes such versions first.
         """
-        if "registered_model_name" in kwargs:
-            raise EnvironmentRuleViolation("registration-bypass", "pass the model name as registered_model_name "
-                                                                  "of log_model_helper, not to log_model")
         name = self.get_env_model_name(registered_model_name)
         self.finish_pending_versions(name)
         with self._tracking_uri_for_fluent_calls():

@@ -1,0 +1,49 @@
+"""Session fixtures: a real MLflow server on a temp sqlite database, and a first registered model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mlflow.pyfunc
+import pytest
+
+from env_mlflow_client import EnvironmentMlflowClient
+from mlflow_servers import start_server
+
+
+class EchoModel(mlflow.pyfunc.PythonModel):
+    """A real pyfunc model: returns its input."""
+
+    def predict(self, context, model_input: list[str], params=None) -> list[str]:
+        return model_input
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory):
+    server = start_server(Path(tmp_path_factory.mktemp("mlflow")))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def acc(mlflow_server) -> EnvironmentMlflowClient:
+    return EnvironmentMlflowClient("acc", tracking_uri=mlflow_server.uri)
+
+
+@pytest.fixture(scope="session")
+def prod(mlflow_server) -> EnvironmentMlflowClient:
+    return EnvironmentMlflowClient("prod", tracking_uri=mlflow_server.uri)
+
+
+@pytest.fixture(scope="session")
+def registered(acc, prod):
+    """Log and register a real model in acc and in prod, as a job would (article section 3.4)."""
+    acc.set_experiment("churn")
+    acc_version, acc_info = acc.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model")
+    assert acc_version.name == "churn_acc"
+    assert acc_version.current_stage == "Staging"
+    assert acc_version.status == "READY"
+    prod_version, prod_info = prod.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model")
+    assert prod_version.name == "churn_prod"
+    assert prod_version.current_stage == "Production"
+    return {"acc": (acc_version, acc_info), "prod": (prod_version, prod_info)}

@@ -1,0 +1,68 @@
+"""Start and stop real ``mlflow server`` processes for the test session."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class MlflowServer:
+    """A running server: its URI, its directory and its process."""
+
+    uri: str
+    directory: Path
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        """Terminate the server and every worker it started."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(directory: Path, *extra: str, env: dict[str, str] | None = None,
+                 timeout: float = 180.0) -> MlflowServer:
+    """Start ``mlflow server`` on a temp sqlite database and artifact directory; wait on /health."""
+    directory.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = (directory / "server.log").open("w")
+    command = [sys.executable, "-m", "mlflow", "server",
+               "--backend-store-uri", f"sqlite:///{directory / 'mlflow.db'}",
+               "--default-artifact-root", str(directory / "artifacts"),
+               "--host", "127.0.0.1", "--port", str(port), *extra]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                               env={**os.environ, **(env or {})})
+    server = MlflowServer(f"http://127.0.0.1:{port}", directory, process)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"mlflow server exited with {process.returncode}:\n"
+                               f"{(directory / 'server.log').read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.uri}/health", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"mlflow server did not answer /health within {timeout} s:\n"
+                       f"{(directory / 'server.log').read_text()[-3000:]}")

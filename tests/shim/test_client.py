@@ -1,0 +1,327 @@
+"""EnvironmentMlflowClient against a real MLflow server: every method, for acc and prod, and every refusal."""
+
+from __future__ import annotations
+
+import json
+import uuid
+import warnings
+
+import mlflow
+import mlflow.pyfunc
+import pytest
+from mlflow.exceptions import MlflowException
+
+import env_mlflow_client.client as client_module
+from env_mlflow_client import (PENDING_STAGE_TAG, EnvironmentMlflowClient, EnvironmentRuleViolation,
+                               EnvMlflowClient, guard_fluent_registration)
+from conftest import EchoModel
+
+DEAD_SERVER = "http://127.0.0.1:9"  # nothing listens: a refusal must come before any request
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def _rule(excinfo) -> str:
+    return excinfo.value.rule
+
+
+# ------------------------------------------------------------------ construction and environment
+
+
+def test_alias_keeps_the_published_name():
+    assert EnvMlflowClient is EnvironmentMlflowClient
+    assert EnvironmentMlflowClient.ENVIRONMENT_KEY == "MLFLOW_ENV"
+
+
+def test_environment_from_mlflow_env(monkeypatch):
+    monkeypatch.setenv("MLFLOW_ENV", "preprod")
+    client = EnvironmentMlflowClient(tracking_uri=DEAD_SERVER)
+    assert client.env_name == "preprod" and client.production is False
+
+
+@pytest.mark.parametrize("name, rule", [(None, "environment-required"), ("", "environment-required"),
+                                        ("Acc", "environment-name"), ("a_b", "environment-name"),
+                                        ("x", "environment-name")])
+def test_missing_or_malformed_environment_is_refused(monkeypatch, name, rule):
+    monkeypatch.delenv("MLFLOW_ENV", raising=False)
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        EnvironmentMlflowClient(name, tracking_uri=DEAD_SERVER)
+    assert _rule(excinfo) == rule
+    assert f"[{rule}]" in str(excinfo.value)
+
+
+def test_production_rule_and_repr(monkeypatch, tmp_path):
+    monkeypatch.delenv("MLFLOW_ENV_PRODUCTION", raising=False)
+    assert EnvironmentMlflowClient("prod", tracking_uri=DEAD_SERVER).production is True
+    assert EnvironmentMlflowClient("production", tracking_uri=DEAD_SERVER).production is True
+    live = EnvironmentMlflowClient("live", tracking_uri=DEAD_SERVER, production=True)
+    assert live.production and "production=True [decided by production= argument]" in repr(live)
+    monkeypatch.setenv("MLFLOW_ENV_PRODUCTION", "false")
+    prod = EnvironmentMlflowClient("prod", tracking_uri=DEAD_SERVER)
+    assert prod.production is False and "decided by MLFLOW_ENV_PRODUCTION" in repr(prod)
+    monkeypatch.delenv("MLFLOW_ENV_PRODUCTION")
+    permissions = tmp_path / "workspace.json"
+    permissions.write_text(json.dumps({"generated": "x", "environments": {
+        "live": {"production": True, "experiment_directory": "/ml/live"},
+        "acc": {"production": False, "experiment_directory": "/ml/acc"}}, "grants": []}))
+    live = EnvironmentMlflowClient("live", tracking_uri=DEAD_SERVER, permissions_file=str(permissions))
+    assert live.production and f"decided by permissions file {permissions}" in repr(live)
+    assert live.get_env_experiment_name("x") == "/ml/live/x"
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        EnvironmentMlflowClient("other", tracking_uri=DEAD_SERVER, permissions_file=str(permissions))
+    assert _rule(excinfo) == "unknown-environment"
+
+
+def test_generated_permission_file_drives_the_client():
+    from pathlib import Path
+    permissions = Path(__file__).resolve().parents[2] / "permissions" / "workspace.json"
+    acc = EnvironmentMlflowClient("acc", tracking_uri=DEAD_SERVER, permissions_file=str(permissions))
+    prod = EnvironmentMlflowClient("prod", tracking_uri=DEAD_SERVER, permissions_file=str(permissions))
+    assert (acc.production, prod.production) == (False, True)
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        acc.get_env_model_name("churn_preprod")
+    assert _rule(excinfo) == "foreign-model"
+
+
+# ------------------------------------------------------------------ names
+
+
+def test_names_are_idempotent_and_short_names_one_call_away():
+    acc = EnvironmentMlflowClient("acc", tracking_uri=DEAD_SERVER)
+    assert acc.get_env_model_name("churn") == "churn_acc"
+    assert acc.get_env_model_name("churn_acc") == "churn_acc"
+    assert acc.get_env_model_name("churn_v2") == "churn_v2_acc"
+    assert acc.get_short_model_name("churn_acc") == "churn"
+    assert acc.get_env_experiment_name("churn") == "/experiments/acc/churn"
+    assert acc.get_env_experiment_name("/experiments/acc/churn") == "/experiments/acc/churn"
+
+
+FOREIGN_CALLS = [
+    ("create_registered_model", ("churn_prod",)),
+    ("get_registered_model", ("churn_prod",)),
+    ("rename_registered_model", ("churn", "churn_prod")),
+    ("update_registered_model", ("churn_production", "x")),
+    ("delete_registered_model", ("churn_prod",)),
+    ("set_registered_model_tag", ("churn_prod", "k", "v")),
+    ("delete_registered_model_tag", ("churn_prod", "k")),
+    ("create_model_version", ("churn_prod", "/tmp/x")),
+    ("get_model_version", ("churn_prod", "1")),
+    ("update_model_version", ("churn_prod", "1", "d")),
+    ("delete_model_version", ("churn_prod", "1")),
+    ("get_model_version_download_uri", ("churn_prod", "1")),
+    ("get_latest_versions", ("churn_prod",)),
+    ("transition_model_version_stage", ("churn_prod", "1", "Staging")),
+    ("set_model_version_tag", ("churn_prod", "1", "k", "v")),
+    ("delete_model_version_tag", ("churn_prod", "1", "k")),
+    ("set_registered_model_alias", ("churn_prod", "candidate", "1")),
+    ("delete_registered_model_alias", ("churn_prod", "candidate")),
+    ("get_model_version_by_alias", ("churn_prod", "candidate")),
+    ("search_model_versions", ("name='churn_prod'",)),
+    ("search_registered_models", ("name = \"churn_prod\"",)),
+    ("copy_model_version", ("models:/churn_prod/1", "churn")),
+    ("copy_model_version", ("models:/churn/1", "churn_prod")),
+    ("get_latest_model_version", ("churn_prod",)),
+    ("finish_pending_versions", ("churn_prod",)),
+    ("load_model_version", (mlflow.pyfunc, "churn_prod", "1")),
+    ("load_latest_model", (mlflow.pyfunc, "churn_prod")),
+    ("log_model_helper", (mlflow.pyfunc, "churn_prod")),
+    ("create_experiment", ("/experiments/prod/churn",)),
+    ("get_experiment_by_name", ("/experiments/prod/churn",)),
+    ("create_experiment_if_not_exists", ("/experiments/prod/churn",)),
+    ("set_experiment", ("/Shared/churn",)),
+    ("rename_experiment", ("1", "/experiments/acc/../prod/x")),
+]
+
+
+@pytest.mark.parametrize("method, arguments", FOREIGN_CALLS, ids=[f"{m}-{i}" for i, (m, _) in enumerate(FOREIGN_CALLS)])
+def test_reaching_another_environment_is_refused_before_any_request(method, arguments):
+    acc = EnvironmentMlflowClient("acc", tracking_uri=DEAD_SERVER)
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        getattr(acc, method)(*arguments)
+    assert _rule(excinfo) in ("foreign-model", "foreign-experiment")
+
+
+@pytest.mark.parametrize("call, rule", [
+    (lambda c: c.transition_model_version_stage("churn", "1", "Production"), "production-stage-outside-production"),
+    (lambda c: c.transition_model_version_stage("churn", "1", "production"), "production-stage-outside-production"),
+    (lambda c: c.transition_model_version_stage("churn", "1", "Live"), "unknown-stage"),
+    (lambda c: c.set_registered_model_alias("churn", "champion", "1"), "production-alias-outside-production"),
+    (lambda c: c.set_registered_model_alias("churn", "Production", "1"), "production-alias-outside-production"),
+    (lambda c: c.delete_registered_model_alias("churn", "live"), "production-alias-outside-production"),
+])
+def test_stage_and_alias_refusals_outside_production(call, rule):
+    acc = EnvironmentMlflowClient("acc", tracking_uri=DEAD_SERVER)
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        call(acc)
+    assert _rule(excinfo) == rule
+
+
+# ------------------------------------------------------------------ against the server
+
+
+def test_first_registration_staged_per_environment(registered, acc, prod):
+    acc_version, acc_info = registered["acc"]
+    assert acc_info.model_uri.startswith("models:/m-")
+    assert acc.get_registered_model("churn").name == "churn_acc"
+    assert prod.get_registered_model("churn").name == "churn_prod"
+    assert acc.get_model_version("churn", acc_version.version).current_stage == "Staging"
+    assert PENDING_STAGE_TAG not in acc.get_model_version("churn", acc_version.version).tags
+
+
+def test_registered_model_lifecycle(acc, mlflow_server):
+    name = _unique("tmp")
+    created = acc.create_registered_model(name, tags={"team": "risk"}, description="first")
+    assert created.name == f"{name}_acc"
+    assert acc.update_registered_model(name, description="second").description == "second"
+    acc.set_registered_model_tag(name, "owner", "me")
+    assert acc.get_registered_model(name).tags == {"team": "risk", "owner": "me"}
+    acc.delete_registered_model_tag(name, "owner")
+    assert acc.get_registered_model(name).tags == {"team": "risk"}
+    acc.rename_registered_model(name, f"{name}x")
+    assert acc.get_registered_model(f"{name}x").name == f"{name}x_acc"
+    acc.delete_registered_model(f"{name}x")
+    with pytest.raises(MlflowException):
+        acc.get_registered_model(f"{name}x")
+
+
+def test_model_versions_and_search(registered, acc, prod):
+    version, info = registered["acc"]
+    full = acc.get_model_version("churn", version.version)
+    assert full.name == "churn_acc"
+    assert acc.update_model_version("churn", version.version, "checked").description == "checked"
+    acc.set_model_version_tag("churn", version.version, "quality", "good")
+    assert acc.get_model_version("churn_acc", version.version).tags["quality"] == "good"
+    acc.delete_model_version_tag("churn", version.version, "quality")
+    assert "quality" not in acc.get_model_version("churn", version.version).tags
+    assert acc.get_model_version_download_uri("churn", version.version)
+    found = acc.search_model_versions("name='churn'")
+    assert {v.name for v in found} == {"churn_acc"} and version.version in {v.version for v in found}
+    everything = acc.search_model_versions()
+    assert everything and all(v.name.endswith("_acc") for v in everything)
+    models = acc.search_registered_models()
+    assert "churn_acc" in {m.name for m in models} and all(m.name.endswith("_acc") for m in models)
+    assert [m.name for m in acc.search_registered_models("name = 'churn'")] == ["churn_acc"]
+    assert all(m.name.endswith("_prod") for m in prod.search_registered_models())
+
+
+def test_create_copy_and_delete_model_versions(registered, acc):
+    version, info = registered["acc"]
+    source = acc.get_model_version("churn", version.version).source
+    created = acc.create_model_version("churn", source, description="manual", model_id=info.model_id)
+    assert created.name == "churn_acc" and created.current_stage == "None"
+    copied = acc.copy_model_version(f"models:/churn/{created.version}", "churn")
+    assert copied.name == "churn_acc" and int(copied.version) > int(created.version)
+    for extra in (created, copied):
+        acc.delete_model_version("churn", extra.version)
+    with pytest.raises(MlflowException):
+        acc.get_model_version("churn", created.version)
+
+
+def test_latest_versions_and_loading(registered, acc):
+    version, _ = registered["acc"]
+    latest = acc.get_latest_model_version("churn")
+    assert latest.name == "churn_acc" and latest.current_stage == "Staging"
+    assert [v.current_stage for v in acc.get_latest_versions("churn", stages=["Staging"])] == ["Staging"]
+    model = acc.load_latest_model(mlflow.pyfunc, "churn")
+    assert model.predict(["a", "b"]) == ["a", "b"]
+    assert acc.load_model_version(mlflow.pyfunc, "churn", version.version).predict(["c"]) == ["c"]
+
+
+def test_non_production_stages(registered, acc):
+    version, _ = registered["acc"]
+    assert acc.transition_model_version_stage("churn", version.version, "Archived").current_stage == "Archived"
+    assert acc.transition_model_version_stage("churn", version.version, "none").current_stage == "None"
+    assert acc.transition_model_version_stage("churn", version.version).current_stage == "Staging"
+
+
+def test_promotion_to_production_archives_the_previous_versions(registered, prod):
+    first, info = registered["prod"]
+    source = prod.get_model_version("churn", first.version).source
+    second = prod.create_model_version("churn", source, model_id=info.model_id)
+    third = prod.create_model_version("churn", source, model_id=info.model_id)
+    assert prod.transition_model_version_stage("churn", second.version).current_stage == "Production"
+    assert prod.get_model_version("churn", first.version).current_stage == "Archived"
+    prod.transition_model_version_stage("churn", third.version, archive_existing_versions=False)
+    stages = {v.version: v.current_stage for v in prod.search_model_versions("name='churn'")}
+    assert stages[second.version] == stages[third.version] == "Production"
+    prod.transition_model_version_stage("churn", third.version, "Production")
+    stages = {v.version: v.current_stage for v in prod.search_model_versions("name='churn'")}
+    assert [v for v, stage in stages.items() if stage == "Production"] == [third.version]
+
+
+def test_aliases(registered, acc, prod):
+    version, _ = registered["acc"]
+    acc.set_registered_model_alias("churn", "candidate", version.version)
+    assert acc.get_model_version_by_alias("churn", "candidate").version == version.version
+    acc.delete_registered_model_alias("churn", "candidate")
+    with pytest.raises(MlflowException):
+        acc.get_model_version_by_alias("churn", "candidate")
+    prod_version, _ = registered["prod"]
+    prod.set_registered_model_alias("churn", "champion", prod_version.version)
+    assert prod.get_model_version_by_alias("churn", "champion").name == "churn_prod"
+    prod.delete_registered_model_alias("churn", "champion")
+
+
+def test_experiments(acc, mlflow_server):
+    name = _unique("exp")
+    experiment_id = acc.create_experiment(name)
+    assert acc.get_experiment(experiment_id).name == f"/experiments/acc/{name}"
+    assert acc.get_experiment_by_name(name).experiment_id == experiment_id
+    assert acc.create_experiment_if_not_exists(name) == experiment_id
+    assert acc.create_experiment_if_not_exists(f"/experiments/acc/{name}") == experiment_id
+    acc.rename_experiment(experiment_id, f"{name}-renamed")
+    assert acc.get_experiment(experiment_id).name == f"/experiments/acc/{name}-renamed"
+    other = _unique("active")
+    active_id = acc.set_experiment(other)
+    assert mlflow.get_tracking_uri() == mlflow_server.uri
+    with mlflow.start_run() as run:
+        assert run.info.experiment_id == active_id
+
+
+def test_log_model_helper_finishes_versions_left_pending(acc, monkeypatch):
+    name = _unique("pending")
+    real = client_module.MlflowClient.transition_model_version_stage
+    calls = {"count": 0}
+
+    def fail_once(self, *args, **kwargs):
+        calls["count"] += 1
+        if calls["count"] == 1:
+            raise MlflowException("simulated outage")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(client_module.MlflowClient, "transition_model_version_stage", fail_once)
+    with pytest.raises(MlflowException, match=rf"version 1 of {name}_acc is registered but its stage could not be "
+                                              "set to Staging \\(simulated outage\\)"):
+        acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model")
+    left = acc.get_model_version(name, "1")
+    assert left.current_stage == "None" and left.tags[PENDING_STAGE_TAG] == "Staging"
+    version, _ = acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model")
+    assert version.version == "2" and version.current_stage == "Staging"
+    first = acc.get_model_version(name, "1")
+    assert first.current_stage == "Staging" and PENDING_STAGE_TAG not in first.tags
+
+
+def test_stage_deprecation_warning_is_shown_once(registered, acc, monkeypatch):
+    version, _ = registered["acc"]
+    monkeypatch.setattr(client_module, "_stage_warning_shown", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        acc.transition_model_version_stage("churn", version.version, "Staging")
+        acc.get_latest_versions("churn")
+        acc.transition_model_version_stage("churn", version.version, "Staging")
+    future = [w for w in caught if issubclass(w.category, FutureWarning)]
+    assert len(future) == 1 and "env_mlflow_client keeps them working" in str(future[0].message)
+
+
+def test_guard_refuses_fluent_registration(registered, acc, monkeypatch):
+    import mlflow.tracking._model_registry.fluent as registry_fluent
+    monkeypatch.setattr(registry_fluent, "_register_model", registry_fluent._register_model)
+    _, info = registered["acc"]
+    guard_fluent_registration()
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        mlflow.register_model(info.model_uri, "churn_prod")
+    assert _rule(excinfo) == "registration-bypass"
+    with pytest.raises(EnvironmentRuleViolation):
+        mlflow.pyfunc.log_model(name="model", python_model=EchoModel(), registered_model_name="churn_prod")
