@@ -10,10 +10,10 @@ STAMP  := $(VENV)/.installed
 setup: $(STAMP)
 	$(MLENV) toolchain
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml shim/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ./shim -e ".[test]"
 	touch $(STAMP)
 
 demo: setup

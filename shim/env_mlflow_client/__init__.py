@@ -6,11 +6,11 @@
 Needs only ``mlflow`` (or ``mlflow-skinny``).
 """
 
-from .client import PENDING_STAGE_TAG, PRODUCTION_ALIASES, STAGES, EnvironmentMlflowClient, EnvMlflowClient
+from .client import STAGE_TAG, PRODUCTION_ALIASES, STAGES, EnvironmentMlflowClient, EnvMlflowClient
 from .environment import EnvironmentSettings
 from .errors import RULES, EnvironmentRuleViolation
 from .guard import guard_fluent_registration
 
 __all__ = ["EnvironmentMlflowClient", "EnvMlflowClient", "EnvironmentRuleViolation", "EnvironmentSettings", "RULES",
-           "PRODUCTION_ALIASES", "PENDING_STAGE_TAG", "STAGES", "guard_fluent_registration"]
+           "PRODUCTION_ALIASES", "STAGE_TAG", "STAGES", "guard_fluent_registration"]
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ Calls that would reach another environment are refused before any request is sen
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import warnings
@@ -22,6 +23,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.models.model import ModelInfo
 from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 from mlflow.tracking import MlflowClient
+from mlflow.tracking._tracking_service import utils as _tracking_utils
 
 from .environment import ENVIRONMENT_VARIABLE, EnvironmentSettings, resolve_environment
 from .errors import EnvironmentRuleViolation
@@ -29,9 +31,11 @@ from .errors import EnvironmentRuleViolation
 STAGES = ("None", "Staging", "Production", "Archived")
 #: Aliases that mean "serving in production"; only a production client may set them.
 PRODUCTION_ALIASES = frozenset({"production", "prod", "champion", "live"})
-#: Tag set on a version at registration and removed once its stage is set (see log_model_helper).
-PENDING_STAGE_TAG = "env_mlflow_client.pending_stage"
+#: Tag log_model_helper sets on a version: "pending:<stage>" at registration, "<stage>" once set.
+STAGE_TAG = "env_mlflow_client.stage"
+_PENDING = "pending:"
 _NAME_CLAUSE = re.compile(r"""(?P<key>\bname)\s*(?P<op>!=|=)\s*(?P<quote>['"])(?P<value>.*?)(?P=quote)""")
+_TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"
 _stage_warning_shown = False
 
 
@@ -295,8 +299,9 @@ class EnvironmentMlflowClient(MlflowClient):
         ``{registered_model_name}_{env}`` through this client, wait until it is READY and set its
         stage (Staging, or Production in production).
 
-        A version whose stage could not be set keeps the tag ``env_mlflow_client.pending_stage``
-        and the error names it; the next call for the same model finishes such versions first.
+        The version is tagged ``env_mlflow_client.stage=pending:<stage>`` at registration and
+        ``<stage>`` once its stage is set. A version whose stage could not be set stays pending and
+        the error names it; the next call for the same model finishes such versions first.
         """
         name = self.get_env_model_name(registered_model_name)
         self.finish_pending_versions(name)
@@ -311,7 +316,7 @@ class EnvironmentMlflowClient(MlflowClient):
             self.create_registered_model(name)
         source = logged.artifact_location if logged is not None else model_info.model_uri
         version = self.create_model_version(name, source, run_id=model_info.run_id,
-                                            tags={PENDING_STAGE_TAG: self.default_stage},
+                                            tags={STAGE_TAG: f"{_PENDING}{self.default_stage}"},
                                             model_id=model_info.model_id)
         version = self._await_ready(name, version.version)
         return self._stage_pending(name, version.version), model_info
@@ -319,7 +324,7 @@ class EnvironmentMlflowClient(MlflowClient):
     def finish_pending_versions(self, name: str) -> list[ModelVersion]:
         """Set the stage of every version of ``{name}_{env}`` left pending by a failed helper call."""
         full_name = self.get_env_model_name(name)
-        pending = self.search_model_versions(f"name='{full_name}' and tags.`{PENDING_STAGE_TAG}` != ''")
+        pending = self.search_model_versions(f"name='{full_name}' and tags.`{STAGE_TAG}` LIKE '{_PENDING}%'")
         return [self._stage_pending(full_name, version.version) for version in pending]
 
     def get_latest_model_version(self, name: str) -> ModelVersion:
@@ -332,16 +337,18 @@ class EnvironmentMlflowClient(MlflowClient):
 
     def load_model_version(self, model_flavor: Any, name: str, version: str) -> Any:
         """Load version ``version`` of ``{name}_{env}`` with ``model_flavor.load_model``."""
-        return self._load(model_flavor, f"models:/{self.get_env_model_name(name)}/{version}")
+        return self._load(model_flavor, name, version)
 
     def load_latest_model(self, model_flavor: Any, name: str) -> Any:
         """Load the newest version of ``{name}_{env}`` in this environment's stage."""
         version = self.get_latest_model_version(name)
-        return self._load(model_flavor, f"models:/{version.name}/{version.version}")
+        return self._load(model_flavor, version.name, version.version)
 
     # ---------------------------------------------------------------- internals
 
-    def _load(self, model_flavor: Any, uri: str) -> Any:
+    def _load(self, model_flavor: Any, name: str, version: str) -> Any:
+        # The download URI comes from this client's registry, so loading needs no global registry URI.
+        uri = self.get_model_version_download_uri(name, version)
         with self._tracking_uri_for_fluent_calls():
             return model_flavor.load_model(uri)
 
@@ -350,10 +357,11 @@ class EnvironmentMlflowClient(MlflowClient):
             staged = self.transition_model_version_stage(name, version)
         except MlflowException as error:
             raise MlflowException(f"version {version} of {name} is registered but its stage could not be set to "
-                                  f"{self.default_stage} ({error.message}); it keeps the tag {PENDING_STAGE_TAG} "
-                                  "and the next log_model_helper call for this model retries",
+                                  f"{self.default_stage} ({error.message}); it stays tagged {STAGE_TAG}="
+                                  f"{_PENDING}{self.default_stage} and the next log_model_helper call for this "
+                                  "model retries",
                                   error_code=ErrorCode.Value(error.error_code)) from error
-        self.delete_model_version_tag(name, version, PENDING_STAGE_TAG)
+        self.set_model_version_tag(name, version, STAGE_TAG, staged.current_stage)
         return staged
 
     def _await_ready(self, name: str, version: str, timeout: float = 300.0) -> ModelVersion:
@@ -413,15 +421,17 @@ class EnvironmentMlflowClient(MlflowClient):
 
     @contextmanager
     def _tracking_uri_for_fluent_calls(self) -> Iterator[None]:
-        """Point fluent ``mlflow.*`` calls (log_model, load_model) at this client's servers for a moment."""
-        previous_tracking, previous_registry = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
+        """Point fluent ``mlflow.*`` calls (log_model, load_model) at this client's tracking server
+        for a moment, then restore exactly what was set before (including "nothing")."""
+        saved_uri = getattr(_tracking_utils, "_tracking_uri", None)
+        saved_variable = os.environ.get(_TRACKING_URI_VARIABLE)
         mlflow.set_tracking_uri(self.tracking_uri)
-        mlflow.set_registry_uri(self._registry_uri)
         try:
             yield
         finally:
-            mlflow.set_tracking_uri(previous_tracking)
-            mlflow.set_registry_uri(previous_registry)
+            mlflow.set_tracking_uri(saved_uri)
+            if saved_variable is not None:
+                os.environ[_TRACKING_URI_VARIABLE] = saved_variable
 
 
 #: The name of the article's client, for teams switching by changing one import.

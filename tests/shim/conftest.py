@@ -18,6 +18,17 @@ class EchoModel(mlflow.pyfunc.PythonModel):
         return model_input
 
 
+@pytest.fixture(autouse=True)
+def _restore_fluent_tracking_uri(monkeypatch):
+    """Tests that call set_experiment change MLflow's global tracking URI; undo that after each test."""
+    import mlflow.tracking._tracking_service.utils as tracking_utils
+
+    saved = tracking_utils._tracking_uri
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    yield
+    mlflow.set_tracking_uri(saved)
+
+
 @pytest.fixture(scope="session")
 def mlflow_server(tmp_path_factory):
     server = start_server(Path(tmp_path_factory.mktemp("mlflow")))
@@ -39,11 +50,11 @@ def prod(mlflow_server) -> EnvironmentMlflowClient:
 def registered(acc, prod):
     """Log and register a real model in acc and in prod, as a job would (article section 3.4)."""
     acc.set_experiment("churn")
-    acc_version, acc_info = acc.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model")
+    acc_version, acc_info = acc.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
     assert acc_version.name == "churn_acc"
     assert acc_version.current_stage == "Staging"
     assert acc_version.status == "READY"
-    prod_version, prod_info = prod.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model")
+    prod_version, prod_info = prod.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
     assert prod_version.name == "churn_prod"
     assert prod_version.current_stage == "Production"
     return {"acc": (acc_version, acc_info), "prod": (prod_version, prod_info)}

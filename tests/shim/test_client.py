@@ -12,7 +12,7 @@ import pytest
 from mlflow.exceptions import MlflowException
 
 import env_mlflow_client.client as client_module
-from env_mlflow_client import (PENDING_STAGE_TAG, EnvironmentMlflowClient, EnvironmentRuleViolation,
+from env_mlflow_client import (STAGE_TAG, EnvironmentMlflowClient, EnvironmentRuleViolation,
                                EnvMlflowClient, guard_fluent_registration)
 from conftest import EchoModel
 
@@ -167,7 +167,7 @@ def test_first_registration_staged_per_environment(registered, acc, prod):
     assert acc.get_registered_model("churn").name == "churn_acc"
     assert prod.get_registered_model("churn").name == "churn_prod"
     assert acc.get_model_version("churn", acc_version.version).current_stage == "Staging"
-    assert PENDING_STAGE_TAG not in acc.get_model_version("churn", acc_version.version).tags
+    assert acc.get_model_version("churn", acc_version.version).tags[STAGE_TAG] == "Staging"
 
 
 def test_registered_model_lifecycle(acc, mlflow_server):
@@ -293,14 +293,14 @@ def test_log_model_helper_finishes_versions_left_pending(acc, monkeypatch):
 
     monkeypatch.setattr(client_module.MlflowClient, "transition_model_version_stage", fail_once)
     with pytest.raises(MlflowException, match=rf"version 1 of {name}_acc is registered but its stage could not be "
-                                              "set to Staging \\(simulated outage\\)"):
-        acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model")
+                                              "set to Staging \\(simulated outage\\); it stays tagged env_mlflow_client.stage=pending:Staging"):
+        acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
     left = acc.get_model_version(name, "1")
-    assert left.current_stage == "None" and left.tags[PENDING_STAGE_TAG] == "Staging"
-    version, _ = acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model")
+    assert left.current_stage == "None" and left.tags[STAGE_TAG] == "pending:Staging"
+    version, _ = acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
     assert version.version == "2" and version.current_stage == "Staging"
     first = acc.get_model_version(name, "1")
-    assert first.current_stage == "Staging" and PENDING_STAGE_TAG not in first.tags
+    assert first.current_stage == "Staging" and first.tags[STAGE_TAG] == "Staging"
 
 
 def test_stage_deprecation_warning_is_shown_once(registered, acc, monkeypatch):
