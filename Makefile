@@ -22,6 +22,7 @@ demo: setup
 	$(MLENV) permissions --env prod
 	$(MLENV) validate --terraform
 	$(MLENV) tftest
+	$(BIN)/python shim/demo.py
 
 test: setup
 	$(BIN)/python -m pytest
@@ -44,6 +45,7 @@ apply: setup
 bench: setup
 	$(BIN)/python benchmarks/render_scale.py
 	$(BIN)/python benchmarks/terraform_scale.py
+	$(BIN)/python benchmarks/shim_overhead.py
 
 clean:
 	rm -rf $(VENV) .terraform modules/*/.terraform .pytest_cache .hypothesis

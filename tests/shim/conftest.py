@@ -8,7 +8,7 @@ import mlflow.pyfunc
 import pytest
 
 from env_mlflow_client import EnvironmentMlflowClient
-from mlflow_servers import start_server
+from env_mlflow_client.testing import start_server
 
 
 class EchoModel(mlflow.pyfunc.PythonModel):

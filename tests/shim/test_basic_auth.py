@@ -18,7 +18,7 @@ from conftest import EchoModel
 from env_mlflow_client import EnvironmentMlflowClient
 from generator.pipeline import load_and_check
 from mlflow_auth_sync import apply_permission_model
-from mlflow_servers import start_server
+from env_mlflow_client.testing import start_server
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD = "admin-password-for-tests-only"

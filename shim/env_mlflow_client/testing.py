@@ -1,4 +1,11 @@
-"""Start and stop real ``mlflow server`` processes for the test session."""
+"""A real local ``mlflow server`` for tests of jobs that use the client (needs the full ``mlflow``).
+
+    with local_mlflow_server(tmp_path) as server:
+        client = EnvironmentMlflowClient("acc", tracking_uri=server.uri)
+
+The server runs on a temp sqlite database and artifact directory, on a free port; start-up waits
+on ``/health``, not on a sleep. Start one per test session: it takes seconds to start.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +75,13 @@ def start_server(directory: Path, *extra: str, env: dict[str, str] | None = None
     server.stop()
     raise RuntimeError(f"mlflow server did not answer /health within {timeout} s:\n"
                        f"{(directory / 'server.log').read_text()[-3000:]}")
+
+
+@contextmanager
+def local_mlflow_server(directory: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[MlflowServer]:
+    """:func:`start_server` as a context manager that always stops the server."""
+    server = start_server(Path(directory), *extra, env=env)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,92 @@
+"""Benchmark: the same registry calls through MlflowClient and through EnvironmentMlflowClient.
+
+Starts one local MLflow server, registers one model version, then runs many interleaved rounds
+of the same sequence of registry calls (full names through MlflowClient, short names through the
+shim) and prints the median time per round of each, their ratio and the HTTP requests each
+sequence sends (the shim must add no round trips).
+
+    .venv/bin/python benchmarks/shim_overhead.py [--rounds 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from unittest import mock
+
+import mlflow.pyfunc
+import mlflow.utils.rest_utils as rest_utils
+from mlflow import MlflowClient
+
+from env_mlflow_client import EnvironmentMlflowClient
+from env_mlflow_client.testing import local_mlflow_server
+
+
+class EchoModel(mlflow.pyfunc.PythonModel):
+    def predict(self, context, model_input: list[str], params=None) -> list[str]:
+        return model_input
+
+
+def sequence(client: MlflowClient, name: str) -> None:
+    """A job's typical registry reads and writes."""
+    client.get_registered_model(name)
+    client.get_model_version(name, "1")
+    client.get_latest_versions(name, stages=["Staging"])
+    client.search_model_versions(f"name='{name}'")
+    client.set_model_version_tag(name, "1", "checked", "yes")
+    client.set_registered_model_alias(name, "candidate", "1")
+    client.get_model_version_by_alias(name, "candidate")
+    client.transition_model_version_stage(name, "1", "Staging")
+    client.get_model_version_download_uri(name, "1")
+
+
+def requests_of(client: MlflowClient, name: str) -> int:
+    with mock.patch.object(rest_utils, "http_request", wraps=rest_utils.http_request) as counted:
+        sequence(client, name)
+    return counted.call_count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=200)
+    arguments = parser.parse_args()
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    warnings.simplefilter("ignore")
+    with tempfile.TemporaryDirectory() as directory, local_mlflow_server(Path(directory)) as server:
+        shim = EnvironmentMlflowClient("acc", tracking_uri=server.uri)
+        plain = MlflowClient(server.uri)
+        shim.set_experiment("bench")
+        shim.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model",
+                              pip_requirements=["mlflow"])
+        runners = {"MlflowClient": lambda: sequence(plain, "churn_acc"),
+                   "EnvironmentMlflowClient": lambda: sequence(shim, "churn")}
+        for run in runners.values():  # warm up connections and caches
+            run()
+        times: dict[str, list[float]] = {label: [] for label in runners}
+        for round_number in range(arguments.rounds):
+            order = list(runners) if round_number % 2 == 0 else list(reversed(runners))
+            for label in order:
+                started = time.perf_counter()
+                runners[label]()
+                times[label].append(time.perf_counter() - started)
+        plain_median = statistics.median(times["MlflowClient"])
+        shim_median = statistics.median(times["EnvironmentMlflowClient"])
+        ratios = [s / p for s, p in zip(times["EnvironmentMlflowClient"], times["MlflowClient"])]
+        print(f"{arguments.rounds} interleaved rounds of 9 registry calls against {server.uri}")
+        print(f"HTTP requests per round: MlflowClient {requests_of(plain, 'churn_acc')}, "
+              f"EnvironmentMlflowClient {requests_of(shim, 'churn')}")
+        print(f"median per round: MlflowClient {1000 * plain_median:.2f} ms, "
+              f"EnvironmentMlflowClient {1000 * shim_median:.2f} ms")
+        print(f"ratio of medians: {shim_median / plain_median:.3f}; median of per-round ratios: "
+              f"{statistics.median(ratios):.3f} (target <= 1.05)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
