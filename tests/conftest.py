@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import http.server
 import shutil
-import subprocess
-import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
+from repo_helpers import REPOSITORY, CliResult
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 _COPIED = ("environments", "modules", "versions.tf")
-
-
-@dataclass
-class CliResult:
-    """Exit code and output of one mlenv run."""
-
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture
@@ -59,21 +47,6 @@ def mlenv(capsys: pytest.CaptureFixture[str]):
         return CliResult(code, captured.out, captured.err)
 
     return run
-
-
-def run_module(*arguments: str | Path, cwd: Path | None = None) -> CliResult:
-    """Run ``python -m generator ARGS`` in a new process (real exit codes and streams)."""
-    completed = subprocess.run([sys.executable, "-m", "generator", *map(str, arguments)], cwd=cwd,
-                               capture_output=True, text=True, check=False)
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
-
-
-def write(root: Path, relative: str, text: str) -> Path:
-    """Write ``text`` to ``root/relative``, creating directories."""
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 class _NotFoundHandler(http.server.BaseHTTPRequestHandler):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_module, write
+from repo_helpers import run_module, write
 
 import generator.outputs
 

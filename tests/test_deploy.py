@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_module, write
+from repo_helpers import run_module, write
 
 from generator.deploy import MissingCredentials, check_credentials
 from generator.toolchain import cache_directory

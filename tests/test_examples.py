@@ -6,7 +6,7 @@ import json
 import shutil
 import subprocess
 
-from conftest import REPOSITORY, run_module
+from repo_helpers import REPOSITORY, run_module
 
 from generator.toolchain import terraform_binary
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import REPOSITORY
+from repo_helpers import REPOSITORY
 
 from generator.errors import InvalidInput
 from generator.permission_model import Grant, PermissionModel

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPOSITORY, run_module
+from repo_helpers import REPOSITORY, run_module
 
 MODULES = sorted(path.parent.name for path in (REPOSITORY / "modules").glob("*/main.tf"))
 

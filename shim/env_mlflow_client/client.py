@@ -204,10 +204,14 @@ class EnvironmentMlflowClient(MlflowClient):
         return self._own_results(result)
 
     def get_latest_versions(self, name: str, stages: list[str] | None = None) -> list[ModelVersion]:
-        """Latest versions of ``{name}_{env}`` per stage (all stages when ``stages`` is None)."""
+        """Latest versions of ``{name}_{env}`` per stage in ``stages``.
+
+        Without ``stages``, only this environment's stage (Staging, or Production in production),
+        as in the article's client.
+        """
         full_name = self.get_env_model_name(name)
         with self._stage_call():
-            return super().get_latest_versions(full_name, stages)
+            return super().get_latest_versions(full_name, stages if stages is not None else [self.default_stage])
 
     def set_model_version_tag(self, name: str, version: str | None = None, key: str | None = None,
                               value: Any = None, stage: str | None = None) -> None:

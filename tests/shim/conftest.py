@@ -9,13 +9,7 @@ import pytest
 
 from env_mlflow_client import EnvironmentMlflowClient
 from env_mlflow_client.testing import start_server
-
-
-class EchoModel(mlflow.pyfunc.PythonModel):
-    """A real pyfunc model: returns its input."""
-
-    def predict(self, context, model_input: list[str], params=None) -> list[str]:
-        return model_input
+from shim_models import EchoModel
 
 
 @pytest.fixture(autouse=True)

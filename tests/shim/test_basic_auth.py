@@ -14,7 +14,7 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from conftest import EchoModel
+from shim_models import EchoModel
 from env_mlflow_client import EnvironmentMlflowClient
 from generator.pipeline import load_and_check
 from mlflow_auth_sync import apply_permission_model

@@ -14,7 +14,7 @@ from mlflow.exceptions import MlflowException
 import env_mlflow_client.client as client_module
 from env_mlflow_client import (STAGE_TAG, EnvironmentMlflowClient, EnvironmentRuleViolation,
                                EnvMlflowClient, guard_fluent_registration)
-from conftest import EchoModel
+from shim_models import EchoModel
 
 DEAD_SERVER = "http://127.0.0.1:9"  # nothing listens: a refusal must come before any request
 
@@ -224,6 +224,7 @@ def test_latest_versions_and_loading(registered, acc):
     latest = acc.get_latest_model_version("churn")
     assert latest.name == "churn_acc" and latest.current_stage == "Staging"
     assert [v.current_stage for v in acc.get_latest_versions("churn", stages=["Staging"])] == ["Staging"]
+    assert [v.current_stage for v in acc.get_latest_versions("churn")] == ["Staging"]
     model = acc.load_latest_model(mlflow.pyfunc, "churn")
     assert model.predict(["a", "b"]) == ["a", "b"]
     assert acc.load_model_version(mlflow.pyfunc, "churn", version.version).predict(["c"]) == ["c"]

@@ -1,0 +1,34 @@
+"""Helpers shared by the generator tests (import them from here, not from conftest)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class CliResult:
+    """Exit code and output of one mlenv run."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_module(*arguments: str | Path, cwd: Path | None = None) -> CliResult:
+    """Run ``python -m generator ARGS`` in a new process (real exit codes and streams)."""
+    completed = subprocess.run([sys.executable, "-m", "generator", *map(str, arguments)], cwd=cwd,
+                               capture_output=True, text=True, check=False)
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    """Write ``text`` to ``root/relative``, creating directories."""
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
