@@ -17,31 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import yaml
-
-REPOSITORY = Path(__file__).resolve().parent.parent
-
-
-def synthesize(root: Path, environments: int, models: int) -> None:
-    """Write `environments` manifests of `models` models each (every 10th environment is production)."""
-    (root / "environments").mkdir(parents=True)
-    shutil.copytree(REPOSITORY / "modules", root / "modules", ignore=shutil.ignore_patterns(".terraform*"))
-    shutil.copy2(REPOSITORY / "versions.tf", root / "versions.tf")
-    for index in range(environments):
-        name = f"env{index:03d}"
-        manifest = {
-            "production": index % 10 == 0,
-            "description": f"Synthetic environment {index}",
-            "service_principals": [{"application_id": str(uuid.UUID(int=index + 1)), "display_name": f"{name}-runner"}],
-            "models": [{"name": f"model{m:03d}", "description": f"Model {m}", "readers": ["data-scientists"]}
-                       if m % 3 == 0 else f"model{m:03d}" for m in range(models)],
-            "experiment_readers": ["data-scientists"],
-        }
-        (root / "environments" / f"{name}.yaml").write_text(yaml.safe_dump(manifest), encoding="utf-8")
-
+from synthetic import synthesize
 
 def timed(command: list[str], cwd: Path) -> float:
     started = time.perf_counter()

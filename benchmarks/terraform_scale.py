@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from render_scale import synthesize  # noqa: E402
+from synthetic import synthesize  # noqa: E402
 
 from generator.toolchain import locate  # noqa: E402
 

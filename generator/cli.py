@@ -113,6 +113,21 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument("--allow-destroy", action="store_true", help="allow a plan that deletes or replaces resources")
     apply.set_defaults(handler=_apply)
 
+    audit = commands.add_parser("audit", help="compare the live workspace with the manifests",
+                                description="Read groups, members, experiment directories, registered models and "
+                                            "their permissions with databricks-sdk (standard Databricks auth) and "
+                                            "report drift: missing, extra or wrong grants, missing objects and "
+                                            "undeclared models under a production suffix. Exit 0 clean, 1 drift, "
+                                            "2 invalid input, 3 cannot reach or authenticate.")
+    audit.add_argument("--format", choices=("table", "markdown", "json"), default="table",
+                       help="output format (default: table)")
+    audit.add_argument("--concurrency", type=int, default=8, metavar="N",
+                       help="requests in flight at most (default: 8)")
+    audit.add_argument("--timeout", type=int, default=120, metavar="SECONDS",
+                       help="give up retrying an unreachable or throttling workspace after this long (default: 120)")
+    audit.add_argument("--show-ok", action="store_true", help="also list the grants that match (table format)")
+    audit.set_defaults(handler=_audit)
+
     new_env = commands.add_parser("new-env", help="scaffold a commented manifest for a new environment",
                                   description="Write environments/NAME.yaml with comments explaining every field.")
     new_env.add_argument("name", metavar="NAME", help="environment name, e.g. teamx (lowercase letters and digits)")
@@ -251,6 +266,15 @@ def _deploy_step(root: Path, step: Callable[[TerraformRunner], int]) -> int:
     except DeployRefused as error:
         print(f"mlenv: refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
+
+
+def _audit(arguments: argparse.Namespace) -> int:
+    from .workspace_audit_cli import run_audit
+
+    if arguments.concurrency < 1 or arguments.timeout < 1:
+        raise InvalidInput([Problem("--concurrency/--timeout", None, "must be at least 1")])
+    return run_audit(load_and_check(arguments.root).model, arguments.format, arguments.concurrency,
+                     arguments.show_ok, arguments.timeout)
 
 
 def _new_env(arguments: argparse.Namespace) -> int:

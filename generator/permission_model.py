@@ -78,6 +78,14 @@ class PermissionModel:
         """The explicit grants on one directory or registered model, as Terraform must apply them."""
         return self._explicit_by_object.get((object_type, name), ())
 
+    def on_object(self, object_type: str, name: str) -> tuple[Grant, ...]:
+        """Every grant (implicit ones too) or membership on one object."""
+        return self._by_object.get((object_type, name), ())
+
+    @cached_property
+    def _by_object(self) -> dict[tuple[str, str], tuple[Grant, ...]]:
+        return _group_by(self.grants, lambda grant: (grant.object_type, grant.object))
+
     @cached_property
     def _by_environment(self) -> dict[str, tuple[Grant, ...]]:
         return _group_by(self.grants, lambda grant: grant.environment)

@@ -32,3 +32,16 @@ def write(root: Path, relative: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def synthetic_model(root: Path, environments: int, models: int):
+    """The permission model of a synthetic workspace (benchmarks/synthetic.py) written under ``root``."""
+    sys.path.insert(0, str(REPOSITORY / "benchmarks"))
+    try:
+        from synthetic import synthesize
+    finally:
+        sys.path.pop(0)
+    from generator.pipeline import load_and_check
+
+    synthesize(root, environments, models)
+    return load_and_check(root).model

@@ -1,0 +1,218 @@
+"""A local HTTP stand-in for the few Databricks REST endpoints mlenv audit calls.
+
+It answers with the real response shapes (SCIM list responses, workspace get-status, the
+Databricks registered-model get, MLflow registered-models list, permissions get), so the real
+databricks-sdk code runs end to end. Only the REST API is faked; nothing else is.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from generator.permission_model import (GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, TERRAFORM_IDENTITY, USER,
+                                       PermissionModel)
+
+TOKEN = "dapi-fake-token"
+_PRINCIPAL_FIELD = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
+
+
+@dataclass
+class FakeWorkspace:
+    """Live state: groups and members, service principals, directories, models and their ACLs."""
+
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    service_principals: dict[str, dict[str, str]] = field(default_factory=dict)
+    directories: dict[str, dict[str, Any]] = field(default_factory=dict)
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    latency: float = 0.0
+    throttle_once: set[str] = field(default_factory=set)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    _next_id: int = 1000
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def new_id(self) -> str:
+        """A fresh numeric id."""
+        self._next_id += 1
+        return str(self._next_id)
+
+    @classmethod
+    def matching(cls, model: PermissionModel, unnamed_identity: str = "deployer@example.com") -> FakeWorkspace:
+        """A workspace exactly as Terraform leaves it after applying ``model``.
+
+        The identity running Terraform gets CAN_MANAGE on every model; when the manifests do not
+        name it, it is the user ``unnamed_identity``.
+        """
+        workspace = cls()
+        for grant in model.grants:
+            if grant.object_type == GROUP:
+                group = workspace.group(grant.object)
+                if grant.principal_type == SERVICE_PRINCIPAL:
+                    sp_id = workspace.service_principal(grant.principal)
+                    group["members"].append({"value": sp_id, "display": grant.principal,
+                                             "$ref": f"ServicePrincipals/{sp_id}"})
+                else:
+                    member = workspace.group(grant.principal)
+                    group["members"].append({"value": member["id"], "display": grant.principal,
+                                             "$ref": f"Groups/{member['id']}"})
+            elif not grant.implicit:
+                workspace.grant(grant.object_type, grant.object, grant.principal_type, grant.principal,
+                                grant.permission_level)
+            elif grant.principal != "admins":
+                principal_type, principal = (USER, unnamed_identity) if grant.principal_type == TERRAFORM_IDENTITY \
+                    else (grant.principal_type, grant.principal)
+                workspace.grant(grant.object_type, grant.object, principal_type, principal, grant.permission_level)
+        return workspace
+
+    def group(self, name: str) -> dict[str, Any]:
+        """The group called ``name``, created when missing."""
+        return self.groups.setdefault(name, {"id": self.new_id(), "displayName": name, "members": []})
+
+    def service_principal(self, application_id: str) -> str:
+        """SCIM id of the service principal with ``application_id``, created when missing."""
+        for sp_id, sp in self.service_principals.items():
+            if sp["applicationId"] == application_id:
+                return sp_id
+        sp_id = self.new_id()
+        self.service_principals[sp_id] = {"applicationId": application_id, "displayName": f"sp-{application_id[:8]}"}
+        return sp_id
+
+    def obj(self, object_type: str, name: str) -> dict[str, Any]:
+        """The directory or registered model ``name``, created with Databricks' inherited admin grant."""
+        if object_type == REGISTERED_MODEL:
+            return self.models.setdefault(name, {"id": f"{self.new_id()}abcdef", "acl": self._admins("/registered-models/")})
+        return self.directories.setdefault(name, {"object_id": int(self.new_id()), "acl": self._admins("/directories/")})
+
+    def grant(self, object_type: str, name: str, principal_type: str, principal: str, level: str,
+              inherited_from: str | None = None) -> None:
+        """Add a direct (or inherited) permission."""
+        self.obj(object_type, name)["acl"].append(
+            {_PRINCIPAL_FIELD[principal_type]: principal, "all_permissions": [
+                {"permission_level": level, "inherited": inherited_from is not None,
+                 **({"inherited_from_object": [inherited_from]} if inherited_from else {})}]})
+
+    def revoke(self, object_type: str, name: str, principal: str) -> None:
+        """Remove every permission of ``principal`` on the object."""
+        acl = self.obj(object_type, name)["acl"]
+        acl[:] = [entry for entry in acl if principal not in entry.values()]
+
+    @staticmethod
+    def _admins(root: str) -> list[dict[str, Any]]:
+        return [{"group_name": "admins", "all_permissions": [
+            {"permission_level": "CAN_MANAGE", "inherited": True, "inherited_from_object": [root]}]}]
+
+    # ---------------------------------------------------------------- HTTP
+
+    def answer(self, method: str, path: str, query: dict[str, str], authorization: str) -> tuple[int, dict, dict]:
+        """Status, JSON body and extra headers for one request."""
+        if path == "/.well-known/databricks-config":  # host metadata: this stand-in has none
+            return 404, {"error_code": "NOT_FOUND", "message": "Not found"}, {}
+        if authorization != f"Bearer {TOKEN}":
+            return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
+        if path in self.throttle_once:
+            self.throttle_once.discard(path)
+            return 429, {"error_code": "TOO_MANY_REQUESTS", "message": "Too many requests."}, {"Retry-After": "1"}
+        if path == "/api/2.0/preview/scim/v2/Groups":
+            wanted = query.get("filter", "").partition(" eq ")[2].strip('"')
+            found = [group for group in self.groups.values() if not wanted or group["displayName"] == wanted]
+            return 200, _scim_page(found, query), {}
+        if path == "/api/2.0/preview/scim/v2/ServicePrincipals":
+            found = [{"id": sp_id, **sp} for sp_id, sp in self.service_principals.items()]
+            return 200, _scim_page(found, query), {}
+        if path == "/api/2.0/workspace/get-status":
+            directory = self.directories.get(query.get("path", ""))
+            if directory is None:
+                return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
+                             "message": f"Path ({query.get('path')}) doesn't exist."}, {}
+            return 200, {"object_type": "DIRECTORY", "path": query["path"], "object_id": directory["object_id"]}, {}
+        if path == "/api/2.0/mlflow/databricks/registered-models/get":
+            model = self.models.get(query.get("name", ""))
+            if model is None:
+                return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
+                             "message": f"RegisteredModel '{query.get('name')}' does not exist."}, {}
+            return 200, {"registered_model_databricks": {"name": query["name"], "id": model["id"],
+                                                         "permission_level": "CAN_MANAGE"}}, {}
+        if path == "/api/2.0/mlflow/registered-models/list":
+            names = sorted(self.models)
+            start = int(query.get("page_token") or 0)
+            size = int(query.get("max_results") or 100)
+            page = names[start:start + size]
+            body: dict[str, Any] = {"registered_models": [{"name": name} for name in page]}
+            if start + size < len(names):
+                body["next_page_token"] = str(start + size)
+            return 200, body, {}
+        if path.startswith("/api/2.0/permissions/"):
+            _, _, rest = path.partition("/api/2.0/permissions/")
+            kind, _, object_id = rest.partition("/")
+            store = self.directories if kind == "directories" else self.models
+            for item in store.values():
+                if str(item.get("object_id", item.get("id"))) == object_id:
+                    return 200, {"object_id": f"/{kind}/{object_id}", "object_type": kind.rstrip("s"),
+                                 "access_control_list": item["acl"]}, {}
+            return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": f"{kind} {object_id} not found"}, {}
+        return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API found for '{method} {path}'"}, {}
+
+
+def _scim_page(resources: list[dict], query: dict[str, str]) -> dict[str, Any]:
+    start = int(query.get("startIndex", "1"))
+    count = int(query.get("count", "100"))
+    page = resources[start - 1:start - 1 + count]
+    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": len(resources),
+            "startIndex": start, "itemsPerPage": len(page), "Resources": page}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+        workspace: FakeWorkspace = self.server.workspace  # type: ignore[attr-defined]
+        parsed = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(parsed.query))
+        with workspace._lock:
+            workspace.requests.append(("GET", parsed.path))
+            workspace.in_flight += 1
+            workspace.max_in_flight = max(workspace.max_in_flight, workspace.in_flight)
+        try:
+            if workspace.latency:
+                time.sleep(workspace.latency)
+            status, body, headers = workspace.answer("GET", parsed.path, query, self.headers.get("Authorization", ""))
+        finally:
+            with workspace._lock:
+                workspace.in_flight -= 1
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *arguments: object) -> None:
+        """Quiet."""
+
+
+class FakeDatabricks:
+    """The HTTP server around a :class:`FakeWorkspace`; use as a context manager."""
+
+    def __init__(self, workspace: FakeWorkspace):
+        self.workspace = workspace
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.daemon_threads = True
+        self.server.workspace = workspace  # type: ignore[attr-defined]
+        self.host = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> FakeDatabricks:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
