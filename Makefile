@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 MLENV  := $(BIN)/mlenv
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test validate tftest render plan apply bench clean
+.PHONY: setup demo test validate tftest render plan apply audit bench clean
 
 setup: $(STAMP)
 	$(MLENV) toolchain
@@ -42,10 +42,14 @@ plan: setup
 apply: setup
 	$(MLENV) apply
 
+audit: setup
+	$(MLENV) audit
+
 bench: setup
 	$(BIN)/python benchmarks/render_scale.py
 	$(BIN)/python benchmarks/terraform_scale.py
 	$(BIN)/python benchmarks/shim_overhead.py
+	$(BIN)/python benchmarks/audit_scale.py
 
 clean:
 	rm -rf $(VENV) .terraform modules/*/.terraform .pytest_cache .hypothesis

@@ -128,6 +128,17 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--show-ok", action="store_true", help="also list the grants that match (table format)")
     audit.set_defaults(handler=_audit)
 
+    diff = commands.add_parser("diff", help="access changes between two git revisions, as Markdown",
+                               description="Compare the permission models of environments/ at two git revisions "
+                                           "and print grants added, removed or changed in level and principals "
+                                           "joining or leaving groups, production first, as Markdown for a pull "
+                                           "request.")
+    diff.add_argument("base", metavar="BASE", help="git revision to compare from, e.g. origin/main")
+    diff.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="git revision to compare to "
+                                                                             "(default: HEAD)")
+    diff.add_argument("--exit-code", action="store_true", help="exit 1 when there are access changes")
+    diff.set_defaults(handler=_diff)
+
     new_env = commands.add_parser("new-env", help="scaffold a commented manifest for a new environment",
                                   description="Write environments/NAME.yaml with comments explaining every field.")
     new_env.add_argument("name", metavar="NAME", help="environment name, e.g. teamx (lowercase letters and digits)")
@@ -275,6 +286,14 @@ def _audit(arguments: argparse.Namespace) -> int:
         raise InvalidInput([Problem("--concurrency/--timeout", None, "must be at least 1")])
     return run_audit(load_and_check(arguments.root).model, arguments.format, arguments.concurrency,
                      arguments.show_ok, arguments.timeout)
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    from .access_diff import access_changes, model_at, render_markdown
+
+    changes = access_changes(model_at(arguments.root, arguments.base), model_at(arguments.root, arguments.head))
+    sys.stdout.write(render_markdown(changes, arguments.base, arguments.head))
+    return EXIT_CHANGES if changes and arguments.exit_code else EXIT_OK
 
 
 def _new_env(arguments: argparse.Namespace) -> int:

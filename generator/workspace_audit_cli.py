@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 from .audit import audit, report_markdown, report_table
@@ -15,6 +16,7 @@ EXIT_UNREACHABLE = 3
 
 def run_audit(model: PermissionModel, output_format: str, concurrency: int, show_ok: bool, timeout: int) -> int:
     """Audit the workspace the standard Databricks auth points at; return the exit code."""
+    logging.getLogger("databricks.sdk").setLevel(logging.ERROR)  # failures become one line below
     from databricks.sdk import WorkspaceClient
     from databricks.sdk.config import Config
     from databricks.sdk.errors import DatabricksError
