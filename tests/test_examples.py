@@ -13,7 +13,7 @@ from generator.toolchain import terraform_binary
 ACC_SP = "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01"
 PREPROD_SP = "7c4d2e9a-1b3f-4a6c-8d5e-2f9a0b1c3d02"
 PROD_SP = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
-TF = "<identity running terraform>"
+TF = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"  # terraform_identity in environments/workspace.yaml
 
 # DESIGN.md section 3, written out for the example manifests (plus their reader groups).
 EXPECTED_EXPLICIT = {
@@ -39,7 +39,7 @@ EXPECTED_IMPLICIT = {
     *{(env, "directory", f"/experiments/{env}", "admins", "group", "CAN_MANAGE") for env in ("acc", "preprod", "prod")},
     *{(env, "registered_model", f"{model}_{env}", "admins", "group", "CAN_MANAGE")
       for env in ("acc", "preprod", "prod") for model in ("churn", "fraud")},
-    *{(env, "registered_model", f"{model}_{env}", TF, "terraform_identity", "CAN_MANAGE")
+    *{(env, "registered_model", f"{model}_{env}", TF, "service_principal", "CAN_MANAGE")
       for env in ("acc", "preprod", "prod") for model in ("churn", "fraud")},
 }
 
@@ -132,6 +132,5 @@ def test_markdown_report_explains_each_level(repo, mlenv):
     report = (repo / "permissions/prod.md").read_text()
     assert "| `churn_prod` | registered_model | `apps_prod` | group | CAN_MANAGE_PRODUCTION_VERSIONS | no | " \
            "what CAN_MANAGE_STAGING_VERSIONS allows, plus move versions into and out of Production" in report
-    assert "| `churn_prod` | registered_model | `<identity running terraform>` | terraform_identity | CAN_MANAGE | yes |" \
-        in report
+    assert f"| `churn_prod` | registered_model | `{TF}` | service_principal | CAN_MANAGE | yes |" in report
     assert "| `/experiments/prod` | directory | `admins` | group | CAN_MANAGE | yes |" in report
