@@ -18,7 +18,7 @@ from typing import Any
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 
-from .levels import MEMBER
+from .levels import MEMBER, level_order
 from .permission_model import (ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL,
                                TERRAFORM_IDENTITY, USER, Grant, PermissionModel)
 
@@ -197,14 +197,8 @@ def _acl(permissions: Any) -> dict[tuple[str, str], tuple[str, bool, str]]:
         if not levels:
             continue
         direct = [level for level in levels if not level[1]]
-        live[principal] = max(direct or levels, key=lambda level: _level_order(level[0]))
+        live[principal] = max(direct or levels, key=lambda level: level_order(level[0]))
     return live
-
-
-def _level_order(level: str) -> int:
-    order = ("CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE_STAGING_VERSIONS", "CAN_MANAGE_PRODUCTION_VERSIONS",
-             "CAN_MANAGE", MEMBER)
-    return order.index(level) if level in order else -1
 
 
 def _compare(environment: str, object_type: str, name: str, expected: Iterable[Grant],

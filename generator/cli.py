@@ -164,21 +164,17 @@ def _tftest(arguments: argparse.Namespace) -> int:
 
 
 def _terraform_steps(root: Path, steps: Callable[[TerraformRunner], list[StepResult]]) -> int:
-    from .terraform_runner import TerraformRunner  # imported here: python-terraform is only needed now
+    def run(runner: TerraformRunner) -> int:
+        results = steps(runner)
+        failed = [result for result in results if not result.ok]
+        for result in failed:
+            print(f"mlenv: terraform {result.command} failed in {result.directory} (exit {result.returncode})",
+                  file=sys.stderr)
+        if not failed:
+            print(f"terraform: {len(results)} steps passed")
+        return EXIT_CHANGES if failed else EXIT_OK
 
-    try:
-        runner = TerraformRunner(root, locate())
-    except ToolchainError as error:
-        print(f"mlenv: {error}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
-    results = steps(runner)
-    failed = [result for result in results if not result.ok]
-    for result in failed:
-        print(f"mlenv: terraform {result.command} failed in {result.directory} (exit {result.returncode})",
-              file=sys.stderr)
-    if not failed:
-        print(f"terraform: {len(results)} steps passed")
-    return EXIT_CHANGES if failed else EXIT_OK
+    return _with_terraform(root, run)
 
 
 def _render(arguments: argparse.Namespace) -> int:
@@ -248,7 +244,7 @@ def _plan(arguments: argparse.Namespace) -> int:
             print("apply will refuse these unless given --allow-destroy")
         return EXIT_OK
 
-    return _deploy_step(root, run)
+    return _with_terraform(root, run)
 
 
 def _apply(arguments: argparse.Namespace) -> int:
@@ -259,12 +255,13 @@ def _apply(arguments: argparse.Namespace) -> int:
         print(f"applied {len(changes)} changes")
         return EXIT_OK
 
-    return _deploy_step(arguments.root, run)
+    return _with_terraform(arguments.root, run)
 
 
-def _deploy_step(root: Path, step: Callable[[TerraformRunner], int]) -> int:
+def _with_terraform(root: Path, step: Callable[[TerraformRunner], int]) -> int:
+    """Run ``step`` with a Terraform runner; unavailable tools and refusals become exit codes."""
     from .deploy import DeployRefused, MissingCredentials, TerraformFailed
-    from .terraform_runner import TerraformRunner
+    from .terraform_runner import TerraformRunner  # imported here: python-terraform is only needed now
 
     try:
         return step(TerraformRunner(root, locate()))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 MEMBER = "MEMBER"
 
-#: Levels valid on registered models, weakest first (Databricks Model Registry ACLs).
-MODEL_LEVELS = ("CAN_READ", "CAN_EDIT", "CAN_MANAGE_STAGING_VERSIONS", "CAN_MANAGE_PRODUCTION_VERSIONS", "CAN_MANAGE")
-#: Levels valid on workspace directories, weakest first; experiments inside inherit them.
-DIRECTORY_LEVELS = ("CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE")
+#: Every level, weakest first: registered models have CAN_READ, CAN_EDIT, CAN_MANAGE_STAGING_VERSIONS,
+#: CAN_MANAGE_PRODUCTION_VERSIONS, CAN_MANAGE; directories CAN_READ, CAN_RUN, CAN_EDIT, CAN_MANAGE.
+LEVEL_ORDER = ("CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE_STAGING_VERSIONS", "CAN_MANAGE_PRODUCTION_VERSIONS",
+               "CAN_MANAGE", MEMBER)
 
 _MODEL_ABILITIES = {
     "CAN_READ": "view the model, its versions, their details and artifacts; request stage transitions",
@@ -35,7 +35,6 @@ def describe(object_type: str, level: str) -> str:
     return table[level]
 
 
-def rank(object_type: str, level: str) -> int:
-    """Position of ``level`` among the levels of ``object_type``, weakest first."""
-    levels = MODEL_LEVELS if object_type == "registered_model" else DIRECTORY_LEVELS
-    return levels.index(level)
+def level_order(level: str) -> int:
+    """Position of ``level`` in :data:`LEVEL_ORDER` (-1 when unknown), to pick the strongest of several."""
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else -1

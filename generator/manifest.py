@@ -42,7 +42,6 @@ PATTERN_HINTS: dict[str, str] = {
     FREE_TEXT_PATTERN: "remove control characters; use plain text on one or more lines",
 }
 
-EnvironmentName = Annotated[str, Field(pattern=ENVIRONMENT_NAME_PATTERN)]
 ModelName = Annotated[str, Field(pattern=MODEL_NAME_PATTERN, description="Short model name, without the environment suffix.")]
 GroupName = Annotated[str, Field(pattern=GROUP_NAME_PATTERN, description="Display name of an existing workspace group.")]
 FreeText = Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)]
