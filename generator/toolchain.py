@@ -118,7 +118,7 @@ def prepare(log=print) -> Toolchain:
     config.write_text(_cli_config(cache / "mirror"), encoding="utf-8")
     terraform = _install_terraform()
     log(f"terraform: {terraform}")
-    log(f"CLI config: {config} (exported as TF_CLI_CONFIG_FILE by mlenv and the Makefile)")
+    log(f"CLI config: {config} (mlenv passes it to Terraform as TF_CLI_CONFIG_FILE)")
     return Toolchain(terraform, mirrored, config)
 
 
