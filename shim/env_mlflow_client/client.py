@@ -4,7 +4,9 @@ Registered models are named ``{model}_{env}``, experiments live under
 ``{experiment_root}/{env}/``, and new versions are staged ``Staging`` (``Production`` in a
 production environment). Every name passes through :meth:`get_env_model_name`, which is
 idempotent, so MLflow's own internal calls (which hand the full name back to the client) work.
-Calls that would reach another environment are refused before any request is sent.
+Calls that would reach another environment are refused before any request is sent; a call
+that names an experiment by id is checked with one read of that experiment the first time the
+client meets the id, and refused before anything is written.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import mlflow
+from mlflow.entities import Experiment, Run, ViewType
 from mlflow.entities.model_registry import ModelVersion, RegisteredModel
 from mlflow.exceptions import MlflowException
 from mlflow.models.model import ModelInfo
@@ -60,6 +63,7 @@ class EnvironmentMlflowClient(MlflowClient):
                  permissions_file: str | None = None, experiment_root: str | None = None):
         self.environment: EnvironmentSettings = resolve_environment(env_name, production, permissions_file,
                                                                     experiment_root)
+        self._own_experiment_ids: set[str] = set()
         super().__init__(tracking_uri, registry_uri)
 
     # ---------------------------------------------------------------- environment
@@ -112,10 +116,15 @@ class EnvironmentMlflowClient(MlflowClient):
         """
         directory = f"{self.environment.experiment_root}/{self.env_name}/"
         if name.startswith("/"):
-            if not name.startswith(directory) or "/../" in name or name.endswith("/.."):
+            if not self._inside_directory(name):
                 raise EnvironmentRuleViolation("foreign-experiment", f"experiment {name!r} is outside {directory}")
             return name
         return directory + name
+
+    def _inside_directory(self, path: str) -> bool:
+        """Whether ``path`` is an absolute path under this environment's experiment directory."""
+        directory = f"{self.environment.experiment_root}/{self.env_name}/"
+        return path.startswith(directory) and "/../" not in path and not path.endswith("/..")
 
     # ---------------------------------------------------------------- registered models
 
@@ -262,15 +271,73 @@ class EnvironmentMlflowClient(MlflowClient):
     def create_experiment(self, name: str, artifact_location: str | None = None,
                           tags: dict[str, Any] | None = None) -> str:
         """Create ``{experiment_root}/{env}/{name}``."""
-        return super().create_experiment(self.get_env_experiment_name(name), artifact_location, tags)
+        experiment_id = super().create_experiment(self.get_env_experiment_name(name), artifact_location, tags)
+        self._own_experiment_ids.add(experiment_id)
+        return experiment_id
 
-    def get_experiment_by_name(self, name: str):
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        """Get an experiment of this environment by id; another environment's is refused."""
+        experiment = super().get_experiment(experiment_id)
+        self._check_own_experiment(experiment)
+        return experiment
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
         """Get ``{experiment_root}/{env}/{name}``."""
-        return super().get_experiment_by_name(self.get_env_experiment_name(name))
+        experiment = super().get_experiment_by_name(self.get_env_experiment_name(name))
+        if experiment is not None:
+            self._own_experiment_ids.add(experiment.experiment_id)
+        return experiment
+
+    def search_experiments(self, view_type: int = ViewType.ACTIVE_ONLY, max_results: int | None = 1000,
+                           filter_string: str | None = None, order_by: list[str] | None = None,
+                           page_token: str | None = None):
+        """Search the experiments under ``{experiment_root}/{env}/`` only."""
+        directory = self.get_env_experiment_name("")
+        scoped = f"name LIKE '{directory}%'" + (f" AND {filter_string}" if filter_string else "")
+        result = super().search_experiments(view_type, max_results, scoped, order_by, page_token)
+        kept = [experiment for experiment in result if experiment.name.startswith(directory)]
+        if len(kept) != len(result):
+            result[:] = kept
+        return result
 
     def rename_experiment(self, experiment_id: str, new_name: str) -> None:
-        """Rename an experiment to ``{experiment_root}/{env}/{new_name}``."""
-        super().rename_experiment(experiment_id, self.get_env_experiment_name(new_name))
+        """Rename one of this environment's experiments to ``{experiment_root}/{env}/{new_name}``."""
+        target = self.get_env_experiment_name(new_name)
+        self._require_own_experiment(experiment_id)
+        super().rename_experiment(experiment_id, target)
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        """Delete one of this environment's experiments."""
+        self._require_own_experiment(experiment_id)
+        super().delete_experiment(experiment_id)
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        """Restore one of this environment's deleted experiments."""
+        self._require_own_experiment(experiment_id)
+        super().restore_experiment(experiment_id)
+
+    def set_experiment_tag(self, experiment_id: str, key: str, value: Any) -> None:
+        """Tag one of this environment's experiments."""
+        self._require_own_experiment(experiment_id)
+        super().set_experiment_tag(experiment_id, key, value)
+
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        """Remove a tag of one of this environment's experiments."""
+        self._require_own_experiment(experiment_id)
+        super().delete_experiment_tag(experiment_id, key)
+
+    def create_run(self, experiment_id: str, start_time: int | None = None, tags: dict[str, Any] | None = None,
+                   run_name: str | None = None) -> Run:
+        """Start a run in one of this environment's experiments."""
+        self._require_own_experiment(experiment_id)
+        return super().create_run(experiment_id, start_time, tags, run_name)
+
+    def search_runs(self, experiment_ids: list[str], filter_string: str = "", run_view_type: int = ViewType.ACTIVE_ONLY,
+                    max_results: int = 1000, order_by: list[str] | None = None, page_token: str | None = None):
+        """Search runs of this environment's experiments; another environment's experiment is refused."""
+        for experiment_id in [experiment_ids] if isinstance(experiment_ids, str) else experiment_ids:
+            self._require_own_experiment(experiment_id)
+        return super().search_runs(experiment_ids, filter_string, run_view_type, max_results, order_by, page_token)
 
     def create_experiment_if_not_exists(self, name: str) -> str:
         """The id of ``{experiment_root}/{env}/{name}``, created when missing."""
@@ -355,6 +422,18 @@ class EnvironmentMlflowClient(MlflowClient):
         uri = self.get_model_version_download_uri(name, version)
         with self._tracking_uri_for_fluent_calls():
             return model_flavor.load_model(uri)
+
+    def _check_own_experiment(self, experiment: Experiment) -> None:
+        directory = self.get_env_experiment_name("")
+        if not self._inside_directory(experiment.name):
+            raise EnvironmentRuleViolation("foreign-experiment", f"experiment {experiment.experiment_id} "
+                                                                 f"({experiment.name!r}) is outside {directory}")
+        self._own_experiment_ids.add(experiment.experiment_id)
+
+    def _require_own_experiment(self, experiment_id: str) -> None:
+        """Refuse an experiment id outside this environment; one read the first time an id is seen."""
+        if str(experiment_id) not in self._own_experiment_ids:
+            self._check_own_experiment(super().get_experiment(str(experiment_id)))
 
     def _stage_pending(self, name: str, version: str) -> ModelVersion:
         try:

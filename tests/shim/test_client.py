@@ -281,6 +281,61 @@ def test_experiments(acc, mlflow_server):
         assert run.info.experiment_id == active_id
 
 
+EXPERIMENT_ID_CALLS = [
+    ("get_experiment", ()),
+    ("rename_experiment", ("moved",)),
+    ("delete_experiment", ()),
+    ("restore_experiment", ()),
+    ("set_experiment_tag", ("owner", "acc")),
+    ("delete_experiment_tag", ("team",)),
+    ("create_run", ()),
+]
+
+
+@pytest.mark.parametrize("method, arguments", EXPERIMENT_ID_CALLS, ids=[m for m, _ in EXPERIMENT_ID_CALLS])
+def test_another_environments_experiment_id_is_refused_before_any_write(acc, prod, method, arguments):
+    name = _unique("prodexp")
+    prod_id = prod.create_experiment(name, tags={"team": "prod"})
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        getattr(acc, method)(prod_id, *arguments)
+    assert _rule(excinfo) == "foreign-experiment"
+    assert f"/experiments/prod/{name}" in str(excinfo.value)
+    untouched = prod.get_experiment(prod_id)
+    assert (untouched.name, untouched.lifecycle_stage, untouched.tags.get("team")) == (
+        f"/experiments/prod/{name}", "active", "prod")
+    assert "owner" not in untouched.tags
+    assert prod.search_runs([prod_id]) == []
+
+
+def test_experiments_outside_every_environment_are_refused_by_id(acc):
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        acc.get_experiment("0")  # MLflow's "Default" experiment
+    assert _rule(excinfo) == "foreign-experiment"
+    with pytest.raises(EnvironmentRuleViolation):
+        acc.search_runs(["0"])
+
+
+def test_experiment_search_and_runs_stay_in_the_environment(acc, prod):
+    acc_name, prod_name = _unique("scoped"), _unique("scoped")
+    acc_id = acc.create_experiment(acc_name)
+    prod_id = prod.create_experiment(prod_name)
+    fresh_acc = EnvironmentMlflowClient("acc", tracking_uri=acc.tracking_uri)  # knows no experiment id yet
+    found = {experiment.name for experiment in fresh_acc.search_experiments()}
+    assert f"/experiments/acc/{acc_name}" in found
+    assert all(name.startswith("/experiments/acc/") for name in found)
+    assert [e.experiment_id for e in fresh_acc.search_experiments(filter_string=f"name LIKE '%{acc_name}'")] == [acc_id]
+    assert fresh_acc.search_experiments(filter_string=f"name LIKE '%{prod_name}'") == []
+    run = fresh_acc.create_run(acc_id, run_name="scoped")
+    fresh_acc.set_terminated(run.info.run_id)
+    assert [found.info.run_id for found in fresh_acc.search_runs([acc_id])] == [run.info.run_id]
+    with pytest.raises(EnvironmentRuleViolation):
+        fresh_acc.search_runs([acc_id, prod_id])
+    fresh_acc.set_experiment_tag(acc_id, "owner", "acc")
+    fresh_acc.delete_experiment(acc_id)
+    fresh_acc.restore_experiment(acc_id)
+    assert fresh_acc.get_experiment(acc_id).tags["owner"] == "acc"
+
+
 def test_log_model_helper_finishes_versions_left_pending(acc, monkeypatch):
     name = _unique("pending")
     real = client_module.MlflowClient.transition_model_version_stage
