@@ -96,6 +96,10 @@ def _convert(node: yaml.Node, location: Location, document: YamlDocument,
 
 
 def _scalar(node: yaml.Node, document: YamlDocument, problems: list[Problem]) -> Any:
+    if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
+        # YAML 1.1 also reads yes/no/on/off/y/n as booleans; YAML 1.2 and most editors do not.
+        # Keep them as text so that a switch such as `production: no` is refused, not guessed.
+        return node.value
     construct = _SCALAR_CONSTRUCTORS.get(node.tag)
     if construct is None:
         problems.append(Problem(document.path, node.start_mark.line + 1, f"unsupported YAML tag {node.tag}",
@@ -104,6 +108,7 @@ def _scalar(node: yaml.Node, document: YamlDocument, problems: list[Problem]) ->
     return construct(_CONSTRUCTOR, node)
 
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_CONSTRUCTORS = {
     f"tag:yaml.org,2002:{name}": yaml.constructor.SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{name}"]
