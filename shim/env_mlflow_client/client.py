@@ -30,6 +30,7 @@ from mlflow.tracking._tracking_service import utils as _tracking_utils
 
 from .environment import ENVIRONMENT_VARIABLE, EnvironmentSettings, resolve_environment
 from .errors import EnvironmentRuleViolation
+from .identifier_scope import scope_identifier_methods
 
 STAGES = ("None", "Staging", "Production", "Archived")
 #: Aliases that mean "serving in production"; only a production client may set them.
@@ -42,6 +43,7 @@ _TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"
 _stage_warning_shown = False
 
 
+@scope_identifier_methods
 class EnvironmentMlflowClient(MlflowClient):
     """An ``MlflowClient`` that makes the logical environment implicit.
 
@@ -64,6 +66,7 @@ class EnvironmentMlflowClient(MlflowClient):
         self.environment: EnvironmentSettings = resolve_environment(env_name, production, permissions_file,
                                                                     experiment_root)
         self._own_experiment_ids: set[str] = set()
+        self._own_run_ids: set[str] = set()
         super().__init__(tracking_uri, registry_uri)
 
     # ---------------------------------------------------------------- environment
@@ -306,38 +309,20 @@ class EnvironmentMlflowClient(MlflowClient):
         self._require_own_experiment(experiment_id)
         super().rename_experiment(experiment_id, target)
 
-    def delete_experiment(self, experiment_id: str) -> None:
-        """Delete one of this environment's experiments."""
-        self._require_own_experiment(experiment_id)
-        super().delete_experiment(experiment_id)
-
-    def restore_experiment(self, experiment_id: str) -> None:
-        """Restore one of this environment's deleted experiments."""
-        self._require_own_experiment(experiment_id)
-        super().restore_experiment(experiment_id)
-
-    def set_experiment_tag(self, experiment_id: str, key: str, value: Any) -> None:
-        """Tag one of this environment's experiments."""
-        self._require_own_experiment(experiment_id)
-        super().set_experiment_tag(experiment_id, key, value)
-
-    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
-        """Remove a tag of one of this environment's experiments."""
-        self._require_own_experiment(experiment_id)
-        super().delete_experiment_tag(experiment_id, key)
-
     def create_run(self, experiment_id: str, start_time: int | None = None, tags: dict[str, Any] | None = None,
                    run_name: str | None = None) -> Run:
         """Start a run in one of this environment's experiments."""
         self._require_own_experiment(experiment_id)
-        return super().create_run(experiment_id, start_time, tags, run_name)
+        run = super().create_run(experiment_id, start_time, tags, run_name)
+        self._own_run_ids.add(run.info.run_id)
+        return run
 
-    def search_runs(self, experiment_ids: list[str], filter_string: str = "", run_view_type: int = ViewType.ACTIVE_ONLY,
-                    max_results: int = 1000, order_by: list[str] | None = None, page_token: str | None = None):
-        """Search runs of this environment's experiments; another environment's experiment is refused."""
-        for experiment_id in [experiment_ids] if isinstance(experiment_ids, str) else experiment_ids:
-            self._require_own_experiment(experiment_id)
-        return super().search_runs(experiment_ids, filter_string, run_view_type, max_results, order_by, page_token)
+    def get_run(self, run_id: str) -> Run:
+        """Get a run of one of this environment's experiments; another environment's is refused."""
+        run = super().get_run(run_id)
+        self._require_own_experiment(run.info.experiment_id)
+        self._own_run_ids.add(run.info.run_id)
+        return run
 
     def create_experiment_if_not_exists(self, name: str) -> str:
         """The id of ``{experiment_root}/{env}/{name}``, created when missing."""
@@ -430,10 +415,30 @@ class EnvironmentMlflowClient(MlflowClient):
                                                                  f"({experiment.name!r}) is outside {directory}")
         self._own_experiment_ids.add(experiment.experiment_id)
 
-    def _require_own_experiment(self, experiment_id: str) -> None:
+    def _require_own_experiment(self, experiment_id: str | None) -> None:
         """Refuse an experiment id outside this environment; one read the first time an id is seen."""
+        if experiment_id is None:
+            raise EnvironmentRuleViolation("foreign-experiment", "no experiment id given; pass one of "
+                                                                 f"{self.get_env_experiment_name('')}'s experiments")
         if str(experiment_id) not in self._own_experiment_ids:
             self._check_own_experiment(super().get_experiment(str(experiment_id)))
+
+    def _require_own_experiments(self, experiment_ids: str | list[str] | None) -> None:
+        if experiment_ids is None or isinstance(experiment_ids, str):
+            self._require_own_experiment(experiment_ids)
+            return
+        if not experiment_ids:
+            raise EnvironmentRuleViolation("foreign-experiment", "no experiment id given; pass one of "
+                                                                 f"{self.get_env_experiment_name('')}'s experiments")
+        for experiment_id in experiment_ids:
+            self._require_own_experiment(experiment_id)
+
+    def _require_own_run(self, run_id: str | None) -> None:
+        """Refuse a run outside this environment; reads the run (and its experiment) once per id."""
+        if run_id is None:
+            raise EnvironmentRuleViolation("foreign-experiment", "no run id given")
+        if str(run_id) not in self._own_run_ids:
+            self.get_run(str(run_id))
 
     def _stage_pending(self, name: str, version: str) -> ModelVersion:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import uuid
 import warnings
@@ -14,6 +15,7 @@ from mlflow.exceptions import MlflowException
 import env_mlflow_client.client as client_module
 from env_mlflow_client import (STAGE_TAG, EnvironmentMlflowClient, EnvironmentRuleViolation,
                                EnvMlflowClient, guard_fluent_registration)
+from env_mlflow_client.identifier_scope import scoped_method_names
 from shim_models import EchoModel
 
 DEAD_SERVER = "http://127.0.0.1:9"  # nothing listens: a refusal must come before any request
@@ -334,6 +336,70 @@ def test_experiment_search_and_runs_stay_in_the_environment(acc, prod):
     fresh_acc.delete_experiment(acc_id)
     fresh_acc.restore_experiment(acc_id)
     assert fresh_acc.get_experiment(acc_id).tags["owner"] == "acc"
+
+
+RUN_ID_CALLS = [
+    ("get_run", {}),
+    ("log_metric", {"key": "loss", "value": 0.1}),
+    ("log_param", {"key": "alpha", "value": "1"}),
+    ("set_tag", {"key": "owner", "value": "acc"}),
+    ("log_batch", {"metrics": []}),
+    ("log_text", {"text": "x", "artifact_file": "note.txt"}),
+    ("list_artifacts", {}),
+    ("set_terminated", {}),
+    ("delete_run", {}),
+]
+
+
+@pytest.mark.parametrize("method, keywords", RUN_ID_CALLS, ids=[m for m, _ in RUN_ID_CALLS])
+def test_another_environments_run_is_refused_before_any_write(acc, prod, method, keywords):
+    prod_id = prod.create_experiment(_unique("prodruns"))
+    run_id = prod.create_run(prod_id, tags={"team": "prod"}).info.run_id
+    for call in (lambda: getattr(acc, method)(run_id, **keywords),
+                 lambda: getattr(acc, method)(run_id=run_id, **keywords)):
+        with pytest.raises(EnvironmentRuleViolation) as excinfo:
+            call()
+        assert _rule(excinfo) == "foreign-experiment"
+    run = prod.get_run(run_id)
+    assert (run.info.status, run.info.lifecycle_stage, run.data.metrics, run.data.params) == (
+        "RUNNING", "active", {}, {})
+    assert "owner" not in run.data.tags and prod.list_artifacts(run_id) == []
+
+
+def test_every_inherited_run_or_experiment_method_is_scoped():
+    scoped = scoped_method_names(EnvironmentMlflowClient)
+    assert {"log_metric", "log_param", "log_batch", "set_tag", "log_artifact", "log_artifacts", "delete_run",
+            "set_terminated", "download_artifacts", "delete_experiment", "set_experiment_tag", "search_runs",
+            } <= set(scoped)
+    for name, method in inspect.getmembers(mlflow.MlflowClient, inspect.isfunction):
+        first = list(inspect.signature(method).parameters)[1:2]
+        if not name.startswith("_") and first and first[0] in ("run_id", "experiment_id", "experiment_ids"):
+            assert name in scoped or name in vars(EnvironmentMlflowClient), name
+
+
+def test_missing_ids_are_refused():
+    acc = EnvironmentMlflowClient("acc", tracking_uri=DEAD_SERVER)
+    for call in (lambda: acc.search_runs([]), lambda: acc.search_runs(None), lambda: acc.log_metric(None, "k", 1),
+                 lambda: acc.search_traces()):
+        with pytest.raises(EnvironmentRuleViolation) as excinfo:
+            call()
+        assert _rule(excinfo) == "foreign-experiment"
+
+
+def test_runs_of_the_environment_work_through_the_client(acc):
+    experiment_id = acc.create_experiment(_unique("runs"))
+    run_id = acc.create_run(experiment_id, run_name="train").info.run_id
+    acc.log_param(run_id, "alpha", "0.5")
+    fresh = EnvironmentMlflowClient("acc", tracking_uri=acc.tracking_uri)  # meets the run id for the first time
+    fresh.log_metric(run_id=run_id, key="loss", value=0.25)
+    fresh.set_tag(run_id, "owner", "acc")
+    fresh.log_text(run_id, "hello", "note.txt")
+    fresh.set_terminated(run_id)
+    run = fresh.get_run(run_id)
+    assert (run.data.params, run.data.metrics, run.data.tags["owner"], run.info.status) == (
+        {"alpha": "0.5"}, {"loss": 0.25}, "acc", "FINISHED")
+    assert [artifact.path for artifact in fresh.list_artifacts(run_id)] == ["note.txt"]
+    assert [found.info.run_id for found in fresh.search_runs(experiment_id)] == [run_id]
 
 
 def test_log_model_helper_finishes_versions_left_pending(acc, monkeypatch):
