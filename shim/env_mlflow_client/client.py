@@ -11,12 +11,14 @@ client meets the id, and refused before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sys
 import time
 import warnings
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import mlflow
@@ -502,7 +504,8 @@ class EnvironmentMlflowClient(MlflowClient):
         if not _stage_warning_shown:
             _stage_warning_shown = True
             warnings.warn("model registry stages are deprecated in MLflow; env_mlflow_client keeps them working "
-                          "and enforces the same rules on aliases (see its README)", FutureWarning, stacklevel=4)
+                          "and enforces the same rules on aliases (see its README)", FutureWarning,
+                          stacklevel=_caller_stack_level())
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=FutureWarning)
             yield
@@ -520,6 +523,17 @@ class EnvironmentMlflowClient(MlflowClient):
             mlflow.set_tracking_uri(saved_uri)
             if saved_variable is not None:
                 os.environ[_TRACKING_URI_VARIABLE] = saved_variable
+
+
+def _caller_stack_level() -> int:
+    """The ``stacklevel`` that makes a warning point at the first frame outside this package
+    (and outside ``contextlib``, whose frames a ``with`` statement adds)."""
+    package, contextlib_file = os.path.dirname(__file__), contextlib.__file__
+    frame, level = sys._getframe(1), 1
+    while frame is not None and (os.path.dirname(frame.f_code.co_filename) == package
+                                 or frame.f_code.co_filename == contextlib_file):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 #: The name of the article's client, for teams switching by changing one import.

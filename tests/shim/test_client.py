@@ -435,6 +435,7 @@ def test_stage_deprecation_warning_is_shown_once(registered, acc, monkeypatch):
         acc.transition_model_version_stage("churn", version.version, "Staging")
     future = [w for w in caught if issubclass(w.category, FutureWarning)]
     assert len(future) == 1 and "env_mlflow_client keeps them working" in str(future[0].message)
+    assert future[0].filename == __file__  # points at the caller, not inside the client
 
 
 def test_guard_refuses_fluent_registration(registered, acc, monkeypatch):
