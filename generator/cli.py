@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import sys
@@ -12,12 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .effective_access import effective_access
 from .errors import InvalidInput, Problem
-from .loader import ENVIRONMENTS_DIR, WORKSPACE_FILE, load_settings
+from .loader import ENVIRONMENTS_DIR, WORKSPACE_FILE, Workspace, load_settings
 from .manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
 from .outputs import compare_outputs, write_outputs
 from .pipeline import load_and_check, render_files
-from .render_reports import grants_csv, grants_json_text, grants_table
+from .render_reports import (effective_csv, effective_json_text, effective_table, grants_csv, grants_json_text,
+                             grants_table)
 from .scaffold import scaffold_manifest
 from .toolchain import ToolchainError, locate, prepare
 
@@ -87,6 +90,19 @@ def _parser() -> argparse.ArgumentParser:
     permissions.add_argument("--format", choices=("table", "json", "csv"), default="table",
                              help="output format (default: table)")
     permissions.set_defaults(handler=_permissions)
+
+    access = commands.add_parser("access", help="what each principal can reach, directly or through its groups",
+                                 description="Follow the group memberships of the permission model and list every "
+                                             "level each principal holds, directly or through which chain of "
+                                             "groups. Members of groups the manifests do not manage (admins, "
+                                             "reader groups) are not known here; mlenv audit reads them.")
+    access.add_argument("--principal", metavar="NAME",
+                        help="only this principal: application id, service principal display name, user or group")
+    access.add_argument("--object", metavar="NAME", help="only this registered model or experiment directory")
+    access.add_argument("--env", metavar="NAME", help="only objects of this environment")
+    access.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                        help="output format (default: table)")
+    access.set_defaults(handler=_access)
 
     toolchain = commands.add_parser("toolchain", help="build or reuse the Databricks provider and install Terraform",
                                     description="Build the pinned Databricks provider from the Go module proxy "
@@ -202,9 +218,7 @@ def _permissions(arguments: argparse.Namespace) -> int:
     model = load_and_check(arguments.root).model
     grants = model.grants
     if arguments.env is not None:
-        if arguments.env not in model.environments:
-            raise InvalidInput([Problem("--env", None, f"no environment named {arguments.env!r}",
-                                        f"choose one of: {', '.join(sorted(model.environments))}")])
+        _check_environment(arguments.env, model.environments)
         grants = model.for_environment(arguments.env)
     writers: dict[str, Callable[[tuple], str]] = {
         "table": grants_table,
@@ -213,6 +227,50 @@ def _permissions(arguments: argparse.Namespace) -> int:
     }
     sys.stdout.write(writers[arguments.format](grants))
     return EXIT_OK
+
+
+def _access(arguments: argparse.Namespace) -> int:
+    checked = load_and_check(arguments.root)
+    grants = effective_access(checked.model)
+    if arguments.env is not None:
+        _check_environment(arguments.env, checked.model.environments)
+        grants = tuple(grant for grant in grants if grant.environment == arguments.env)
+    if arguments.principal is not None:
+        principal = _resolve_principal(arguments.principal, checked.workspace, {g.principal for g in grants})
+        grants = tuple(grant for grant in grants if grant.principal == principal)
+    if arguments.object is not None:
+        _check_known("--object", arguments.object, {grant.object for grant in grants}, "object")
+        grants = tuple(grant for grant in grants if grant.object == arguments.object)
+    writers: dict[str, Callable[[tuple], str]] = {"table": effective_table, "csv": effective_csv,
+                                                 "json": effective_json_text}
+    sys.stdout.write(writers[arguments.format](grants))
+    return EXIT_OK
+
+
+def _resolve_principal(name: str, workspace: Workspace, known: set[str]) -> str:
+    """The principal ``name`` refers to: itself, or the application id behind a display name."""
+    if name.lower() in known:
+        return name.lower()
+    for environment in workspace.environments:
+        for principal in environment.manifest.service_principals:
+            if principal.display_name == name and principal.key in known:
+                return principal.key
+    _check_known("--principal", name, known, "principal")
+    return name
+
+
+def _check_known(option: str, value: str, known: set[str], kind: str) -> None:
+    if value in known:
+        return
+    close = difflib.get_close_matches(value, sorted(known), n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else f"run mlenv access to list every {kind}"
+    raise InvalidInput([Problem(option, None, f"no {kind} named {value!r} holds any access here", hint)])
+
+
+def _check_environment(name: str, environments: dict) -> None:
+    if name not in environments:
+        raise InvalidInput([Problem("--env", None, f"no environment named {name!r}",
+                                    f"choose one of: {', '.join(sorted(environments))}")])
 
 
 def _toolchain(arguments: argparse.Namespace) -> int:

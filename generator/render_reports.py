@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from .effective_access import EFFECTIVE_FIELDS, EffectiveGrant, effective_access
 from .levels import describe
 from .loader import Environment, Workspace
 from .permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
@@ -23,7 +24,10 @@ def environment_report(name: str) -> str:
 
 def render_reports(workspace: Workspace, model: PermissionModel, header: Any) -> dict[str, str]:
     """Every permission file, by path relative to the repository root."""
-    files = {environment_report(environment.name): _markdown(environment, model,
+    reach: dict[str, list[EffectiveGrant]] = {}
+    for grant in effective_access(model):
+        reach.setdefault(grant.principal, []).append(grant)
+    files = {environment_report(environment.name): _markdown(environment, model, reach,
                                                              header(_sources(workspace, environment.source), "md"))
              for environment in workspace.environments}
     files[WORKSPACE_CSV] = header(workspace.sources, "#") + "\n" + grants_csv(model.grants)
@@ -66,8 +70,42 @@ def grants_csv(grants: tuple[Grant, ...]) -> str:
 def grants_table(grants: tuple[Grant, ...]) -> str:
     """Grants as an aligned plain-text table for terminals."""
     headings = ("ENVIRONMENT", "OBJECT TYPE", "OBJECT", "PRINCIPAL", "PRINCIPAL TYPE", "LEVEL", "IMPLICIT")
-    rows = [(g.environment, g.object_type, g.object, g.principal, g.principal_type, g.permission_level,
-             "yes" if g.implicit else "") for g in grants]
+    return _aligned(headings, [(g.environment, g.object_type, g.object, g.principal, g.principal_type,
+                                g.permission_level, "yes" if g.implicit else "") for g in grants])
+
+
+def effective_table(grants: tuple[EffectiveGrant, ...]) -> str:
+    """Effective grants as an aligned plain-text table for terminals."""
+    headings = ("PRINCIPAL", "PRINCIPAL TYPE", "OBJECT TYPE", "OBJECT", "LEVEL", "THROUGH", "IMPLICIT")
+    return _aligned(headings, [(g.principal, g.principal_type, g.object_type, g.object, g.permission_level,
+                                via_text(g.via), "yes" if g.implicit else "") for g in grants])
+
+
+def effective_csv(grants: tuple[EffectiveGrant, ...]) -> str:
+    """Effective grants as CSV; ``via`` is the chain of groups joined with `` > ``, empty when direct."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EFFECTIVE_FIELDS)
+    for grant in grants:
+        row = grant.as_dict()
+        writer.writerow([" > ".join(grant.via) if key == "via" else str(row[key]).lower() if key == "implicit"
+                         else row[key] for key in EFFECTIVE_FIELDS])
+    return buffer.getvalue()
+
+
+def effective_json_text(grants: tuple[EffectiveGrant, ...]) -> str:
+    """Effective grants as a JSON list, one per line."""
+    if not grants:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(json.dumps(grant.as_dict(), ensure_ascii=False) for grant in grants) + "\n]\n"
+
+
+def via_text(via: tuple[str, ...]) -> str:
+    """How a grant is held, for people: ``direct`` or ``apps_prod > apps_all``."""
+    return " > ".join(via) if via else "direct"
+
+
+def _aligned(headings: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(str(row[i])) for row in [headings, *rows]) for i in range(len(headings))]
     return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
                      for row in [headings, *rows]) + "\n"
@@ -77,7 +115,8 @@ def _sources(workspace: Workspace, source: str) -> tuple[str, ...]:
     return tuple(sorted(filter(None, (source, workspace.settings_source))))
 
 
-def _markdown(environment: Environment, model: PermissionModel, header: str) -> str:
+def _markdown(environment: Environment, model: PermissionModel, reach_of: dict[str, list[EffectiveGrant]],
+              header: str) -> str:
     name = environment.name
     facts = model.environments[name]
     principals = ", ".join(f"`{p.key}`" + (f" ({p.display_name})" if p.application_id and p.display_name else "")
@@ -100,6 +139,15 @@ def _markdown(environment: Environment, model: PermissionModel, header: str) -> 
         lines.append(f"| `{grant.object}` | {grant.object_type} | `{grant.principal}` | {grant.principal_type} | "
                      f"{grant.permission_level} | {'yes' if grant.implicit else 'no'} | "
                      f"{_allows(grant)} |")
+    lines += ["", "## What the service principals of this environment can reach", ""]
+    reach = [grant for principal in sorted(facts.principals) for grant in reach_of.get(principal, ())]
+    if reach:
+        lines += ["Every object, in any environment, reached directly or through groups (`mlenv access`).", "",
+                  "| Service principal | Object | Object type | Level | Through |", "|---|---|---|---|---|"]
+        lines += [f"| `{grant.principal}` | `{grant.object}` | {grant.object_type} | {grant.permission_level} | "
+                  f"{_code_list(grant.via) if grant.via else 'direct'} |" for grant in reach]
+    else:
+        lines.append("The environment has no service principals.")
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.effective_access import effective_access
 from generator.levels import MEMBER
 from generator.pipeline import load_and_check, render_files
 from generator.policy import check_policy
@@ -84,6 +85,11 @@ def test_valid_manifests_render_deterministically_and_keep_the_invariants(manife
         if grant.object_type == "registered_model" and grant.principal == facts.group:
             expected = "CAN_MANAGE_PRODUCTION_VERSIONS" if facts.production else "CAN_MANAGE_STAGING_VERSIONS"
             assert grant.permission_level == expected
+    principal_environment = {principal: name for name, facts in model.environments.items()
+                             for principal in (*facts.principals, facts.group)}
+    for reach in effective_access(model):  # through any chain of groups, a runner reaches only its own objects
+        home = principal_environment.get(reach.principal)
+        assert home is None or reach.environment == home, reach
     for name, data in manifests.items():
         terraform = first[f"mlenv_{name}.tf"]
         explicit_access = [g for g in model.for_environment(name) if not g.implicit and g.object_type != "group"]
