@@ -11,7 +11,9 @@ group is decided in the workspace, and ``mlenv audit`` reads it there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 from .permission_model import GROUP, Grant, PermissionModel
 
@@ -44,8 +46,14 @@ class EffectiveGrant:
         return row
 
 
-def effective_access(model: PermissionModel) -> tuple[EffectiveGrant, ...]:
-    """Every grant of ``model`` as held by every principal that reaches it, sorted."""
+#: Sorting by this key gives the dataclass order, several times faster than its generated comparisons.
+_SORT_KEY = attrgetter(*(field.name for field in fields(EffectiveGrant)))
+
+
+def effective_access(model: PermissionModel, principals: Collection[str] | None = None
+                     ) -> tuple[EffectiveGrant, ...]:
+    """Every grant of ``model`` as held by every principal that reaches it (or only by
+    ``principals``, when given), sorted."""
     parent_groups: dict[tuple[str, str], list[str]] = {}
     held: dict[tuple[str, str], list[Grant]] = {}
     for grant in model.grants:
@@ -53,14 +61,14 @@ def effective_access(model: PermissionModel) -> tuple[EffectiveGrant, ...]:
             parent_groups.setdefault((grant.principal_type, grant.principal), []).append(grant.object)
         else:
             held.setdefault((grant.principal_type, grant.principal), []).append(grant)
-    principals = sorted(set(parent_groups) | set(held))
+    starts = sorted(key for key in set(parent_groups) | set(held) if principals is None or key[1] in principals)
     result: list[EffectiveGrant] = []
-    for principal_type, principal in principals:
+    for principal_type, principal in starts:
         for holder, via in _reachable_holders(principal_type, principal, parent_groups):
             result.extend(EffectiveGrant(principal, principal_type, grant.environment, grant.object_type, grant.object,
                                          grant.permission_level, via, grant.implicit)
                           for grant in held.get(holder, ()))
-    return tuple(sorted(result))
+    return tuple(sorted(result, key=_SORT_KEY))
 
 
 def _reachable_holders(principal_type: str, principal: str, parent_groups: dict[tuple[str, str], list[str]]

@@ -25,7 +25,8 @@ def environment_report(name: str) -> str:
 def render_reports(workspace: Workspace, model: PermissionModel, header: Any) -> dict[str, str]:
     """Every permission file, by path relative to the repository root."""
     reach: dict[str, list[EffectiveGrant]] = {}
-    for grant in effective_access(model):
+    runners = {principal for facts in model.environments.values() for principal in facts.principals}
+    for grant in effective_access(model, runners):
         reach.setdefault(grant.principal, []).append(grant)
     files = {environment_report(environment.name): _markdown(environment, model, reach,
                                                              header(_sources(workspace, environment.source), "md"))
