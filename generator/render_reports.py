@@ -15,6 +15,8 @@ from .permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
 PERMISSIONS_DIRECTORY = "permissions"
 WORKSPACE_CSV = f"{PERMISSIONS_DIRECTORY}/workspace.csv"
 WORKSPACE_JSON = f"{PERMISSIONS_DIRECTORY}/workspace.json"
+#: One encoder for every row: json.dumps(..., ensure_ascii=False) would build a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def environment_report(name: str) -> str:
@@ -35,9 +37,9 @@ def render_reports(workspace: Workspace, model: PermissionModel, header: Any) ->
     environments = {name: {"production": facts.production, "group": facts.group,
                            "experiment_directory": facts.experiment_directory, "models": list(facts.models)}
                     for name, facts in sorted(model.environments.items())}
-    files[WORKSPACE_JSON] = ("{\n  \"generated\": " + json.dumps(header(workspace.sources, None), ensure_ascii=False)
+    files[WORKSPACE_JSON] = ("{\n  \"generated\": " + _JSON.encode(header(workspace.sources, None))
                              + ",\n  \"environments\": {\n    "
-                             + ",\n    ".join(f"{json.dumps(name)}: {json.dumps(facts, ensure_ascii=False)}"
+                             + ",\n    ".join(f"{_JSON.encode(name)}: {_JSON.encode(facts)}"
                                              for name, facts in environments.items()) + "\n  }"
                              + ",\n  \"grants\": " + grants_json_text(model.grants, indent="  ") + "\n}\n")
     return files
@@ -47,7 +49,7 @@ def grants_json_text(grants: tuple[Grant, ...], indent: str = "") -> str:
     """Grants as a JSON list with one grant per line (readable in diffs, fast to write)."""
     if not grants:
         return "[]"
-    rows = f",\n{indent}  ".join(json.dumps(row, ensure_ascii=False) for row in grants_json(grants))
+    rows = f",\n{indent}  ".join(_JSON.encode(row) for row in grants_json(grants))
     return f"[\n{indent}  {rows}\n{indent}]"
 
 
@@ -98,7 +100,7 @@ def effective_json_text(grants: tuple[EffectiveGrant, ...]) -> str:
     """Effective grants as a JSON list, one per line."""
     if not grants:
         return "[]\n"
-    return "[\n  " + ",\n  ".join(json.dumps(grant.as_dict(), ensure_ascii=False) for grant in grants) + "\n]\n"
+    return "[\n  " + ",\n  ".join(_JSON.encode(grant.as_dict()) for grant in grants) + "\n]\n"
 
 
 def via_text(via: tuple[str, ...]) -> str:
