@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 MLENV  := $(BIN)/mlenv
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test validate tftest render plan apply audit bench clean
+.PHONY: setup demo test validate tftest render plan apply audit adopt bench clean
 
 setup: $(STAMP)
 	$(MLENV) toolchain
@@ -44,6 +44,9 @@ apply: setup
 
 audit: setup
 	$(MLENV) audit
+
+adopt: setup
+	$(MLENV) adopt
 
 bench: setup
 	$(BIN)/python benchmarks/render_scale.py

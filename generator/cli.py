@@ -144,6 +144,21 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--show-ok", action="store_true", help="also list the grants that match (table format)")
     audit.set_defaults(handler=_audit)
 
+    adopt = commands.add_parser("adopt", help="import blocks for declared objects that already exist",
+                                description="Read with databricks-sdk which declared groups and registered models "
+                                            "already exist in the workspace (created before Terraform managed them, "
+                                            "e.g. by a runtime client) and write mlenv_imports.tf with a Terraform "
+                                            "import block for each. Existing production models are refused unless "
+                                            "--include-production is given; their versions are listed.")
+    adopt.add_argument("--include-production", action="store_true",
+                       help="also adopt existing production models (check the versions listed first)")
+    adopt.add_argument("--dry-run", action="store_true", help="print the import blocks instead of writing the file")
+    adopt.add_argument("--concurrency", type=int, default=8, metavar="N",
+                       help="requests in flight at most (default: 8)")
+    adopt.add_argument("--timeout", type=int, default=120, metavar="SECONDS",
+                       help="give up retrying an unreachable or throttling workspace after this long (default: 120)")
+    adopt.set_defaults(handler=_adopt)
+
     diff = commands.add_parser("diff", help="access changes between two git revisions, as Markdown",
                                description="Compare the permission models of environments/ at two git revisions "
                                            "and print grants added, removed or changed in level and principals "
@@ -295,7 +310,9 @@ def _plan(arguments: argparse.Namespace) -> int:
     def run(runner: TerraformRunner) -> int:
         changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
         destructive = [change for change in changes if change.destructive]
-        print(f"saved plan {deploy.PLAN_FILE}: {len(changes)} changes, {len(destructive)} deletes or replaces")
+        imports = sum(1 for change in changes if change.importing)
+        print(f"saved plan {deploy.PLAN_FILE}: {len(changes) - imports} changes, "
+              + (f"{imports} imports, " if imports else "") + f"{len(destructive)} deletes or replaces")
         for change in destructive:
             print(f"  {change.describe()}")
         if destructive:
@@ -335,12 +352,21 @@ def _with_terraform(root: Path, step: Callable[[TerraformRunner], int]) -> int:
 
 
 def _audit(arguments: argparse.Namespace) -> int:
-    from .workspace_audit_cli import run_audit
+    from .workspace_commands import run_audit
 
     if arguments.concurrency < 1 or arguments.timeout < 1:
         raise InvalidInput([Problem("--concurrency/--timeout", None, "must be at least 1")])
     return run_audit(load_and_check(arguments.root).model, arguments.format, arguments.concurrency,
                      arguments.show_ok, arguments.timeout)
+
+
+def _adopt(arguments: argparse.Namespace) -> int:
+    from .workspace_commands import run_adopt
+
+    if arguments.concurrency < 1 or arguments.timeout < 1:
+        raise InvalidInput([Problem("--concurrency/--timeout", None, "must be at least 1")])
+    return run_adopt(arguments.root, load_and_check(arguments.root).model, arguments.concurrency, arguments.timeout,
+                     arguments.include_production, arguments.dry_run)
 
 
 def _diff(arguments: argparse.Namespace) -> int:

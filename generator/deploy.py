@@ -22,7 +22,7 @@ from .terraform_runner import TerraformRunner
 STATE_DIRECTORY = ".mlenv"
 PLAN_FILE = f"{STATE_DIRECTORY}/tfplan"
 PLAN_RECORD = f"{STATE_DIRECTORY}/tfplan.json"
-_FINGERPRINTED = ("environments/*.yaml", "mlenv_*.tf", "versions.tf", "modules/*/*.tf")
+_FINGERPRINTED = ("environments/*.yaml", "*.tf", "*.tfvars", "modules/*/*.tf")
 
 
 class DeployRefused(Exception):
@@ -43,6 +43,7 @@ class Change:
 
     address: str
     actions: tuple[str, ...]
+    importing: bool = False
 
     @property
     def destructive(self) -> bool:
@@ -56,7 +57,7 @@ class Change:
 
 
 def fingerprint(root: Path) -> str:
-    """SHA-256 over every input of the plan: manifests, generated root, versions.tf, modules."""
+    """SHA-256 over every input of the plan: manifests, every root ``*.tf`` and ``*.tfvars``, modules."""
     digest = hashlib.sha256()
     paths = sorted({path for pattern in _FINGERPRINTED for path in root.glob(pattern) if path.is_file()})
     for path in paths:
@@ -122,14 +123,14 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False) -> l
 
 
 def read_changes(root: Path, runner: TerraformRunner) -> list[Change]:
-    """The resource changes of the saved plan (``terraform show -json``), no-ops left out."""
+    """The resource changes of the saved plan (``terraform show -json``); no-ops left out unless they import."""
     code, out = runner.capture(root, "show", "-json", PLAN_FILE)
     if code != 0:
         raise TerraformFailed(f"terraform show failed on {PLAN_FILE} (exit {code})")
     document = json.loads(out)
-    return [Change(entry["address"], tuple(entry["change"]["actions"]))
+    return [Change(entry["address"], tuple(entry["change"]["actions"]), "importing" in entry["change"])
             for entry in document.get("resource_changes", [])
-            if entry["change"]["actions"] not in (["no-op"], ["read"])]
+            if entry["change"]["actions"] not in (["no-op"], ["read"]) or "importing" in entry["change"]]
 
 
 def _require(result) -> None:

@@ -44,22 +44,35 @@ def write_outputs(root: Path, files: dict[str, str]) -> OutputChanges:
     staged: list[tuple[str, Path]] = []
     try:
         for path in changes.changed:
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(files[path])
-            staged.append((temporary, target))
+            staged.append((_stage(root / path, files[path]), root / path))
     except BaseException:
         for temporary, _ in staged:
             Path(temporary).unlink(missing_ok=True)
         raise
     for temporary, target in staged:
-        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     for path in changes.removed:
         (root / path).unlink()
     return changes
+
+
+def write_atomically(target: Path, content: str) -> None:
+    """Write one file so that readers see the old content or the new one, never a part."""
+    os.replace(_stage(target, content), target)
+
+
+def _stage(target: Path, content: str) -> str:
+    """Write ``content`` to a temporary file beside ``target``; return its path."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary
 
 
 def _read(path: Path) -> str | None:

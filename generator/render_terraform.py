@@ -33,6 +33,16 @@ def _templates() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
+#: Address of the module that manages the all-principals group (see templates/workspace.tf.j2).
+ALL_PRINCIPALS_GROUP_MODULE = "module.all_principals_group"
+
+
+def environment_module(environment: str, part: str) -> str:
+    """Address of one of an environment's modules (see templates/environment.tf.j2):
+    ``part`` is ``service_principals``, ``group``, ``experiments`` or ``models``."""
+    return f"module.{environment}_{part}"
+
+
 def environment_file(name: str) -> str:
     """Path of the root module file rendered for environment ``name``."""
     return f"{ROOT_FILE_PREFIX}{name}.tf"
@@ -49,7 +59,7 @@ def render_terraform(workspace: Workspace, model: PermissionModel, header: Any) 
         sources = _environment_sources(workspace, environment)
         files[environment_file(environment.name)] = template.render(
             header=header(sources, "#"), env=environment, **_environment_bodies(workspace, environment, model))
-    group_members = {grant.principal: Expression(f"module.{model.environments[grant.environment].name}_group.id")
+    group_members = {grant.principal: Expression(f"{environment_module(grant.environment, 'group')}.id")
                      for grant in model.grants if grant.object == model.all_principals_group}
     files[WORKSPACE_FILE] = _templates().get_template("workspace.tf.j2").render(
         header=header(workspace.sources, "#"),
@@ -75,7 +85,7 @@ def _environment_bodies(workspace: Workspace, environment: Environment, model: P
     principals = {principal.key: _without_none({"application_id": principal.application_id,
                                                  "display_name": principal.display_name})
                   for principal in environment.manifest.service_principals}
-    depends_on = [("source", None), ("depends_on", [Expression(f"module.{name}_group")])]
+    depends_on = [("source", None), ("depends_on", [Expression(environment_module(name, "group"))])]
     models: dict[str, dict[str, Any]] = {}
     for spec in environment.manifest.models:
         full_name = f"{spec.name}_{name}"
@@ -90,7 +100,7 @@ def _environment_bodies(workspace: Workspace, environment: Environment, model: P
             [("service_principals", dict(sorted(principals.items()))), ("adopt_existing", True)]]),
         "group_body": hcl_body([
             [("source", "./modules/group")],
-            [("display_name", facts.group), ("member_ids", Expression(f"module.{name}_service_principals.ids"))]]),
+            [("display_name", facts.group), ("member_ids", Expression(f"{environment_module(name, 'service_principals')}.ids"))]]),
         "directory_body": hcl_body([
             _with_source(depends_on, "./modules/experiment-directory"),
             [("path", facts.experiment_directory),
@@ -131,14 +141,14 @@ def _test_checks(workspace: Workspace, model: PermissionModel) -> list[dict[str,
         model_access = {full_name: _access_strings(model.access_list(REGISTERED_MODEL, full_name))
                         for full_name in sorted(facts.models)}
         checks += [
-            {"what": f"members of {facts.group}", "actual": f"module.{name}_group.members",
+            {"what": f"members of {facts.group}", "actual": f"{environment_module(name, 'group')}.members",
              "expected": hcl_value(sorted(members.get(facts.group, [])))},
-            {"what": f"grants on {facts.experiment_directory}", "actual": f"module.{name}_experiments.access_control",
+            {"what": f"grants on {facts.experiment_directory}", "actual": f"{environment_module(name, 'experiments')}.access_control",
              "expected": hcl_value(directory_access)},
-            {"what": f"grants on the registered models of {name}", "actual": f"module.{name}_models.access_control",
+            {"what": f"grants on the registered models of {name}", "actual": f"{environment_module(name, 'models')}.access_control",
              "expected": _inline_map(model_access)},
         ]
-    checks.append({"what": f"members of {model.all_principals_group}", "actual": "module.all_principals_group.members",
+    checks.append({"what": f"members of {model.all_principals_group}", "actual": f"{ALL_PRINCIPALS_GROUP_MODULE}.members",
                    "expected": hcl_value(sorted(members.get(model.all_principals_group, [])))})
     return checks
 

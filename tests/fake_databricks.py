@@ -1,6 +1,6 @@
-"""A local HTTP stand-in for the few Databricks REST endpoints mlenv audit calls.
+"""A local HTTP stand-in for the few Databricks REST endpoints mlenv audit and mlenv adopt call.
 
-It answers with the real response shapes (SCIM list responses, workspace get-status, the
+It answers with the real response shapes (SCIM list and get responses, workspace get-status, the
 Databricks registered-model get, MLflow registered-models list, permissions get), so the real
 databricks-sdk code runs end to end. Only the REST API is faked; nothing else is.
 """
@@ -19,6 +19,7 @@ from generator.permission_model import (GROUP, REGISTERED_MODEL, SERVICE_PRINCIP
                                        PermissionModel)
 
 TOKEN = "dapi-fake-token"
+WORKSPACE_ID = "1234567890123456"
 _PRINCIPAL_FIELD = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
 
 
@@ -84,6 +85,12 @@ class FakeWorkspace:
         self.service_principals[sp_id] = {"applicationId": application_id, "displayName": f"sp-{application_id[:8]}"}
         return sp_id
 
+    def version(self, model: str, version: int, stage: str, user_id: str) -> None:
+        """Record ``version`` of ``model`` as the latest in ``stage``, registered by ``user_id``."""
+        self.obj(REGISTERED_MODEL, model).setdefault("latest_versions", []).append(
+            {"name": model, "version": str(version), "current_stage": stage, "user_id": user_id, "status": "READY",
+             "creation_timestamp": 1700000000000 + version})
+
     def obj(self, object_type: str, name: str) -> dict[str, Any]:
         """The directory or registered model ``name``, created with Databricks' inherited admin grant."""
         if object_type == REGISTERED_MODEL:
@@ -123,6 +130,16 @@ class FakeWorkspace:
             wanted = query.get("filter", "").partition(" eq ")[2].strip('"')
             found = [group for group in self.groups.values() if not wanted or group["displayName"] == wanted]
             return 200, _scim_page(found, query), {}
+        if path == "/api/2.0/preview/scim/v2/Me":  # the provider reads the workspace id from the header
+            return 200, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "1",
+                         "userName": "deployer@example.com"}, {"X-Databricks-Org-Id": WORKSPACE_ID}
+        if path.startswith("/api/2.0/preview/scim/v2/Groups/"):
+            group_id = path.rpartition("/")[2]
+            for group in self.groups.values():
+                if group["id"] == group_id:
+                    return 200, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], **group}, {}
+            return 404, {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "Group not found",
+                         "status": "404"}, {}
         if path == "/api/2.0/preview/scim/v2/ServicePrincipals":
             found = [{"id": sp_id, **sp} for sp_id, sp in self.service_principals.items()]
             return 200, _scim_page(found, query), {}
@@ -138,7 +155,8 @@ class FakeWorkspace:
                 return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
                              "message": f"RegisteredModel '{query.get('name')}' does not exist."}, {}
             return 200, {"registered_model_databricks": {"name": query["name"], "id": model["id"],
-                                                         "permission_level": "CAN_MANAGE"}}, {}
+                                                         "permission_level": "CAN_MANAGE",
+                                                         "latest_versions": model.get("latest_versions", [])}}, {}
         if path == "/api/2.0/mlflow/registered-models/list":
             names = sorted(self.models)
             start = int(query.get("page_token") or 0)

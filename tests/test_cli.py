@@ -110,7 +110,7 @@ def test_missing_environments_directory(tmp_path, mlenv):
 
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["render"], ["permissions"], ["new-env"], ["toolchain"],
-                                     ["tftest"], ["plan"], ["apply"], ["audit"], ["diff"], ["access"]])
+                                     ["tftest"], ["plan"], ["apply"], ["audit"], ["diff"], ["access"], ["adopt"]])
 def test_help_on_every_command(command):
     result = run_module(*command, "--help")
     assert result.code == 0 and "usage: mlenv" in result.out

@@ -112,3 +112,11 @@ def test_credentials_from_a_profile(tmp_path):
         check_credentials({"HOME": str(tmp_path), "DATABRICKS_CONFIG_PROFILE": "staging"})
     with pytest.raises(MissingCredentials, match="DATABRICKS_HOST is set but no credential is"):
         check_credentials({"HOME": str(tmp_path), "DATABRICKS_HOST": "https://x"})
+
+
+def test_apply_refuses_a_plan_when_any_root_terraform_file_changed(rendered, empty_workspace):
+    assert run_module("--root", rendered, "plan").code == 0
+    write(rendered, "mlenv_imports.tf", "# an import file written after the plan\n")
+    result = run_module("--root", rendered, "apply")
+    assert result.code == 4
+    assert "the saved plan was made from other manifests or Terraform files" in result.err

@@ -1,0 +1,117 @@
+"""mlenv adopt: import blocks for declared objects that already exist, read with the real databricks-sdk from a
+local stand-in of the Databricks REST API, then planned by real Terraform with the real provider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fake_databricks import TOKEN, FakeDatabricks, FakeWorkspace
+from repo_helpers import run_module
+
+from generator.toolchain import cache_directory
+
+IMPORTS = "mlenv_imports.tf"
+
+
+@pytest.fixture
+def rendered(repo, mlenv) -> Path:
+    assert mlenv("--root", repo, "render").code == 0
+    return repo
+
+
+@pytest.fixture
+def workspace_env(monkeypatch, tmp_path):
+    """Point databricks-sdk (and Terraform's provider) at a stand-in workspace."""
+    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))  # the provider build, before HOME moves
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.databrickscfg of the developer's
+    for name in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+
+    def point_at(server: FakeDatabricks, token: str = TOKEN) -> None:
+        monkeypatch.setenv("DATABRICKS_HOST", server.host)
+        monkeypatch.setenv("DATABRICKS_TOKEN", token)
+
+    return point_at
+
+
+def _old_client_workspace() -> FakeWorkspace:
+    """What a team using a runtime client has: its group and a model the client created on first use."""
+    workspace = FakeWorkspace()
+    workspace.group("apps_acc")
+    workspace.version("churn_acc", 1, "Staging", "ml-acc-runner")
+    return workspace
+
+
+def test_nothing_to_adopt_writes_nothing(rendered, mlenv, workspace_env):
+    with FakeDatabricks(FakeWorkspace()) as server:
+        workspace_env(server)
+        result = mlenv("--root", rendered, "adopt")
+    assert result.code == 0, result.err
+    assert "nothing to adopt" in result.out
+    assert not (rendered / IMPORTS).exists()
+
+
+def test_existing_group_and_model_get_import_blocks(rendered, mlenv, workspace_env):
+    workspace = _old_client_workspace()
+    with FakeDatabricks(workspace) as server:
+        workspace_env(server)
+        result = mlenv("--root", rendered, "adopt")
+        text = (rendered / IMPORTS).read_text()
+        again = mlenv("--root", rendered, "adopt", "--dry-run")
+    assert result.code == 0, result.err
+    group_id = workspace.groups["apps_acc"]["id"]
+    assert text.startswith(f"# Written by `mlenv adopt` from the workspace {server.host}: ")
+    assert text.endswith(
+        "\n# group apps_acc (acc)\nimport {\n  to = module.acc_group.databricks_group.this\n"
+        f'  id = "{group_id}"\n}}\n'
+        "\n# registered_model churn_acc (acc)\nimport {\n"
+        '  to = module.acc_models.databricks_mlflow_model.this["churn_acc"]\n  id = "churn_acc"\n}\n')
+    assert "adopt registered_model churn_acc -> module.acc_models" in result.out
+    assert again.code == 0 and again.out == text  # deterministic; --dry-run prints what would be written
+    render = mlenv("--root", rendered, "render")
+    assert render.code == 0 and (rendered / IMPORTS).read_text() == text  # render never touches it
+    assert mlenv("--root", rendered, "render", "--check").code == 0
+
+
+def test_existing_production_model_is_refused_unless_asked(rendered, mlenv, workspace_env):
+    workspace = _old_client_workspace()
+    workspace.version("churn_prod", 1, "Staging", "ml-prod-runner")
+    workspace.version("churn_prod", 2, "Production", "someone@example.com")
+    with FakeDatabricks(workspace) as server:
+        workspace_env(server)
+        refused = mlenv("--root", rendered, "adopt")
+        assert refused.code == 4
+        assert not (rendered / IMPORTS).exists()
+        accepted = mlenv("--root", rendered, "adopt", "--include-production")
+    assert ("production model churn_prod already exists: version 1 in Staging, registered by ml-prod-runner; "
+            "version 2 in Production, registered by someone@example.com") in refused.err
+    assert "rerun with --include-production" in refused.err
+    assert accepted.code == 0, accepted.err
+    assert 'module.prod_models.databricks_mlflow_model.this["churn_prod"]' in (rendered / IMPORTS).read_text()
+
+
+def test_unreachable_or_refusing_workspace_is_exit_3(rendered, mlenv, workspace_env):
+    with FakeDatabricks(_old_client_workspace()) as server:
+        workspace_env(server, token="wrong")
+        result = mlenv("--root", rendered, "adopt", "--timeout", "5")
+    assert result.code == 3
+    assert result.err.startswith("mlenv: cannot read the workspace: ") and len(result.err.splitlines()) == 1
+    assert not (rendered / IMPORTS).exists()
+
+
+def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, workspace_env):
+    workspace = _old_client_workspace()
+    with FakeDatabricks(workspace) as server:
+        workspace_env(server)
+        assert mlenv("--root", rendered, "adopt").code == 0
+        plan = run_module("--root", rendered, "plan")
+    assert plan.code == 0, plan.out + plan.err
+    group_id = workspace.groups["apps_acc"]["id"]
+    assert f"module.acc_group.databricks_group.this: Preparing import... [id={group_id}]" in plan.out
+    assert 'module.acc_models.databricks_mlflow_model.this["churn_acc"]: Preparing import... [id=churn_acc]' \
+        in plan.out
+    assert "Plan: 2 to import, 29 to add, 0 to change, 0 to destroy." in plan.out
+    assert "saved plan .mlenv/tfplan: 29 changes, 2 imports, 0 deletes or replaces" in plan.out
+    assert ("GET", f"/api/2.0/preview/scim/v2/Groups/{group_id}") in workspace.requests
