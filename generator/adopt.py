@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
@@ -71,6 +72,11 @@ def find_existing(model: PermissionModel, client: WorkspaceClient, concurrency: 
     return sorted(found)
 
 
+def production_models(existing: list[ExistingObject]) -> list[ExistingObject]:
+    """The existing objects that are production registered models (adopting them needs consent)."""
+    return [item for item in existing if item.production and item.kind == "registered_model"]
+
+
 def render_imports(existing: list[ExistingObject], host: str) -> str:
     """The imports file: a header, then one ``import`` block per existing object, sorted by address."""
     lines = [f"# Written by `mlenv adopt` from the workspace {host}: objects the manifests declare that existed",
@@ -84,14 +90,16 @@ def render_imports(existing: list[ExistingObject], host: str) -> str:
 
 
 def _candidates(model: PermissionModel) -> list[_Candidate]:
-    candidates = [_Candidate("", "group", model.all_principals_group, f"{ALL_PRINCIPALS_GROUP_MODULE}.databricks_group.this",
-                             False)]
+    group_resource = "databricks_group.this"
+    candidates = [_Candidate("", "group", model.all_principals_group,
+                             f"{ALL_PRINCIPALS_GROUP_MODULE}.{group_resource}", False)]
     for name, facts in sorted(model.environments.items()):
-        candidates.append(_Candidate(name, "group", facts.group, f"{environment_module(name, 'group')}.databricks_group.this",
-                                     facts.production))
+        candidates.append(_Candidate(name, "group", facts.group,
+                                     f"{environment_module(name, 'group')}.{group_resource}", facts.production))
         models_module = environment_module(name, "models")
         candidates += [_Candidate(name, "registered_model", full_name,
-                                  f"{models_module}.databricks_mlflow_model.this[{hcl_value(full_name)}]", facts.production)
+                                  f"{models_module}.databricks_mlflow_model.this[{hcl_value(full_name)}]",
+                                  facts.production)
                        for full_name in facts.models]
     return candidates
 
@@ -116,10 +124,5 @@ def _existing_model(client: WorkspaceClient, candidate: _Candidate) -> ExistingO
                           candidate.production, versions)
 
 
-def _version_number(version) -> int:
+def _version_number(version: Any) -> int:
     return int(version.version) if str(version.version or "").isdigit() else 0
-
-
-def production_models(existing: list[ExistingObject]) -> list[ExistingObject]:
-    """The existing objects that are production registered models (adopting them needs consent)."""
-    return [item for item in existing if item.production and item.kind == "registered_model"]
