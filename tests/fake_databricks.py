@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from generator.permission_model import (GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, TERRAFORM_IDENTITY, USER,
+from generator.permission_model import (DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, TERRAFORM_IDENTITY, USER,
                                        PermissionModel)
 
 TOKEN = "dapi-fake-token"
 WORKSPACE_ID = "1234567890123456"
+#: The user the token belongs to (SCIM Me): the identity running Terraform against this stand-in.
+FAKE_DEPLOYER = "deployer@example.com"
+_OBJECT_TYPES = {"directories": "directory", "registered-models": "registered-model"}
 _PRINCIPAL_FIELD = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
 
 
@@ -132,7 +135,7 @@ class FakeWorkspace:
             return 200, _scim_page(found, query), {}
         if path == "/api/2.0/preview/scim/v2/Me":  # the provider reads the workspace id from the header
             return 200, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "1",
-                         "userName": "deployer@example.com"}, {"X-Databricks-Org-Id": WORKSPACE_ID}
+                         "userName": FAKE_DEPLOYER}, {"X-Databricks-Org-Id": WORKSPACE_ID}
         if path.startswith("/api/2.0/preview/scim/v2/Groups/"):
             group_id = path.rpartition("/")[2]
             for group in self.groups.values():
@@ -167,15 +170,103 @@ class FakeWorkspace:
                 body["next_page_token"] = str(start + size)
             return 200, body, {}
         if path.startswith("/api/2.0/permissions/"):
-            _, _, rest = path.partition("/api/2.0/permissions/")
-            kind, _, object_id = rest.partition("/")
-            store = self.directories if kind == "directories" else self.models
-            for item in store.values():
-                if str(item.get("object_id", item.get("id"))) == object_id:
-                    return 200, {"object_id": f"/{kind}/{object_id}", "object_type": kind.rstrip("s"),
-                                 "access_control_list": item["acl"]}, {}
-            return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": f"{kind} {object_id} not found"}, {}
+            kind, _, object_id = path.partition("/api/2.0/permissions/")[2].partition("/")
+            item = self._by_permission_id(kind, object_id)
+            if item is None:
+                return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": f"{kind} {object_id} not found"}, {}
+            return 200, self._permissions(kind, object_id, item), {}
+        if path.startswith("/api/2.0/preview/scim/v2/ServicePrincipals/"):
+            sp_id = path.rpartition("/")[2]
+            if sp_id not in self.service_principals:
+                return 404, _scim_error("Service principal not found", 404), {}
+            return 200, self._service_principal_resource(sp_id), {}
         return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API found for '{method} {path}'"}, {}
+
+
+    def change(self, method: str, path: str, body: dict[str, Any], authorization: str) -> tuple[int, dict, dict]:
+        """Status, JSON body and headers for a request that changes the workspace (what Terraform sends)."""
+        if authorization != f"Bearer {TOKEN}":
+            return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
+        scim = "/api/2.0/preview/scim/v2/"
+        if method == "POST" and path == f"{scim}Groups":
+            if body.get("displayName") in self.groups:
+                return 409, _scim_error(f"Group with name {body['displayName']} already exists.", 409), {}
+            return 201, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                         **self.group(body["displayName"])}, {}
+        if method == "PATCH" and path.startswith(f"{scim}Groups/"):
+            group = next((g for g in self.groups.values() if g["id"] == path.rpartition("/")[2]), None)
+            if group is None:
+                return 404, _scim_error("Group not found", 404), {}
+            for operation in body.get("Operations", []):
+                self._patch_members(group, operation)
+            return 204, {}, {}
+        if method == "POST" and path == f"{scim}ServicePrincipals":
+            application_id = body.get("applicationId", "")
+            if any(sp["applicationId"] == application_id for sp in self.service_principals.values()):
+                return 409, _scim_error(f"Service principal with application ID {application_id} already exists.",
+                                        409), {}
+            sp_id = self.service_principal(application_id)
+            if body.get("displayName"):
+                self.service_principals[sp_id]["displayName"] = body["displayName"]
+            return 201, self._service_principal_resource(sp_id), {}
+        if method == "POST" and path == "/api/2.0/workspace/mkdirs":
+            self.obj(DIRECTORY, body["path"])
+            return 200, {}, {}
+        if method == "POST" and path == "/api/2.0/mlflow/registered-models/create":
+            if body["name"] in self.models:
+                return 400, {"error_code": "RESOURCE_ALREADY_EXISTS",
+                             "message": f"Registered Model (name={body['name']}) already exists."}, {}
+            model = self.obj(REGISTERED_MODEL, body["name"])
+            model["description"] = body.get("description", "")
+            return 200, {"registered_model": {"name": body["name"], "description": model["description"],
+                                              "creation_timestamp": 1700000000000}}, {}
+        if method == "PUT" and path.startswith("/api/2.0/permissions/"):
+            kind, _, object_id = path.partition("/api/2.0/permissions/")[2].partition("/")
+            item = self._by_permission_id(kind, object_id)
+            if item is None:
+                return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": f"{kind} {object_id} not found"}, {}
+            item["acl"] = self._admins(f"/{kind}/") + [
+                {field: entry[field] for field in _PRINCIPAL_FIELD.values() if entry.get(field)}
+                | {"all_permissions": [{"permission_level": entry["permission_level"], "inherited": False}]}
+                for entry in body.get("access_control_list", [])]
+            return 200, self._permissions(kind, object_id, item), {}
+        return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API found for '{method} {path}'"}, {}
+
+    def _patch_members(self, group: dict[str, Any], operation: dict[str, Any]) -> None:
+        if operation.get("op", "").lower() == "add":
+            value = operation.get("value", {})
+            for member in value.get("members", []) if isinstance(value, dict) else value:
+                if all(existing["value"] != member["value"] for existing in group["members"]):
+                    group["members"].append(self._member(member["value"]))
+        elif operation.get("op", "").lower() == "remove":
+            removed = operation.get("path", "").partition('eq "')[2].rstrip('"]')
+            group["members"] = [member for member in group["members"] if member["value"] != removed]
+
+    def _member(self, member_id: str) -> dict[str, str]:
+        if member_id in self.service_principals:
+            return {"value": member_id, "display": self.service_principals[member_id]["displayName"],
+                    "$ref": f"ServicePrincipals/{member_id}"}
+        group = next(g for g in self.groups.values() if g["id"] == member_id)
+        return {"value": member_id, "display": group["displayName"], "$ref": f"Groups/{member_id}"}
+
+    def _service_principal_resource(self, sp_id: str) -> dict[str, Any]:
+        sp = self.service_principals[sp_id]
+        return {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal"], "id": sp_id, "active": True,
+                **sp}
+
+    def _by_permission_id(self, kind: str, object_id: str) -> dict[str, Any] | None:
+        store = self.directories if kind == "directories" else self.models
+        return next((item for item in store.values() if str(item.get("object_id", item.get("id"))) == object_id),
+                    None)
+
+    @staticmethod
+    def _permissions(kind: str, object_id: str, item: dict[str, Any]) -> dict[str, Any]:
+        return {"object_id": f"/{kind}/{object_id}", "object_type": _OBJECT_TYPES.get(kind, kind),
+                "access_control_list": item["acl"]}
+
+
+def _scim_error(detail: str, status: int) -> dict[str, Any]:
+    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": detail, "status": str(status)}
 
 
 def _scim_page(resources: list[dict], query: dict[str, str]) -> dict[str, Any]:
@@ -189,22 +280,30 @@ def _scim_page(resources: list[dict], query: dict[str, str]) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def _serve(self) -> None:
         workspace: FakeWorkspace = self.server.workspace  # type: ignore[attr-defined]
         parsed = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(parsed.query))
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        request = json.loads(raw) if raw.strip() else {}
         with workspace._lock:
-            workspace.requests.append(("GET", parsed.path))
+            workspace.requests.append((self.command, parsed.path))
             workspace.in_flight += 1
             workspace.max_in_flight = max(workspace.max_in_flight, workspace.in_flight)
         try:
             if workspace.latency:
                 time.sleep(workspace.latency)
-            status, body, headers = workspace.answer("GET", parsed.path, query, self.headers.get("Authorization", ""))
+            authorization = self.headers.get("Authorization", "")
+            if self.command == "GET":
+                status, body, headers = workspace.answer("GET", parsed.path, query, authorization)
+            else:
+                with workspace._lock:
+                    status, body, headers = workspace.change(self.command, parsed.path, request, authorization)
         finally:
             with workspace._lock:
                 workspace.in_flight -= 1
-        payload = json.dumps(body).encode()
+        payload = b"" if status == 204 else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -212,6 +311,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve  # noqa: N815 - http.server naming
 
     def log_message(self, *arguments: object) -> None:
         """Quiet."""

@@ -3,11 +3,12 @@ local stand-in of the Databricks REST API, then planned by real Terraform with t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from fake_databricks import TOKEN, FakeDatabricks, FakeWorkspace
+from fake_databricks import FAKE_DEPLOYER, TOKEN, FakeDatabricks, FakeWorkspace
 from repo_helpers import run_module
 
 from generator.toolchain import cache_directory
@@ -115,3 +116,26 @@ def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, wor
     assert "Plan: 2 to import, 29 to add, 0 to change, 0 to destroy." in plan.out
     assert "saved plan .mlenv/tfplan: 29 changes, 2 imports, 0 deletes or replaces" in plan.out
     assert ("GET", f"/api/2.0/preview/scim/v2/Groups/{group_id}") in workspace.requests
+
+
+def test_adopted_objects_are_imported_and_their_access_replaced(rendered, mlenv, workspace_env):
+    workspace_yaml = rendered / "environments/workspace.yaml"
+    workspace_yaml.write_text(workspace_yaml.read_text().replace(
+        "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05", f"  user_name: {FAKE_DEPLOYER}"))
+    assert mlenv("--root", rendered, "render").code == 0
+    workspace = _old_client_workspace()
+    workspace.grant("registered_model", "churn_acc", "user", "someone@example.com", "CAN_MANAGE")  # its creator
+    with FakeDatabricks(workspace) as server:
+        workspace_env(server)
+        before = mlenv("--root", rendered, "audit", "--format", "json")
+        assert mlenv("--root", rendered, "adopt").code == 0
+        assert run_module("--root", rendered, "plan").code == 0
+        apply = run_module("--root", rendered, "apply")
+        after = mlenv("--root", rendered, "audit", "--format", "json")
+    assert before.code == 1 and ("extra-grant", "churn_acc", "someone@example.com") in {
+        (f["kind"], f["object"], f["principal"]) for f in json.loads(before.out)["findings"]}
+    assert apply.code == 0, apply.out + apply.err
+    assert "Apply complete! Resources: 2 imported, 29 added, 0 changed, 0 destroyed." in apply.out
+    assert after.code == 0, after.out
+    assert sorted(workspace.models) == ["churn_acc", "churn_preprod", "churn_prod", "fraud_acc", "fraud_preprod",
+                                        "fraud_prod"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from fake_databricks import FAKE_DEPLOYER, TOKEN, FakeDatabricks, FakeWorkspace
 from repo_helpers import run_module, write
 
 from generator.deploy import MissingCredentials, check_credentials
@@ -120,3 +121,29 @@ def test_apply_refuses_a_plan_when_any_root_terraform_file_changed(rendered, emp
     result = run_module("--root", rendered, "apply")
     assert result.code == 4
     assert "the saved plan was made from other manifests or Terraform files" in result.err
+
+
+def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, monkeypatch, tmp_path):
+    """The whole loop with the real provider and the real SDK: what Terraform applies is what the audit expects."""
+    workspace_yaml = rendered / "environments/workspace.yaml"
+    workspace_yaml.write_text(workspace_yaml.read_text().replace(
+        "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05", f"  user_name: {FAKE_DEPLOYER}"))
+    assert mlenv("--root", rendered, "render").code == 0
+    workspace = FakeWorkspace()
+    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with FakeDatabricks(workspace) as server:
+        monkeypatch.setenv("DATABRICKS_HOST", server.host)
+        monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
+        plan = run_module("--root", rendered, "plan")
+        assert plan.code == 0, plan.out + plan.err
+        apply = run_module("--root", rendered, "apply")
+        assert apply.code == 0, apply.out + apply.err
+        audit = mlenv("--root", rendered, "audit", "--format", "json")
+        replan = run_module("--root", rendered, "plan")
+    assert "Apply complete! Resources: 31 added, 0 changed, 0 destroyed." in apply.out
+    assert audit.code == 0, audit.out + audit.err
+    assert json.loads(audit.out)["summary"] == "clean"
+    assert sorted(workspace.models) == ["churn_acc", "churn_preprod", "churn_prod", "fraud_acc", "fraud_preprod",
+                                        "fraud_prod"]
+    assert replan.code == 0 and "No changes." in replan.out, replan.out + replan.err
