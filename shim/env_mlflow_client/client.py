@@ -357,15 +357,31 @@ class EnvironmentMlflowClient(MlflowClient):
         ``{registered_model_name}_{env}`` through this client, wait until it is READY and set its
         stage (Staging, or Production in production).
 
+        The model must be logged in this environment's experiments (see :meth:`set_experiment`);
+        one logged elsewhere is not registered.
+
         The version is tagged ``env_mlflow_client.stage=pending:<stage>`` at registration and
         ``<stage>`` once its stage is set. A version whose stage could not be set stays pending and
         the error names it; the next call for the same model finishes such versions first.
         """
         name = self.get_env_model_name(registered_model_name)
+        active = mlflow.active_run()
+        if active is not None:
+            self._require_own_experiment(active.info.experiment_id)
         self.finish_pending_versions(name)
         with self._tracking_uri_for_fluent_calls():
             model_info = model_flavor.log_model(**kwargs)
         logged = self.get_logged_model(model_info.model_id) if model_info.model_id else None
+        try:
+            if logged is not None:
+                self._require_own_experiment(logged.experiment_id)
+            elif model_info.run_id:
+                self._require_own_run(model_info.run_id)
+        except EnvironmentRuleViolation:
+            raise EnvironmentRuleViolation("foreign-experiment", f"model {model_info.model_uri} was logged in an "
+                                           f"experiment outside {self.get_env_experiment_name('')} and was not "
+                                           "registered; call client.set_experiment(...) before log_model_helper"
+                                           ) from None
         try:
             self.get_registered_model(name)
         except MlflowException as error:

@@ -48,6 +48,7 @@ def registered(acc, prod):
     assert acc_version.name == "churn_acc"
     assert acc_version.current_stage == "Staging"
     assert acc_version.status == "READY"
+    prod.set_experiment("churn")
     prod_version, prod_info = prod.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
     assert prod_version.name == "churn_prod"
     assert prod_version.current_stage == "Production"

@@ -402,8 +402,25 @@ def test_runs_of_the_environment_work_through_the_client(acc):
     assert [found.info.run_id for found in fresh.search_runs(experiment_id)] == [run_id]
 
 
+def test_log_model_helper_refuses_a_model_logged_outside_the_environment(acc, prod, mlflow_server):
+    name = _unique("stray")
+    prod.set_experiment("churn")  # the active experiment is now prod's
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
+    assert _rule(excinfo) == "foreign-experiment"
+    assert "was logged in an experiment outside /experiments/acc/ and was not registered" in str(excinfo.value)
+    with pytest.raises(MlflowException, match="RESOURCE_DOES_NOT_EXIST|not found"):
+        acc.get_registered_model(name)
+    mlflow.set_tracking_uri(mlflow_server.uri)
+    mlflow.set_experiment("/Shared/elsewhere")
+    with mlflow.start_run(), pytest.raises(EnvironmentRuleViolation) as in_run:
+        acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
+    assert _rule(in_run) == "foreign-experiment" and "/Shared/elsewhere" in str(in_run.value)
+
+
 def test_log_model_helper_finishes_versions_left_pending(acc, monkeypatch):
     name = _unique("pending")
+    acc.set_experiment("churn")
     real = client_module.MlflowClient.transition_model_version_stage
     calls = {"count": 0}
 
