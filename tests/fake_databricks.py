@@ -180,7 +180,7 @@ class FakeWorkspace:
             if sp_id not in self.service_principals:
                 return 404, _scim_error("Service principal not found", 404), {}
             return 200, self._service_principal_resource(sp_id), {}
-        return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API found for '{method} {path}'"}, {}
+        return _not_implemented(method, path)
 
 
     def change(self, method: str, path: str, body: dict[str, Any], authorization: str) -> tuple[int, dict, dict]:
@@ -209,6 +209,21 @@ class FakeWorkspace:
             if body.get("displayName"):
                 self.service_principals[sp_id]["displayName"] = body["displayName"]
             return 201, self._service_principal_resource(sp_id), {}
+        if method == "DELETE" and path.startswith((f"{scim}Groups/", f"{scim}ServicePrincipals/")):
+            identifier = path.rpartition("/")[2]
+            if path.startswith(f"{scim}Groups/"):
+                self.groups = {name: g for name, g in self.groups.items() if g["id"] != identifier}
+            else:
+                self.service_principals.pop(identifier, None)
+            for group in self.groups.values():
+                group["members"] = [member for member in group["members"] if member["value"] != identifier]
+            return 204, {}, {}
+        if method == "POST" and path == "/api/2.0/workspace/delete":
+            self.directories.pop(body["path"], None)
+            return 200, {}, {}
+        if method == "DELETE" and path == "/api/2.0/mlflow/registered-models/delete":
+            self.models.pop(body["name"], None)
+            return 200, {}, {}
         if method == "POST" and path == "/api/2.0/workspace/mkdirs":
             self.obj(DIRECTORY, body["path"])
             return 200, {}, {}
@@ -230,7 +245,7 @@ class FakeWorkspace:
                 | {"all_permissions": [{"permission_level": entry["permission_level"], "inherited": False}]}
                 for entry in body.get("access_control_list", [])]
             return 200, self._permissions(kind, object_id, item), {}
-        return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API found for '{method} {path}'"}, {}
+        return _not_implemented(method, path)
 
     def _patch_members(self, group: dict[str, Any], operation: dict[str, Any]) -> None:
         if operation.get("op", "").lower() == "add":
@@ -263,6 +278,11 @@ class FakeWorkspace:
     def _permissions(kind: str, object_id: str, item: dict[str, Any]) -> dict[str, Any]:
         return {"object_id": f"/{kind}/{object_id}", "object_type": _OBJECT_TYPES.get(kind, kind),
                 "access_control_list": item["acl"]}
+
+
+def _not_implemented(method: str, path: str) -> tuple[int, dict, dict]:
+    """501 for an endpoint the stand-in lacks, so a test fails loudly instead of reading it as "not found"."""
+    return 501, {"error_code": "NOT_IMPLEMENTED", "message": f"the stand-in does not implement {method} {path}"}, {}
 
 
 def _scim_error(detail: str, status: int) -> dict[str, Any]:
@@ -299,7 +319,8 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body, headers = workspace.answer("GET", parsed.path, query, authorization)
             else:
                 with workspace._lock:
-                    status, body, headers = workspace.change(self.command, parsed.path, request, authorization)
+                    status, body, headers = workspace.change(self.command, parsed.path, {**query, **request},
+                                                             authorization)
         finally:
             with workspace._lock:
                 workspace.in_flight -= 1

@@ -147,3 +147,35 @@ def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, monkeypa
     assert sorted(workspace.models) == ["churn_acc", "churn_preprod", "churn_prod", "fraud_acc", "fraud_preprod",
                                         "fraud_prod"]
     assert replan.code == 0 and "No changes." in replan.out, replan.out + replan.err
+
+
+def test_removing_an_environment_deletes_it_only_with_allow_destroy(rendered, mlenv, monkeypatch, tmp_path):
+    workspace_yaml = rendered / "environments/workspace.yaml"
+    workspace_yaml.write_text(workspace_yaml.read_text().replace(
+        "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05", f"  user_name: {FAKE_DEPLOYER}"))
+    assert mlenv("--root", rendered, "render").code == 0
+    workspace = FakeWorkspace()
+    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with FakeDatabricks(workspace) as server:
+        monkeypatch.setenv("DATABRICKS_HOST", server.host)
+        monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
+        assert run_module("--root", rendered, "plan").code == 0
+        assert run_module("--root", rendered, "apply").code == 0
+        (rendered / "environments/preprod.yaml").unlink()
+        assert mlenv("--root", rendered, "render").code == 0
+        plan = run_module("--root", rendered, "plan")
+        refused = run_module("--root", rendered, "apply")
+        kept = (sorted(workspace.models), sorted(workspace.directories), sorted(workspace.groups))
+        allowed = run_module("--root", rendered, "apply", "--allow-destroy")
+        audit = mlenv("--root", rendered, "audit", "--format", "json")
+    assert plan.code == 0, plan.out + plan.err
+    assert '  delete module.preprod_models.databricks_mlflow_model.this["churn_preprod"]' in plan.out
+    assert "  delete module.preprod_experiments.databricks_directory.this" in plan.out
+    assert refused.code == 4 and "rerun with --allow-destroy" in refused.err
+    assert "churn_preprod" in kept[0] and "/experiments/preprod" in kept[1] and "apps_preprod" in kept[2]
+    assert allowed.code == 0, allowed.out + allowed.err
+    assert "churn_preprod" not in workspace.models and "/experiments/preprod" not in workspace.directories
+    assert "apps_preprod" not in workspace.groups
+    assert [member["display"] for member in workspace.groups["apps_all"]["members"]].count("apps_preprod") == 0
+    assert audit.code == 0, audit.out
