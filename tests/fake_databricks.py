@@ -1,8 +1,11 @@
-"""A local HTTP stand-in for the few Databricks REST endpoints mlenv audit and mlenv adopt call.
+"""A local HTTP stand-in for the Databricks REST endpoints that mlenv audit and mlenv adopt read and
+that the Terraform provider writes.
 
-It answers with the real response shapes (SCIM list and get responses, workspace get-status, the
-Databricks registered-model get, MLflow registered-models list, permissions get), so the real
-databricks-sdk code runs end to end. Only the REST API is faked; nothing else is.
+It answers with the real response shapes (SCIM groups, members and service principals, SCIM Me with
+the workspace id header, workspace get-status, mkdirs and delete, registered-model create, get, list
+and delete, permissions get and set), so the real databricks-sdk code and the real provider run end
+to end. An endpoint it lacks answers 501, never a "not found" that a caller could take for an
+answer. Only the REST API is faked; nothing else is.
 """
 
 from __future__ import annotations
