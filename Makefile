@@ -20,6 +20,7 @@ demo: setup
 	$(MLENV) validate
 	$(MLENV) render
 	$(MLENV) permissions --env prod
+	$(MLENV) access --principal ml-prod-runner
 	$(MLENV) validate --terraform
 	$(MLENV) tftest
 	$(BIN)/python shim/demo.py
