@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from .effective_access import EFFECTIVE_FIELDS, EffectiveGrant, effective_access
@@ -47,10 +48,7 @@ def render_reports(workspace: Workspace, model: PermissionModel, header: Any) ->
 
 def grants_json_text(grants: tuple[Grant, ...], indent: str = "") -> str:
     """Grants as a JSON list with one grant per line (readable in diffs, fast to write)."""
-    if not grants:
-        return "[]"
-    rows = f",\n{indent}  ".join(_JSON.encode(row) for row in grants_json(grants))
-    return f"[\n{indent}  {rows}\n{indent}]"
+    return _json_lines(grants_json(grants), indent)
 
 
 def grants_json(grants: tuple[Grant, ...]) -> list[dict[str, Any]]:
@@ -60,14 +58,7 @@ def grants_json(grants: tuple[Grant, ...]) -> list[dict[str, Any]]:
 
 def grants_csv(grants: tuple[Grant, ...]) -> str:
     """Grants as CSV with a header row of the documented keys."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(GRANT_FIELDS)
-    for grant in grants:
-        row = grant.as_dict()
-        writer.writerow(["true" if row[key] is True else "false" if row[key] is False else row[key]
-                         for key in GRANT_FIELDS])
-    return buffer.getvalue()
+    return _csv_text(GRANT_FIELDS, (grant.as_dict() for grant in grants))
 
 
 def grants_table(grants: tuple[Grant, ...]) -> str:
@@ -86,26 +77,43 @@ def effective_table(grants: tuple[EffectiveGrant, ...]) -> str:
 
 def effective_csv(grants: tuple[EffectiveGrant, ...]) -> str:
     """Effective grants as CSV; ``via`` is the chain of groups joined with `` > ``, empty when direct."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(EFFECTIVE_FIELDS)
-    for grant in grants:
-        row = grant.as_dict()
-        writer.writerow([" > ".join(grant.via) if key == "via" else str(row[key]).lower() if key == "implicit"
-                         else row[key] for key in EFFECTIVE_FIELDS])
-    return buffer.getvalue()
+    return _csv_text(EFFECTIVE_FIELDS, (grant.as_dict() for grant in grants))
 
 
 def effective_json_text(grants: tuple[EffectiveGrant, ...]) -> str:
     """Effective grants as a JSON list, one per line."""
-    if not grants:
-        return "[]\n"
-    return "[\n  " + ",\n  ".join(_JSON.encode(grant.as_dict()) for grant in grants) + "\n]\n"
+    return _json_lines([grant.as_dict() for grant in grants]) + "\n"
 
 
 def via_text(via: tuple[str, ...]) -> str:
     """How a grant is held, for people: ``direct`` or ``apps_prod > apps_all``."""
     return " > ".join(via) if via else "direct"
+
+
+def _json_lines(rows: list[dict[str, Any]], indent: str = "") -> str:
+    """A JSON list with one object per line."""
+    if not rows:
+        return "[]"
+    joined = f",\n{indent}  ".join(_JSON.encode(row) for row in rows)
+    return f"[\n{indent}  {joined}\n{indent}]"
+
+
+def _csv_text(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
+    """CSV with a header row of ``fields``; booleans as ``true``/``false``, lists joined with `` > ``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_csv_cell(row[key]) for key in fields])
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " > ".join(value)
+    return value
 
 
 def _aligned(headings: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
