@@ -137,10 +137,7 @@ def _parser() -> argparse.ArgumentParser:
                                             "2 invalid input, 3 cannot reach or authenticate.")
     audit.add_argument("--format", choices=("table", "markdown", "json"), default="table",
                        help="output format (default: table)")
-    audit.add_argument("--concurrency", type=int, default=8, metavar="N",
-                       help="requests in flight at most (default: 8)")
-    audit.add_argument("--timeout", type=int, default=120, metavar="SECONDS",
-                       help="give up retrying an unreachable or throttling workspace after this long (default: 120)")
+    _add_workspace_options(audit)
     audit.add_argument("--show-ok", action="store_true", help="also list the grants that match (table format)")
     audit.set_defaults(handler=_audit)
 
@@ -153,10 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     adopt.add_argument("--include-production", action="store_true",
                        help="also adopt existing production models (check the versions listed first)")
     adopt.add_argument("--dry-run", action="store_true", help="print the import blocks instead of writing the file")
-    adopt.add_argument("--concurrency", type=int, default=8, metavar="N",
-                       help="requests in flight at most (default: 8)")
-    adopt.add_argument("--timeout", type=int, default=120, metavar="SECONDS",
-                       help="give up retrying an unreachable or throttling workspace after this long (default: 120)")
+    _add_workspace_options(adopt)
     adopt.set_defaults(handler=_adopt)
 
     diff = commands.add_parser("diff", help="access changes between two git revisions, as Markdown",
@@ -176,6 +170,19 @@ def _parser() -> argparse.ArgumentParser:
     new_env.add_argument("--production", action="store_true", help="make it a production environment")
     new_env.set_defaults(handler=_new_env)
     return parser
+
+
+def _add_workspace_options(command: argparse.ArgumentParser) -> None:
+    """``--concurrency`` and ``--timeout`` of the commands that read the workspace."""
+    command.add_argument("--concurrency", type=int, default=8, metavar="N",
+                         help="requests in flight at most (default: 8)")
+    command.add_argument("--timeout", type=int, default=120, metavar="SECONDS",
+                         help="give up retrying an unreachable or throttling workspace after this long (default: 120)")
+
+
+def _check_workspace_options(arguments: argparse.Namespace) -> None:
+    if arguments.concurrency < 1 or arguments.timeout < 1:
+        raise InvalidInput([Problem("--concurrency/--timeout", None, "must be at least 1")])
 
 
 def _validate(arguments: argparse.Namespace) -> int:
@@ -354,8 +361,7 @@ def _with_terraform(root: Path, step: Callable[[TerraformRunner], int]) -> int:
 def _audit(arguments: argparse.Namespace) -> int:
     from .workspace_commands import run_audit
 
-    if arguments.concurrency < 1 or arguments.timeout < 1:
-        raise InvalidInput([Problem("--concurrency/--timeout", None, "must be at least 1")])
+    _check_workspace_options(arguments)
     return run_audit(load_and_check(arguments.root).model, arguments.format, arguments.concurrency,
                      arguments.show_ok, arguments.timeout)
 
@@ -363,8 +369,7 @@ def _audit(arguments: argparse.Namespace) -> int:
 def _adopt(arguments: argparse.Namespace) -> int:
     from .workspace_commands import run_adopt
 
-    if arguments.concurrency < 1 or arguments.timeout < 1:
-        raise InvalidInput([Problem("--concurrency/--timeout", None, "must be at least 1")])
+    _check_workspace_options(arguments)
     return run_adopt(arguments.root, load_and_check(arguments.root).model, arguments.concurrency, arguments.timeout,
                      arguments.include_production, arguments.dry_run)
 
