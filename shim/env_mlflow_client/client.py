@@ -442,13 +442,8 @@ class EnvironmentMlflowClient(MlflowClient):
             self._check_own_experiment(super().get_experiment(str(experiment_id)))
 
     def _require_own_experiments(self, experiment_ids: str | list[str] | None) -> None:
-        if experiment_ids is None or isinstance(experiment_ids, str):
-            self._require_own_experiment(experiment_ids)
-            return
-        if not experiment_ids:
-            raise EnvironmentRuleViolation("foreign-experiment", "no experiment id given; pass one of "
-                                                                 f"{self.get_env_experiment_name('')}'s experiments")
-        for experiment_id in experiment_ids:
+        single = experiment_ids is None or isinstance(experiment_ids, str)
+        for experiment_id in [experiment_ids] if single else list(experiment_ids) or [None]:  # [] names none
             self._require_own_experiment(experiment_id)
 
     def _require_own_run(self, run_id: str | None) -> None:
