@@ -100,7 +100,8 @@ def _environment_bodies(workspace: Workspace, environment: Environment, model: P
             [("service_principals", dict(sorted(principals.items()))), ("adopt_existing", True)]]),
         "group_body": hcl_body([
             [("source", "./modules/group")],
-            [("display_name", facts.group), ("member_ids", Expression(f"{environment_module(name, 'service_principals')}.ids"))]]),
+            [("display_name", facts.group),
+             ("member_ids", Expression(f"{environment_module(name, 'service_principals')}.ids"))]]),
         "directory_body": hcl_body([
             _with_source(depends_on, "./modules/experiment-directory"),
             [("path", facts.experiment_directory),
@@ -143,12 +144,15 @@ def _test_checks(workspace: Workspace, model: PermissionModel) -> list[dict[str,
         checks += [
             {"what": f"members of {facts.group}", "actual": f"{environment_module(name, 'group')}.members",
              "expected": hcl_value(sorted(members.get(facts.group, [])))},
-            {"what": f"grants on {facts.experiment_directory}", "actual": f"{environment_module(name, 'experiments')}.access_control",
+            {"what": f"grants on {facts.experiment_directory}",
+             "actual": f"{environment_module(name, 'experiments')}.access_control",
              "expected": hcl_value(directory_access)},
-            {"what": f"grants on the registered models of {name}", "actual": f"{environment_module(name, 'models')}.access_control",
+            {"what": f"grants on the registered models of {name}",
+             "actual": f"{environment_module(name, 'models')}.access_control",
              "expected": _inline_map(model_access)},
         ]
-    checks.append({"what": f"members of {model.all_principals_group}", "actual": f"{ALL_PRINCIPALS_GROUP_MODULE}.members",
+    checks.append({"what": f"members of {model.all_principals_group}",
+                   "actual": f"{ALL_PRINCIPALS_GROUP_MODULE}.members",
                    "expected": hcl_value(sorted(members.get(model.all_principals_group, [])))})
     return checks
 

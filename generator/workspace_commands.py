@@ -23,7 +23,8 @@ def run_audit(model: PermissionModel, output_format: str, concurrency: int, show
     """Audit the workspace the standard Databricks auth points at; return the exit code."""
     from .audit import audit, report_markdown, report_table
 
-    report = _with_workspace("audit the workspace", timeout, lambda client: audit(model, client, concurrency=concurrency))
+    report = _with_workspace("audit the workspace", timeout,
+                             lambda client: audit(model, client, concurrency=concurrency))
     if report is None:
         return EXIT_UNREACHABLE
     if output_format == "json":
