@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from fake_databricks import TOKEN, FakeDatabricks
 from generator.cli import main
+from generator.toolchain import cache_directory
 from repo_helpers import REPOSITORY, CliResult
 
 _COPIED = ("environments", "modules", "versions.tf")
@@ -80,3 +82,22 @@ def empty_workspace(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-test-token")
     yield server
     server.shutdown()
+
+
+@pytest.fixture
+def point_at_stand_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Point databricks-sdk (and Terraform's provider) at a stand-in workspace: ``point_at_stand_in(server)``.
+
+    HOME moves to a temporary directory so that no ``~/.databrickscfg`` of the developer's is read;
+    the provider build stays found through MLENV_CACHE.
+    """
+    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+
+    def point_at(server: FakeDatabricks, token: str = TOKEN) -> None:
+        monkeypatch.setenv("DATABRICKS_HOST", server.host)
+        monkeypatch.setenv("DATABRICKS_TOKEN", token)
+
+    return point_at

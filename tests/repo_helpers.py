@@ -34,6 +34,18 @@ def write(root: Path, relative: str, text: str) -> Path:
     return path
 
 
+def name_stand_in_deployer_as_terraform_identity(root: Path) -> None:
+    """Make the stand-in's user (its SCIM Me, who runs Terraform against it) the manifests'
+    ``terraform_identity``, so that the grant the provider adds for itself is the expected implicit one."""
+    from fake_databricks import FAKE_DEPLOYER
+
+    settings = root / "environments/workspace.yaml"
+    text = settings.read_text(encoding="utf-8")
+    named = "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
+    assert named in text
+    settings.write_text(text.replace(named, f"  user_name: {FAKE_DEPLOYER}"), encoding="utf-8")
+
+
 def synthetic_model(root: Path, environments: int, models: int):
     """The permission model of a synthetic workspace (benchmarks/synthetic.py) written under ``root``."""
     sys.path.insert(0, str(REPOSITORY / "benchmarks"))

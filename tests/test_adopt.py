@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fake_databricks import FAKE_DEPLOYER, TOKEN, FakeDatabricks, FakeWorkspace
-from repo_helpers import run_module
-
-from generator.toolchain import cache_directory
+from fake_databricks import FakeDatabricks, FakeWorkspace
+from repo_helpers import name_stand_in_deployer_as_terraform_identity, run_module
 
 IMPORTS = "mlenv_imports.tf"
 
@@ -22,21 +20,6 @@ def rendered(repo, mlenv) -> Path:
     return repo
 
 
-@pytest.fixture
-def workspace_env(monkeypatch, tmp_path):
-    """Point databricks-sdk (and Terraform's provider) at a stand-in workspace."""
-    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))  # the provider build, before HOME moves
-    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.databrickscfg of the developer's
-    for name in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-
-    def point_at(server: FakeDatabricks, token: str = TOKEN) -> None:
-        monkeypatch.setenv("DATABRICKS_HOST", server.host)
-        monkeypatch.setenv("DATABRICKS_TOKEN", token)
-
-    return point_at
-
-
 def _old_client_workspace() -> FakeWorkspace:
     """What a team using a runtime client has: its group and a model the client created on first use."""
     workspace = FakeWorkspace()
@@ -45,19 +28,19 @@ def _old_client_workspace() -> FakeWorkspace:
     return workspace
 
 
-def test_nothing_to_adopt_writes_nothing(rendered, mlenv, workspace_env):
+def test_nothing_to_adopt_writes_nothing(rendered, mlenv, point_at_stand_in):
     with FakeDatabricks(FakeWorkspace()) as server:
-        workspace_env(server)
+        point_at_stand_in(server)
         result = mlenv("--root", rendered, "adopt")
     assert result.code == 0, result.err
     assert "nothing to adopt" in result.out
     assert not (rendered / IMPORTS).exists()
 
 
-def test_existing_group_and_model_get_import_blocks(rendered, mlenv, workspace_env):
+def test_existing_group_and_model_get_import_blocks(rendered, mlenv, point_at_stand_in):
     workspace = _old_client_workspace()
     with FakeDatabricks(workspace) as server:
-        workspace_env(server)
+        point_at_stand_in(server)
         result = mlenv("--root", rendered, "adopt")
         text = (rendered / IMPORTS).read_text()
         again = mlenv("--root", rendered, "adopt", "--dry-run")
@@ -76,12 +59,12 @@ def test_existing_group_and_model_get_import_blocks(rendered, mlenv, workspace_e
     assert mlenv("--root", rendered, "render", "--check").code == 0
 
 
-def test_existing_production_model_is_refused_unless_asked(rendered, mlenv, workspace_env):
+def test_existing_production_model_is_refused_unless_asked(rendered, mlenv, point_at_stand_in):
     workspace = _old_client_workspace()
     workspace.version("churn_prod", 1, "Staging", "ml-prod-runner")
     workspace.version("churn_prod", 2, "Production", "someone@example.com")
     with FakeDatabricks(workspace) as server:
-        workspace_env(server)
+        point_at_stand_in(server)
         refused = mlenv("--root", rendered, "adopt")
         assert refused.code == 4
         assert not (rendered / IMPORTS).exists()
@@ -93,19 +76,19 @@ def test_existing_production_model_is_refused_unless_asked(rendered, mlenv, work
     assert 'module.prod_models.databricks_mlflow_model.this["churn_prod"]' in (rendered / IMPORTS).read_text()
 
 
-def test_unreachable_or_refusing_workspace_is_exit_3(rendered, mlenv, workspace_env):
+def test_unreachable_or_refusing_workspace_is_exit_3(rendered, mlenv, point_at_stand_in):
     with FakeDatabricks(_old_client_workspace()) as server:
-        workspace_env(server, token="wrong")
+        point_at_stand_in(server, token="wrong")
         result = mlenv("--root", rendered, "adopt", "--timeout", "5")
     assert result.code == 3
     assert result.err.startswith("mlenv: cannot read the workspace: ") and len(result.err.splitlines()) == 1
     assert not (rendered / IMPORTS).exists()
 
 
-def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, workspace_env):
+def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, point_at_stand_in):
     workspace = _old_client_workspace()
     with FakeDatabricks(workspace) as server:
-        workspace_env(server)
+        point_at_stand_in(server)
         assert mlenv("--root", rendered, "adopt").code == 0
         plan = run_module("--root", rendered, "plan")
     assert plan.code == 0, plan.out + plan.err
@@ -118,15 +101,13 @@ def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, wor
     assert ("GET", f"/api/2.0/preview/scim/v2/Groups/{group_id}") in workspace.requests
 
 
-def test_adopted_objects_are_imported_and_their_access_replaced(rendered, mlenv, workspace_env):
-    workspace_yaml = rendered / "environments/workspace.yaml"
-    workspace_yaml.write_text(workspace_yaml.read_text().replace(
-        "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05", f"  user_name: {FAKE_DEPLOYER}"))
+def test_adopted_objects_are_imported_and_their_access_replaced(rendered, mlenv, point_at_stand_in):
+    name_stand_in_deployer_as_terraform_identity(rendered)
     assert mlenv("--root", rendered, "render").code == 0
     workspace = _old_client_workspace()
     workspace.grant("registered_model", "churn_acc", "user", "someone@example.com", "CAN_MANAGE")  # its creator
     with FakeDatabricks(workspace) as server:
-        workspace_env(server)
+        point_at_stand_in(server)
         before = mlenv("--root", rendered, "audit", "--format", "json")
         assert mlenv("--root", rendered, "adopt").code == 0
         assert run_module("--root", rendered, "plan").code == 0

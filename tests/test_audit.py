@@ -22,15 +22,10 @@ def workspace() -> FakeWorkspace:
 
 
 @pytest.fixture
-def audit_cli(mlenv, monkeypatch, tmp_path):
-    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.databrickscfg of the developer's
-    for name in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-
+def audit_cli(mlenv, point_at_stand_in):
     def run(workspace: FakeWorkspace, *arguments: str, token: str = TOKEN):
         with FakeDatabricks(workspace) as server:
-            monkeypatch.setenv("DATABRICKS_HOST", server.host)
-            monkeypatch.setenv("DATABRICKS_TOKEN", token)
+            point_at_stand_in(server, token)
             return mlenv("--root", REPOSITORY, "audit", *arguments)
 
     return run

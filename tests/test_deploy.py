@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from fake_databricks import FAKE_DEPLOYER, TOKEN, FakeDatabricks, FakeWorkspace
-from repo_helpers import run_module, write
+from fake_databricks import FakeDatabricks, FakeWorkspace
+from repo_helpers import name_stand_in_deployer_as_terraform_identity, run_module, write
 
 from generator.deploy import MissingCredentials, check_credentials
 from generator.toolchain import cache_directory
@@ -123,18 +123,13 @@ def test_apply_refuses_a_plan_when_any_root_terraform_file_changed(rendered, emp
     assert "the saved plan was made from other manifests or Terraform files" in result.err
 
 
-def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, monkeypatch, tmp_path):
+def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, point_at_stand_in):
     """The whole loop with the real provider and the real SDK: what Terraform applies is what the audit expects."""
-    workspace_yaml = rendered / "environments/workspace.yaml"
-    workspace_yaml.write_text(workspace_yaml.read_text().replace(
-        "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05", f"  user_name: {FAKE_DEPLOYER}"))
+    name_stand_in_deployer_as_terraform_identity(rendered)
     assert mlenv("--root", rendered, "render").code == 0
     workspace = FakeWorkspace()
-    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))
-    monkeypatch.setenv("HOME", str(tmp_path))
     with FakeDatabricks(workspace) as server:
-        monkeypatch.setenv("DATABRICKS_HOST", server.host)
-        monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
+        point_at_stand_in(server)
         plan = run_module("--root", rendered, "plan")
         assert plan.code == 0, plan.out + plan.err
         apply = run_module("--root", rendered, "apply")
@@ -149,17 +144,12 @@ def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, monkeypa
     assert replan.code == 0 and "No changes." in replan.out, replan.out + replan.err
 
 
-def test_removing_an_environment_deletes_it_only_with_allow_destroy(rendered, mlenv, monkeypatch, tmp_path):
-    workspace_yaml = rendered / "environments/workspace.yaml"
-    workspace_yaml.write_text(workspace_yaml.read_text().replace(
-        "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05", f"  user_name: {FAKE_DEPLOYER}"))
+def test_removing_an_environment_deletes_it_only_with_allow_destroy(rendered, mlenv, point_at_stand_in):
+    name_stand_in_deployer_as_terraform_identity(rendered)
     assert mlenv("--root", rendered, "render").code == 0
     workspace = FakeWorkspace()
-    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))
-    monkeypatch.setenv("HOME", str(tmp_path))
     with FakeDatabricks(workspace) as server:
-        monkeypatch.setenv("DATABRICKS_HOST", server.host)
-        monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
+        point_at_stand_in(server)
         assert run_module("--root", rendered, "plan").code == 0
         assert run_module("--root", rendered, "apply").code == 0
         (rendered / "environments/preprod.yaml").unlink()
