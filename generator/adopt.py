@@ -26,6 +26,7 @@ from typing import Any
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 
+from .audit import find_group
 from .hcl import hcl_value
 from .permission_model import PermissionModel
 from .render_terraform import ALL_PRINCIPALS_GROUP_MODULE, environment_module
@@ -105,10 +106,10 @@ def _candidates(model: PermissionModel) -> list[_Candidate]:
 
 
 def _existing_group(client: WorkspaceClient, candidate: _Candidate) -> ExistingObject | None:
-    groups = list(client.groups.list(filter=f'displayName eq "{candidate.name}"', attributes="id,displayName"))
-    if not groups:
+    group = find_group(client, candidate.name, "id,displayName")
+    if group is None:
         return None
-    return ExistingObject(candidate.environment, candidate.kind, candidate.name, candidate.address, groups[0].id or "",
+    return ExistingObject(candidate.environment, candidate.kind, candidate.name, candidate.address, group.id or "",
                           candidate.production)
 
 

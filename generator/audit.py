@@ -165,11 +165,11 @@ def _group_members(client: WorkspaceClient, name: str, principals: dict[str, tup
                    expected: set[str]) -> dict[tuple[str, str], tuple[str, bool, str]]:
     """Members keyed as the permission model names them: a service principal by application id, or by
     display name when the manifest names it so (Databricks-managed principals)."""
-    groups = list(client.groups.list(filter=f'displayName eq "{name}"', attributes="id,displayName,members"))
-    if not groups:
+    group = find_group(client, name, "id,displayName,members")
+    if group is None:
         raise NotFound(f"group {name} not found")
     members: dict[tuple[str, str], tuple[str, bool, str]] = {}
-    for member in groups[0].members or []:
+    for member in group.members or []:
         reference = member.ref or ""
         if reference.startswith("Groups/"):
             members[(GROUP, member.display or "")] = (MEMBER, False, "")
@@ -181,6 +181,11 @@ def _group_members(client: WorkspaceClient, name: str, principals: dict[str, tup
         else:
             members[(USER, member.display or member.value or "")] = (MEMBER, False, "")
     return members
+
+
+def find_group(client: WorkspaceClient, name: str, attributes: str) -> Any:
+    """The workspace group whose display name is ``name`` (with ``attributes``), or None."""
+    return next(iter(client.groups.list(filter=f'displayName eq "{name}"', attributes=attributes)), None)
 
 
 def _acl(permissions: Any) -> dict[tuple[str, str], tuple[str, bool, str]]:
