@@ -23,8 +23,8 @@ from databricks.sdk import WorkspaceClient  # noqa: E402
 from fake_databricks import TOKEN, FakeDatabricks, FakeWorkspace  # noqa: E402
 from synthetic import synthesize  # noqa: E402
 
-from generator.audit import audit  # noqa: E402
-from generator.pipeline import load_and_check  # noqa: E402
+from generator.workspace.audit import audit  # noqa: E402
+from generator.model.checked import load_and_check  # noqa: E402
 
 
 def timed_audit(model, workspace: FakeWorkspace, concurrency: int) -> tuple[float, int, int]:

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import synthesize  # noqa: E402
 
-from generator.toolchain import locate  # noqa: E402
+from generator.terraform.toolchain import locate  # noqa: E402
 
 MODELS_PER_ENVIRONMENT = 10
 

@@ -11,7 +11,7 @@ import pytest
 
 from fake_databricks import TOKEN, FakeDatabricks
 from generator.cli import main
-from generator.toolchain import cache_directory
+from generator.terraform.toolchain import cache_directory
 from repo_helpers import REPOSITORY, CliResult
 
 _COPIED = ("environments", "modules", "versions.tf")

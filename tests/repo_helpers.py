@@ -53,7 +53,7 @@ def synthetic_model(root: Path, environments: int, models: int):
         from synthetic import synthesize
     finally:
         sys.path.pop(0)
-    from generator.pipeline import load_and_check
+    from generator.model.checked import load_and_check
 
     synthesize(root, environments, models)
     return load_and_check(root).model

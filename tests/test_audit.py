@@ -9,7 +9,7 @@ import pytest
 from fake_databricks import TOKEN, FakeDatabricks, FakeWorkspace
 from repo_helpers import REPOSITORY, synthetic_model
 
-from generator.pipeline import load_and_check
+from generator.model.checked import load_and_check
 
 MODEL = load_and_check(REPOSITORY).model
 PROD_SP = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
@@ -156,7 +156,7 @@ def test_thousand_models_concurrently_within_the_bound(tmp_path, audit_cli):
     model = synthetic_model(tmp_path / "synthetic", environments=10, models=100)
     workspace = FakeWorkspace.matching(model)
     workspace.latency = 0.002
-    from generator.audit import audit
+    from generator.workspace.audit import audit
     from databricks.sdk import WorkspaceClient
     with FakeDatabricks(workspace) as server:
         client = WorkspaceClient(host=server.host, token=TOKEN)

@@ -6,7 +6,7 @@ import pytest
 
 from repo_helpers import run_module, write
 
-import generator.outputs
+import generator.render.writer
 
 
 def _generated(root):
@@ -68,7 +68,7 @@ def test_a_failure_while_writing_leaves_previous_output_intact(repo, mlenv, monk
     manifest = repo / "environments/acc.yaml"
     manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
     calls = {"count": 0}
-    real_mkstemp = generator.outputs.tempfile.mkstemp
+    real_mkstemp = generator.render.writer.tempfile.mkstemp
 
     def failing_mkstemp(*args, **kwargs):
         calls["count"] += 1
@@ -76,7 +76,7 @@ def test_a_failure_while_writing_leaves_previous_output_intact(repo, mlenv, monk
             raise OSError(28, "No space left on device")
         return real_mkstemp(*args, **kwargs)
 
-    monkeypatch.setattr(generator.outputs.tempfile, "mkstemp", failing_mkstemp)
+    monkeypatch.setattr(generator.render.writer.tempfile, "mkstemp", failing_mkstemp)
     result = mlenv("--root", repo, "render")
     assert result.code == 70 and "No space left on device" in result.err
     assert _generated(repo) == before

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
-from generator.hcl import Expression, hcl_attributes, hcl_string, hcl_value
-from generator.toolchain import terraform_binary
+from generator.render.hcl import Expression, hcl_attributes, hcl_string, hcl_value
+from generator.terraform.toolchain import terraform_binary
 
 TRICKY = ['plain', 'quote " inside', 'back\\slash', 'interp ${var.x}', 'directive %{if true}x%{endif}',
           'line\nbreak', 'tab\there', 'dollar $ and percent % alone', 'unicode ☃ é', '$${already}', '\\n literal',

@@ -9,9 +9,9 @@ import pytest
 from repo_helpers import REPOSITORY
 
 from generator.errors import InvalidInput
-from generator.permission_model import Grant, PermissionModel
-from generator.pipeline import load_and_check
-from generator.policy import RULES, check_policy, enforce_policy
+from generator.model.permission_model import Grant, PermissionModel
+from generator.model.checked import load_and_check
+from generator.model.policy import RULES, check_policy, enforce_policy
 
 
 @pytest.fixture(scope="module")

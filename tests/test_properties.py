@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.effective_access import effective_access
-from generator.levels import MEMBER
-from generator.pipeline import load_and_check, render_files
-from generator.policy import check_policy
+from generator.model.effective_access import effective_access
+from generator.model.levels import MEMBER
+from generator.model.checked import load_and_check
+from generator.render.generated import render_files
+from generator.model.policy import check_policy
 
 ENV_NAMES = st.from_regex(r"[a-z][a-z0-9]{1,7}", fullmatch=True)
 MODEL_NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}[a-z0-9]", fullmatch=True)

@@ -16,7 +16,7 @@ from mlflow.exceptions import MlflowException
 
 from shim_models import EchoModel
 from env_mlflow_client import EnvironmentMlflowClient
-from generator.pipeline import load_and_check
+from generator.model.checked import load_and_check
 from mlflow_auth_sync import apply_permission_model
 from env_mlflow_client.testing import start_server
 

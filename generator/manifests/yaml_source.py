@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InvalidInput, Problem
+from generator.errors import InvalidInput, Problem
 
 try:
     _Loader: type = yaml.CSafeLoader

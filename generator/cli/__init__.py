@@ -12,20 +12,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .effective_access import effective_access
-from .errors import InvalidInput, Problem
-from .loader import ENVIRONMENTS_DIR, WORKSPACE_FILE, Workspace, load_settings
-from .manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
-from .outputs import compare_outputs, write_outputs
-from .pipeline import load_and_check, render_files
-from .render_reports import (effective_csv, effective_json_text, effective_table, grants_csv, grants_json_text,
+from generator import __version__
+from generator.model.effective_access import effective_access
+from generator.errors import InvalidInput, Problem
+from generator.manifests.loader import ENVIRONMENTS_DIR, WORKSPACE_FILE, Workspace, load_settings
+from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
+from generator.render.writer import compare_outputs, write_outputs
+from generator.model.checked import load_and_check
+from generator.render.generated import render_files
+from generator.render.reports import (effective_csv, effective_json_text, effective_table, grants_csv, grants_json_text,
                              grants_table)
-from .scaffold import scaffold_manifest
-from .toolchain import ToolchainError, locate, prepare
+from generator.manifests.scaffold import scaffold_manifest
+from generator.terraform.toolchain import ToolchainError, locate, prepare
 
 if TYPE_CHECKING:
-    from .terraform_runner import StepResult, TerraformRunner
+    from generator.terraform.runner import StepResult, TerraformRunner
 
 EXIT_OK = 0
 EXIT_CHANGES = 1
@@ -305,7 +306,7 @@ def _toolchain(arguments: argparse.Namespace) -> int:
 
 
 def _plan(arguments: argparse.Namespace) -> int:
-    from . import deploy
+    from generator.terraform import deploy
 
     root: Path = arguments.root
     stale = compare_outputs(root, render_files(load_and_check(root))).stale
@@ -330,7 +331,7 @@ def _plan(arguments: argparse.Namespace) -> int:
 
 
 def _apply(arguments: argparse.Namespace) -> int:
-    from . import deploy
+    from generator.terraform import deploy
 
     def run(runner: TerraformRunner) -> int:
         changes = deploy.apply(arguments.root, runner, allow_destroy=arguments.allow_destroy)
@@ -342,8 +343,8 @@ def _apply(arguments: argparse.Namespace) -> int:
 
 def _with_terraform(root: Path, step: Callable[[TerraformRunner], int]) -> int:
     """Run ``step`` with a Terraform runner; unavailable tools and refusals become exit codes."""
-    from .deploy import DeployRefused, MissingCredentials, TerraformFailed
-    from .terraform_runner import TerraformRunner  # imported here: python-terraform is only needed now
+    from generator.terraform.deploy import DeployRefused, MissingCredentials, TerraformFailed
+    from generator.terraform.runner import TerraformRunner  # imported here: python-terraform is only needed now
 
     try:
         return step(TerraformRunner(root, locate()))
@@ -359,7 +360,7 @@ def _with_terraform(root: Path, step: Callable[[TerraformRunner], int]) -> int:
 
 
 def _audit(arguments: argparse.Namespace) -> int:
-    from .workspace_commands import run_audit
+    from generator.cli.workspace_commands import run_audit
 
     _check_workspace_options(arguments)
     return run_audit(load_and_check(arguments.root).model, arguments.format, arguments.concurrency,
@@ -367,7 +368,7 @@ def _audit(arguments: argparse.Namespace) -> int:
 
 
 def _adopt(arguments: argparse.Namespace) -> int:
-    from .workspace_commands import run_adopt
+    from generator.cli.workspace_commands import run_adopt
 
     _check_workspace_options(arguments)
     return run_adopt(arguments.root, load_and_check(arguments.root).model, arguments.concurrency, arguments.timeout,
@@ -375,7 +376,7 @@ def _adopt(arguments: argparse.Namespace) -> int:
 
 
 def _diff(arguments: argparse.Namespace) -> int:
-    from .access_diff import access_changes, model_at, render_markdown
+    from generator.model.access_diff import access_changes, model_at, render_markdown
 
     changes = access_changes(model_at(arguments.root, arguments.base), model_at(arguments.root, arguments.head))
     sys.stdout.write(render_markdown(changes, arguments.base, arguments.head))

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
-from .manifest import PATTERN_HINTS
-from .yaml_source import Location, YamlDocument
+from generator.errors import Problem
+from generator.manifests.manifest import PATTERN_HINTS
+from generator.manifests.yaml_source import Location, YamlDocument
 
 
 def problems_from_validation_error(error: ValidationError, root_model: type[BaseModel],

@@ -18,8 +18,8 @@ from typing import Any
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 
-from .levels import MEMBER, level_order
-from .permission_model import (ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL,
+from generator.model.levels import MEMBER, level_order
+from generator.model.permission_model import (ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL,
                                TERRAFORM_IDENTITY, USER, Grant, PermissionModel)
 
 OK = "ok"

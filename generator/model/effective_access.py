@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, fields
 from operator import attrgetter
 
-from .permission_model import GROUP, Grant, PermissionModel
+from generator.model.permission_model import GROUP, Grant, PermissionModel
 
 #: Keys of one effective grant in the JSON output, in order.
 EFFECTIVE_FIELDS = ("principal", "principal_type", "environment", "object_type", "object", "permission_level",

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .errors import InvalidInput, Problem
-from .levels import MEMBER
-from .permission_model import (ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, Grant,
+from generator.errors import InvalidInput, Problem
+from generator.model.levels import MEMBER
+from generator.model.permission_model import (ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, Grant,
                                PermissionModel)
 
 #: Every rule, with the sentence the README and error messages use for it.

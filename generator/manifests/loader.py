@@ -9,10 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidInput, Problem
-from .manifest import (ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS, EnvironmentManifest, WorkspaceSettings)
-from .validation_messages import problems_from_validation_error
-from .yaml_source import YamlDocument, load_yaml
+from generator.errors import InvalidInput, Problem
+from generator.manifests.manifest import (ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS, EnvironmentManifest, WorkspaceSettings)
+from generator.manifests.messages import problems_from_validation_error
+from generator.manifests.yaml_source import YamlDocument, load_yaml
 
 ENVIRONMENTS_DIR = "environments"
 WORKSPACE_FILE = "workspace.yaml"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .levels import MEMBER
-from .loader import Workspace
-from .manifest import TerraformIdentity
+from generator.model.levels import MEMBER
+from generator.manifests.loader import Workspace
+from generator.manifests.manifest import TerraformIdentity
 
 GROUP = "group"
 DIRECTORY = "directory"

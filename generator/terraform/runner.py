@@ -10,8 +10,8 @@ from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
 
-from .render_terraform import TERRAFORM_TEST_DIRECTORY
-from .toolchain import Toolchain
+from generator.render.terraform_root import TERRAFORM_TEST_DIRECTORY
+from generator.terraform.toolchain import Toolchain
 
 MODULES_DIRECTORY = "modules"
 

@@ -7,11 +7,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InvalidInput, Problem
-from .levels import MEMBER
-from .loader import ENVIRONMENTS_DIR
-from .permission_model import Grant, PermissionModel
-from .pipeline import load_and_check
+from generator.errors import InvalidInput, Problem
+from generator.model.levels import MEMBER
+from generator.manifests.loader import ENVIRONMENTS_DIR
+from generator.model.permission_model import Grant, PermissionModel
+from generator.model.checked import load_and_check
 
 
 @dataclass(frozen=True, order=True)

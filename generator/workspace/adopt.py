@@ -26,10 +26,10 @@ from typing import Any
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 
-from .audit import find_group
-from .hcl import hcl_value
-from .permission_model import PermissionModel
-from .render_terraform import ALL_PRINCIPALS_GROUP_MODULE, environment_module
+from generator.workspace.audit import find_group
+from generator.render.hcl import hcl_value
+from generator.model.permission_model import PermissionModel
+from generator.render.terraform_root import ALL_PRINCIPALS_GROUP_MODULE, environment_module
 
 IMPORTS_FILE = "mlenv_imports.tf"
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .permission_model import PermissionModel
+from generator.model.permission_model import PermissionModel
 
 EXIT_CLEAN = 0
 EXIT_DRIFT = 1
@@ -21,7 +21,7 @@ Result = TypeVar("Result")
 
 def run_audit(model: PermissionModel, output_format: str, concurrency: int, show_ok: bool, timeout: int) -> int:
     """Audit the workspace the standard Databricks auth points at; return the exit code."""
-    from .audit import audit, report_markdown, report_table
+    from generator.workspace.audit import audit, report_markdown, report_table
 
     report = _with_workspace("audit the workspace", timeout,
                              lambda client: audit(model, client, concurrency=concurrency))
@@ -41,8 +41,8 @@ def run_audit(model: PermissionModel, output_format: str, concurrency: int, show
 def run_adopt(root: Path, model: PermissionModel, concurrency: int, timeout: int, include_production: bool,
               dry_run: bool) -> int:
     """Write import blocks for the declared objects that already exist; return the exit code."""
-    from .adopt import IMPORTS_FILE, find_existing, production_models, render_imports
-    from .outputs import write_atomically
+    from generator.workspace.adopt import IMPORTS_FILE, find_existing, production_models, render_imports
+    from generator.render.writer import write_atomically
 
     found = _with_workspace("read the workspace", timeout,
                             lambda client: (client.config.host, find_existing(model, client, concurrency)))

@@ -8,10 +8,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .effective_access import EFFECTIVE_FIELDS, EffectiveGrant, effective_access
-from .levels import describe
-from .loader import Environment, Workspace
-from .permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
+from generator.model.effective_access import EFFECTIVE_FIELDS, EffectiveGrant, effective_access
+from generator.model.levels import describe
+from generator.manifests.loader import Environment, Workspace
+from generator.model.permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
 
 PERMISSIONS_DIRECTORY = "permissions"
 WORKSPACE_CSV = f"{PERMISSIONS_DIRECTORY}/workspace.csv"

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .header import GENERATED_MARKER
+from generator.render.header import GENERATED_MARKER
 
 #: Where generated files live; a generated file here that the new render lacks is deleted.
 GENERATED_GLOBS = ("mlenv_*.tf", "permissions/*.md", "permissions/*.csv", "permissions/*.json",

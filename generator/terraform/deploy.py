@@ -17,7 +17,7 @@ from pathlib import Path
 
 from python_terraform import IsFlagged
 
-from .terraform_runner import TerraformRunner
+from generator.terraform.runner import TerraformRunner
 
 STATE_DIRECTORY = ".mlenv"
 PLAN_FILE = f"{STATE_DIRECTORY}/tfplan"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .manifest import EnvironmentManifest, WorkspaceSettings
+from generator.manifests.manifest import EnvironmentManifest, WorkspaceSettings
 
 SCHEMA_DIRECTORY = "schema"
 ENVIRONMENT_SCHEMA = f"{SCHEMA_DIRECTORY}/environment.schema.json"

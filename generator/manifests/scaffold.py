@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .manifest import WorkspaceSettings
+from generator.manifests.manifest import WorkspaceSettings
 
 _TEMPLATE = """\
 # yaml-language-server: $schema=../schema/environment.schema.json

@@ -11,10 +11,10 @@ from typing import Any
 
 import jinja2
 
-from .hcl import Expression, hcl_body, hcl_key, hcl_value
-from .loader import Environment, Workspace
-from .levels import MEMBER
-from .permission_model import (DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, USER, Grant,
+from generator.render.hcl import Expression, hcl_body, hcl_key, hcl_value
+from generator.manifests.loader import Environment, Workspace
+from generator.model.levels import MEMBER
+from generator.model.permission_model import (DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, USER, Grant,
                                PermissionModel)
 
 ROOT_FILE_PREFIX = "mlenv_"
@@ -28,7 +28,7 @@ _PRINCIPAL_ARGUMENT = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principa
 
 @cache
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=False,
+    return jinja2.Environment(loader=jinja2.PackageLoader("generator.render", "templates"), autoescape=False,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                               trim_blocks=True, lstrip_blocks=True)
 

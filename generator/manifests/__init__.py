@@ -1,0 +1,1 @@
+"""Manifests: read environments/*.yaml, validate them and report every problem as FILE:LINE."""

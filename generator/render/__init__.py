@@ -1,0 +1,1 @@
+"""Rendering: the permission model written as Terraform, permission files and reports."""

@@ -1,0 +1,20 @@
+"""Every generated file of a checked workspace: Terraform, its test, permission files, JSON Schemas."""
+
+from __future__ import annotations
+
+from generator.manifests.json_schema import render_schemas
+from generator.model.checked import Checked
+from generator.render.header import generated_header
+from generator.render.reports import render_reports
+from generator.render.terraform_root import render_terraform
+
+#: The module the JSON Schemas are generated from, named in their header.
+SCHEMA_SOURCE = "generator/manifests/manifest.py"
+
+
+def render_files(checked: Checked) -> dict[str, str]:
+    """Every generated file (Terraform, Terraform test, permission files, JSON Schemas), by relative path."""
+    files = render_terraform(checked.workspace, checked.model, generated_header)
+    files.update(render_reports(checked.workspace, checked.model, generated_header))
+    files.update(render_schemas(generated_header((SCHEMA_SOURCE,), None)))
+    return dict(sorted(files.items()))

@@ -1,0 +1,1 @@
+"""Terraform: the offline toolchain, the runner, and plan/apply with their guards."""

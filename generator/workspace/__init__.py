@@ -1,0 +1,1 @@
+"""The live workspace: reads through databricks-sdk for audit and adopt."""
