@@ -14,7 +14,8 @@ import pytest
 from fake_databricks import FakeDatabricks, FakeWorkspace
 from repo_helpers import name_stand_in_deployer_as_terraform_identity, run_module, write
 
-from generator.terraform.deploy import MissingCredentials, check_credentials
+from generator.errors import MissingCredentials
+from generator.terraform.credentials import check_credentials
 from generator.terraform.toolchain import cache_directory
 
 PROVIDER = 'provider["registry.terraform.io/databricks/databricks"]'

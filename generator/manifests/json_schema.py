@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 
 from generator.manifests.manifest import EnvironmentManifest, WorkspaceSettings
+from generator.paths import ENVIRONMENT_SCHEMA, SETTINGS_SCHEMA
 
-SCHEMA_DIRECTORY = "schema"
-ENVIRONMENT_SCHEMA = f"{SCHEMA_DIRECTORY}/environment.schema.json"
-WORKSPACE_SCHEMA = f"{SCHEMA_DIRECTORY}/workspace.schema.json"
 _SCHEMA_BASE = "https://mlenv.dev/schema/"
 
 
 def render_schemas(header: str) -> dict[str, str]:
     """JSON Schema documents for environment manifests and for ``workspace.yaml``."""
     return {ENVIRONMENT_SCHEMA: _schema(EnvironmentManifest, "environment", header),
-            WORKSPACE_SCHEMA: _schema(WorkspaceSettings, "workspace", header)}
+            SETTINGS_SCHEMA: _schema(WorkspaceSettings, "workspace", header)}
 
 
 def _schema(model: type, name: str, header: str) -> str:

@@ -13,9 +13,8 @@ from generator.errors import InvalidInput, Problem
 from generator.manifests.manifest import (ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS, EnvironmentManifest, WorkspaceSettings)
 from generator.manifests.messages import problems_from_validation_error
 from generator.manifests.yaml_source import YamlDocument, load_yaml
+from generator.paths import ENVIRONMENTS_DIRECTORY, MANIFEST_SUFFIX, SETTINGS_FILE_NAME, SETTINGS_MANIFEST
 
-ENVIRONMENTS_DIR = "environments"
-WORKSPACE_FILE = "workspace.yaml"
 RESERVED_GROUPS = frozenset({"admins", "users", "account users"})
 
 
@@ -54,6 +53,10 @@ class Workspace:
             paths.append(self.settings_source)
         return tuple(sorted(paths))
 
+    def sources_of(self, environment: Environment) -> tuple[str, ...]:
+        """The manifests one environment's files are generated from: its own and the settings file."""
+        return tuple(sorted(filter(None, (environment.source, self.settings_source))))
+
     def environment(self, name: str) -> Environment:
         """The environment called ``name``; ``KeyError`` when there is none."""
         for environment in self.environments:
@@ -67,26 +70,26 @@ def load_workspace(root: Path) -> Workspace:
 
     Raises :class:`InvalidInput` with all problems found in all files.
     """
-    directory = root / ENVIRONMENTS_DIR
+    directory = root / ENVIRONMENTS_DIRECTORY
     if not directory.is_dir():
-        raise InvalidInput([Problem(ENVIRONMENTS_DIR, None, "directory not found",
+        raise InvalidInput([Problem(ENVIRONMENTS_DIRECTORY, None, "directory not found",
                                     f"run mlenv in the repository root or pass --root; looked in {directory}")])
     problems: list[Problem] = []
     settings, settings_source = _load_settings(directory, problems)
     environments: list[Environment] = []
     for path in sorted(directory.iterdir()):
-        display = f"{ENVIRONMENTS_DIR}/{path.name}"
+        display = f"{ENVIRONMENTS_DIRECTORY}/{path.name}"
         if path.suffix == ".yml":
-            problems.append(Problem(display, None, "manifests must end in .yaml",
-                                    f"rename it to {path.stem}.yaml"))
+            problems.append(Problem(display, None, f"manifests must end in {MANIFEST_SUFFIX}",
+                                    f"rename it to {path.stem}{MANIFEST_SUFFIX}"))
             continue
-        if path.suffix != ".yaml" or path.name == WORKSPACE_FILE:
+        if path.suffix != MANIFEST_SUFFIX or path.name == SETTINGS_FILE_NAME:
             continue
         environment = _load_environment(path, display, problems)
         if environment is not None:
             environments.append(environment)
     if not environments and not problems:
-        problems.append(Problem(ENVIRONMENTS_DIR, None, "no environment manifests found",
+        problems.append(Problem(ENVIRONMENTS_DIRECTORY, None, "no environment manifests found",
                                 "add one with: mlenv new-env NAME"))
     if settings is not None:
         problems.extend(_cross_environment_problems(settings, environments))
@@ -99,17 +102,17 @@ def load_workspace(root: Path) -> Workspace:
 def load_settings(root: Path) -> WorkspaceSettings:
     """Only the shared settings of ``root`` (defaults when ``workspace.yaml`` is absent)."""
     problems: list[Problem] = []
-    settings, _ = _load_settings(root / ENVIRONMENTS_DIR, problems)
+    settings, _ = _load_settings(root / ENVIRONMENTS_DIRECTORY, problems)
     if problems or settings is None:
         raise InvalidInput(problems)
     return settings
 
 
 def _load_settings(directory: Path, problems: list[Problem]) -> tuple[WorkspaceSettings | None, str | None]:
-    path = directory / WORKSPACE_FILE
+    path = directory / SETTINGS_FILE_NAME
     if not path.exists():
         return WorkspaceSettings(), None
-    display = f"{ENVIRONMENTS_DIR}/{WORKSPACE_FILE}"
+    display = SETTINGS_MANIFEST
     document = _read(path, display, problems)
     if document is None:
         return None, display

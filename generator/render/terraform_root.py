@@ -11,17 +11,16 @@ from typing import Any
 
 import jinja2
 
-from generator.render.hcl import Expression, hcl_body, hcl_key, hcl_value
+from generator.addresses import (ALL_PRINCIPALS_GROUP_CALL, EnvironmentModule, all_principals_group_address,
+                                 environment_module_address, environment_module_call, module_source)
 from generator.manifests.loader import Environment, Workspace
 from generator.model.levels import MEMBER
 from generator.model.permission_model import (DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, USER, Grant,
-                               PermissionModel)
-
-ROOT_FILE_PREFIX = "mlenv_"
-WORKSPACE_FILE = "mlenv_workspace.tf"
-BACKEND_FILE = "mlenv_backend.tf"
-TERRAFORM_TEST_DIRECTORY = "tests/terraform"
-TERRAFORM_TEST_FILE = f"{TERRAFORM_TEST_DIRECTORY}/mlenv_permissions.tftest.hcl"
+                                              PermissionModel, full_model_name)
+from generator.paths import (BACKEND_TERRAFORM_FILE, SHARED_TERRAFORM_FILE, TERRAFORM_TEST_FILE,
+                             environment_terraform_file)
+from generator.render.hcl import Expression, hcl_body, hcl_value
+from generator.render.reports import Header
 
 _PRINCIPAL_ARGUMENT = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
 
@@ -33,22 +32,7 @@ def _templates() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
-#: Address of the module that manages the all-principals group (see templates/workspace.tf.j2).
-ALL_PRINCIPALS_GROUP_MODULE = "module.all_principals_group"
-
-
-def environment_module(environment: str, part: str) -> str:
-    """Address of one of an environment's modules (see templates/environment.tf.j2):
-    ``part`` is ``service_principals``, ``group``, ``experiments`` or ``models``."""
-    return f"module.{environment}_{part}"
-
-
-def environment_file(name: str) -> str:
-    """Path of the root module file rendered for environment ``name``."""
-    return f"{ROOT_FILE_PREFIX}{name}.tf"
-
-
-def render_terraform(workspace: Workspace, model: PermissionModel, header: Any) -> dict[str, str]:
+def render_terraform(workspace: Workspace, model: PermissionModel, header: Header) -> dict[str, str]:
     """Every Terraform file of the root module, by path relative to the repository root.
 
     ``header(sources, comment)`` returns the generated-file header for the given sources.
@@ -56,18 +40,19 @@ def render_terraform(workspace: Workspace, model: PermissionModel, header: Any) 
     files: dict[str, str] = {}
     template = _templates().get_template("environment.tf.j2")
     for environment in workspace.environments:
-        sources = _environment_sources(workspace, environment)
-        files[environment_file(environment.name)] = template.render(
-            header=header(sources, "#"), env=environment, **_environment_bodies(workspace, environment, model))
-    group_members = {grant.principal: Expression(f"{environment_module(grant.environment, 'group')}.id")
+        calls = {module.value: environment_module_call(environment.name, module) for module in EnvironmentModule}
+        files[environment_terraform_file(environment.name)] = template.render(
+            header=header(workspace.sources_of(environment), "#"), env=environment, calls=calls,
+            **_environment_bodies(environment, model))
+    group_members = {grant.principal: Expression(f"{environment_module_address(grant.environment, EnvironmentModule.GROUP)}.id")
                      for grant in model.grants if grant.object == model.all_principals_group}
-    files[WORKSPACE_FILE] = _templates().get_template("workspace.tf.j2").render(
-        header=header(workspace.sources, "#"),
-        group_body=hcl_body([[("source", "./modules/group")],
+    files[SHARED_TERRAFORM_FILE] = _templates().get_template("workspace.tf.j2").render(
+        header=header(workspace.sources, "#"), call=ALL_PRINCIPALS_GROUP_CALL,
+        group_body=hcl_body([[("source", module_source(EnvironmentModule.GROUP))],
                              [("display_name", model.all_principals_group), ("member_ids", group_members)]]))
     backend = workspace.settings.backend
     if backend is not None:
-        files[BACKEND_FILE] = _templates().get_template("backend.tf.j2").render(
+        files[BACKEND_TERRAFORM_FILE] = _templates().get_template("backend.tf.j2").render(
             header=header(tuple(filter(None, (workspace.settings_source,))), "#"), backend=backend,
             body=hcl_body([sorted(backend.config.items())], depth=2))
     files[TERRAFORM_TEST_FILE] = _templates().get_template("permissions.tftest.hcl.j2").render(
@@ -75,20 +60,16 @@ def render_terraform(workspace: Workspace, model: PermissionModel, header: Any) 
     return files
 
 
-def _environment_sources(workspace: Workspace, environment: Environment) -> tuple[str, ...]:
-    return tuple(sorted(filter(None, (environment.source, workspace.settings_source))))
-
-
-def _environment_bodies(workspace: Workspace, environment: Environment, model: PermissionModel) -> dict[str, str]:
+def _environment_bodies(environment: Environment, model: PermissionModel) -> dict[str, str]:
     name = environment.name
     facts = model.environments[name]
     principals = {principal.key: _without_none({"application_id": principal.application_id,
                                                  "display_name": principal.display_name})
                   for principal in environment.manifest.service_principals}
-    depends_on = [("source", None), ("depends_on", [Expression(environment_module(name, "group"))])]
+    after_group = [("depends_on", [Expression(environment_module_address(name, EnvironmentModule.GROUP))])]
     models: dict[str, dict[str, Any]] = {}
     for spec in environment.manifest.models:
-        full_name = f"{spec.name}_{name}"
+        full_name = full_model_name(spec.name, name)
         models[full_name] = _without_none({
             "description": spec.description,
             "tags": dict(sorted(spec.tags.items())) or None,
@@ -96,24 +77,20 @@ def _environment_bodies(workspace: Workspace, environment: Environment, model: P
         })
     return {
         "service_principals_body": hcl_body([
-            [("source", "./modules/service-principals")],
+            [("source", module_source(EnvironmentModule.SERVICE_PRINCIPALS))],
             [("service_principals", dict(sorted(principals.items()))), ("adopt_existing", True)]]),
         "group_body": hcl_body([
-            [("source", "./modules/group")],
+            [("source", module_source(EnvironmentModule.GROUP))],
             [("display_name", facts.group),
-             ("member_ids", Expression(f"{environment_module(name, 'service_principals')}.ids"))]]),
+             ("member_ids", Expression(f"{environment_module_address(name, EnvironmentModule.SERVICE_PRINCIPALS)}.ids"))]]),
         "directory_body": hcl_body([
-            _with_source(depends_on, "./modules/experiment-directory"),
+            [("source", module_source(EnvironmentModule.EXPERIMENTS)), *after_group],
             [("path", facts.experiment_directory),
              ("access_control", _access_control(model.access_list(DIRECTORY, facts.experiment_directory)))]]),
         "models_body": hcl_body([
-            _with_source(depends_on, "./modules/registered-models"),
+            [("source", module_source(EnvironmentModule.MODELS)), *after_group],
             [("models", dict(sorted(models.items())))]]),
     }
-
-
-def _with_source(attributes: list[tuple[str, Any]], source: str) -> list[tuple[str, Any]]:
-    return [(key, source if key == "source" else value) for key, value in attributes]
 
 
 def _without_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -142,17 +119,17 @@ def _test_checks(workspace: Workspace, model: PermissionModel) -> list[dict[str,
         model_access = {full_name: _access_strings(model.access_list(REGISTERED_MODEL, full_name))
                         for full_name in sorted(facts.models)}
         checks += [
-            {"what": f"members of {facts.group}", "actual": f"{environment_module(name, 'group')}.members",
+            {"what": f"members of {facts.group}", "actual": f"{environment_module_address(name, EnvironmentModule.GROUP)}.members",
              "expected": hcl_value(sorted(members.get(facts.group, [])))},
             {"what": f"grants on {facts.experiment_directory}",
-             "actual": f"{environment_module(name, 'experiments')}.access_control",
+             "actual": f"{environment_module_address(name, EnvironmentModule.EXPERIMENTS)}.access_control",
              "expected": hcl_value(directory_access)},
             {"what": f"grants on the registered models of {name}",
-             "actual": f"{environment_module(name, 'models')}.access_control",
+             "actual": f"{environment_module_address(name, EnvironmentModule.MODELS)}.access_control",
              "expected": _inline_map(model_access)},
         ]
     checks.append({"what": f"members of {model.all_principals_group}",
-                   "actual": f"{ALL_PRINCIPALS_GROUP_MODULE}.members",
+                   "actual": f"{all_principals_group_address()}.members",
                    "expected": hcl_value(sorted(members.get(model.all_principals_group, [])))})
     return checks
 

@@ -7,11 +7,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.paths import GENERATED_GLOBS
 from generator.render.header import GENERATED_MARKER
-
-#: Where generated files live; a generated file here that the new render lacks is deleted.
-GENERATED_GLOBS = ("mlenv_*.tf", "permissions/*.md", "permissions/*.csv", "permissions/*.json",
-                   "tests/terraform/mlenv_*.tftest.hcl", "schema/*.schema.json")
 
 
 @dataclass(frozen=True)

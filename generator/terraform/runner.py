@@ -10,10 +10,11 @@ from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
 
-from generator.render.terraform_root import TERRAFORM_TEST_DIRECTORY
+from generator.paths import MODULES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
 from generator.terraform.toolchain import Toolchain
 
-MODULES_DIRECTORY = "modules"
+#: Example root modules (``examples/<name>/main.tf``), validated after the modules they call.
+EXAMPLES_DIRECTORY = "examples"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class TerraformRunner:
         """Every reusable module under ``modules/``, sorted."""
         return sorted(path.parent for path in (self.root / MODULES_DIRECTORY).glob("*/main.tf"))
 
+    def example_directories(self) -> list[Path]:
+        """Every example root module under ``examples/`` (a directory with a ``main.tf``), sorted."""
+        return sorted(path.parent for path in (self.root / EXAMPLES_DIRECTORY).glob("*/main.tf"))
+
     def run(self, directory: Path, command: str, *args: str, **options: object) -> StepResult:
         """Run ``terraform COMMAND`` in ``directory``, streaming its output."""
         terraform = _Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))
@@ -71,16 +76,16 @@ class TerraformRunner:
         return self.run(directory, "init", backend=False, input=False)
 
     def validate_all(self) -> list[StepResult]:
-        """Init and validate the root module and every module; stops at the first failure."""
-        return self._init_then("validate")
+        """Init and validate the root module, every module, then every example; stops at the first failure."""
+        return self._init_then("validate", self.example_directories())
 
     def test_all(self) -> list[StepResult]:
         """Init and ``terraform test`` every module and the generated root test; stops at the first failure."""
         return self._init_then("test")
 
-    def _init_then(self, command: str) -> list[StepResult]:
+    def _init_then(self, command: str, after_modules: list[Path] | None = None) -> list[StepResult]:
         results: list[StepResult] = []
-        for directory in [self.root, *self.module_directories()]:
+        for directory in [self.root, *self.module_directories(), *(after_modules or [])]:
             for step in ("init", command):
                 result = self.init(directory) if step == "init" else self._command(directory, step)
                 results.append(result)

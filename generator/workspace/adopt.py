@@ -1,19 +1,18 @@
-"""``mlenv adopt``: bring objects that already exist in the workspace under Terraform.
+"""``mlenv adopt`` reads: which declared groups and registered models already exist in the workspace.
 
 Teams moving from a runtime client that created models on first use (such as the article's
 ``environment-mlflow-client``) already have ``churn_acc``-style models and often the groups.
-Creating them again fails (``RESOURCE_ALREADY_EXISTS``), so this module reads, with
-databricks-sdk, which declared groups and registered models exist and writes Terraform
-``import`` blocks for them. Terraform then imports them on the next plan and apply, and ignores
-a block whose object it already manages.
+Creating them again fails (``RESOURCE_ALREADY_EXISTS``), so they are imported instead: this
+module finds them, :mod:`generator.render.imports` writes the import blocks. Terraform imports
+them on the next plan and apply, and ignores a block whose object it already manages.
 
 Directories, memberships and permissions need no import: creating them over existing ones
 succeeds (and ``databricks_permissions`` then replaces the whole access list). Service
 principals are adopted by the module itself (``force``).
 
 A production model that exists before Terraform managed it may have been created by anyone, who
-then held ``CAN_MANAGE`` and may have registered versions: adopting one is refused unless asked
-for, and its versions are listed either way.
+then held ``CAN_MANAGE`` and may have registered versions: adopting one needs consent, and its
+versions are listed either way.
 """
 
 from __future__ import annotations
@@ -21,17 +20,17 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
+from databricks.sdk.service.ml import ModelVersion
 
-from generator.workspace.audit import find_group
-from generator.render.hcl import hcl_value
+from generator.addresses import ImportTarget, group_resource_address, registered_model_resource_address
 from generator.model.permission_model import PermissionModel
-from generator.render.terraform_root import ALL_PRINCIPALS_GROUP_MODULE, environment_module
+from generator.workspace.live_state import find_group
 
-IMPORTS_FILE = "mlenv_imports.tf"
+ObjectKind = Literal["group", "registered_model"]
 
 
 @dataclass(frozen=True, order=True)
@@ -39,18 +38,22 @@ class ExistingObject:
     """A declared group or registered model that already exists in the workspace."""
 
     environment: str
-    kind: str  # "group" or "registered_model"
+    kind: ObjectKind
     name: str
     address: str
     import_id: str
     production: bool = False
     versions: tuple[str, ...] = ()
 
+    def import_target(self) -> ImportTarget:
+        """Where Terraform imports it, and what it is (for the comment above the import block)."""
+        return ImportTarget(self.address, self.import_id, f"{self.kind} {self.name} ({self.environment})")
+
 
 @dataclass(frozen=True)
 class _Candidate:
     environment: str
-    kind: str
+    kind: ObjectKind
     name: str
     address: str
     production: bool
@@ -58,7 +61,6 @@ class _Candidate:
 
 def find_existing(model: PermissionModel, client: WorkspaceClient, concurrency: int = 8) -> list[ExistingObject]:
     """Every declared group and registered model of ``model`` that exists in the workspace, sorted."""
-    candidates = _candidates(model)
     lock = threading.Lock()
     found: list[ExistingObject] = []
 
@@ -69,7 +71,7 @@ def find_existing(model: PermissionModel, client: WorkspaceClient, concurrency: 
                 found.append(existing)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        list(pool.map(look, candidates))
+        list(pool.map(look, _candidates(model)))
     return sorted(found)
 
 
@@ -78,29 +80,12 @@ def production_models(existing: list[ExistingObject]) -> list[ExistingObject]:
     return [item for item in existing if item.production and item.kind == "registered_model"]
 
 
-def render_imports(existing: list[ExistingObject], host: str) -> str:
-    """The imports file: a header, then one ``import`` block per existing object, sorted by address."""
-    lines = [f"# Written by `mlenv adopt` from the workspace {host}: objects the manifests declare that existed",
-             "# before Terraform managed them. Terraform imports each one on the next `mlenv plan` / `mlenv apply`",
-             "# and ignores a block whose object it already manages. Delete this file after applying, or keep it",
-             "# as a record; `mlenv render` never touches it."]
-    for item in sorted(existing, key=lambda item: item.address):
-        lines += ["", f"# {item.kind} {item.name} ({item.environment})", "import {",
-                  f"  to = {item.address}", f"  id = {hcl_value(item.import_id)}", "}"]
-    return "\n".join(lines) + "\n"
-
-
 def _candidates(model: PermissionModel) -> list[_Candidate]:
-    group_resource = "databricks_group.this"
-    candidates = [_Candidate("", "group", model.all_principals_group,
-                             f"{ALL_PRINCIPALS_GROUP_MODULE}.{group_resource}", False)]
+    candidates = [_Candidate("", "group", model.all_principals_group, group_resource_address(None), False)]
     for name, facts in sorted(model.environments.items()):
-        candidates.append(_Candidate(name, "group", facts.group,
-                                     f"{environment_module(name, 'group')}.{group_resource}", facts.production))
-        models_module = environment_module(name, "models")
+        candidates.append(_Candidate(name, "group", facts.group, group_resource_address(name), facts.production))
         candidates += [_Candidate(name, "registered_model", full_name,
-                                  f"{models_module}.databricks_mlflow_model.this[{hcl_value(full_name)}]",
-                                  facts.production)
+                                  registered_model_resource_address(name, full_name), facts.production)
                        for full_name in facts.models]
     return candidates
 
@@ -118,12 +103,12 @@ def _existing_model(client: WorkspaceClient, candidate: _Candidate) -> ExistingO
         registered = client.model_registry.get_model(candidate.name).registered_model_databricks
     except NotFound:
         return None
+    latest = registered.latest_versions if registered is not None else None
     versions = tuple(f"version {version.version} in {version.current_stage or 'None'}, registered by "
-                     f"{version.user_id or 'unknown'}"
-                     for version in sorted(registered.latest_versions or [], key=_version_number))
+                     f"{version.user_id or 'unknown'}" for version in sorted(latest or [], key=_version_number))
     return ExistingObject(candidate.environment, candidate.kind, candidate.name, candidate.address, candidate.name,
                           candidate.production, versions)
 
 
-def _version_number(version: Any) -> int:
+def _version_number(version: ModelVersion) -> int:
     return int(version.version) if str(version.version or "").isdigit() else 0

@@ -1,0 +1,84 @@
+"""Terraform names: the module calls of the generated root, their sources, and resource addresses.
+
+The templates, ``mlenv adopt`` (import blocks) and the generated Terraform test all take their
+names from here, so a renamed module call cannot leave one of them behind.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+from generator.paths import MODULES_DIRECTORY
+
+
+class EnvironmentModule(StrEnum):
+    """The module calls each environment gets; the value is the suffix of the call's name."""
+
+    SERVICE_PRINCIPALS = "service_principals"
+    GROUP = "group"
+    EXPERIMENTS = "experiments"
+    MODELS = "models"
+
+
+#: Name of the module call that manages the all-principals group (in the shared root file).
+ALL_PRINCIPALS_GROUP_CALL = "all_principals_group"
+
+#: The reusable module each call uses, by directory name under ``modules/``.
+_MODULE_DIRECTORIES = {
+    EnvironmentModule.SERVICE_PRINCIPALS: "service-principals",
+    EnvironmentModule.GROUP: "group",
+    EnvironmentModule.EXPERIMENTS: "experiment-directory",
+    EnvironmentModule.MODELS: "registered-models",
+}
+
+#: Resources inside the modules that ``mlenv adopt`` imports.
+GROUP_RESOURCE = "databricks_group.this"
+REGISTERED_MODEL_RESOURCE = "databricks_mlflow_model.this"
+
+
+def module_source(module: EnvironmentModule) -> str:
+    """The ``source`` of a module call in the root module, e.g. ``./modules/group``."""
+    return f"./{MODULES_DIRECTORY}/{_MODULE_DIRECTORIES[module]}"
+
+
+def environment_module_call(environment: str, module: EnvironmentModule) -> str:
+    """Name of one of an environment's module calls, e.g. ``acc_group``."""
+    return f"{environment}_{module.value}"
+
+
+def environment_module_address(environment: str, module: EnvironmentModule) -> str:
+    """Address of one of an environment's module calls, e.g. ``module.acc_group``."""
+    return f"module.{environment_module_call(environment, module)}"
+
+
+def all_principals_group_address() -> str:
+    """Address of the module call that manages the all-principals group."""
+    return f"module.{ALL_PRINCIPALS_GROUP_CALL}"
+
+
+def group_resource_address(environment: str | None) -> str:
+    """Address of the group resource of ``environment``, or of the all-principals group for ``None``."""
+    module = (all_principals_group_address() if environment is None
+              else environment_module_address(environment, EnvironmentModule.GROUP))
+    return f"{module}.{GROUP_RESOURCE}"
+
+
+def registered_model_resource_address(environment: str, full_name: str) -> str:
+    """Address of the registered model ``full_name`` of ``environment``, e.g.
+    ``module.acc_models.databricks_mlflow_model.this["churn_acc"]``.
+
+    Model names are validated lowercase identifiers, so a JSON string is the HCL string key.
+    """
+    models = environment_module_address(environment, EnvironmentModule.MODELS)
+    return f"{models}.{REGISTERED_MODEL_RESOURCE}[{json.dumps(full_name)}]"
+
+
+@dataclass(frozen=True, order=True)
+class ImportTarget:
+    """An object that already exists in the workspace, to be imported to ``address`` under ``import_id``."""
+
+    address: str
+    import_id: str
+    description: str

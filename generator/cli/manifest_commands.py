@@ -1,0 +1,152 @@
+"""Commands that need only the manifests: validate, render, permissions, access, diff, new-env."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.errors import ExitCode, InvalidInput, Problem
+from generator.manifests.git_revision import manifests_at
+from generator.manifests.loader import Workspace, load_settings
+from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
+from generator.manifests.scaffold import scaffold_manifest
+from generator.model.access_diff import access_changes
+from generator.model.checked import load_and_check
+from generator.model.effective_access import effective_access
+from generator.paths import SETTINGS_FILE_NAME, environment_manifest
+from generator.render.diff_report import diff_markdown
+from generator.render.generated import render_files
+from generator.render.reports import (effective_csv, effective_json_text, effective_table, grants_csv,
+                                      grants_json_text, grants_table)
+from generator.render.writer import compare_outputs, write_outputs
+
+
+def validate(arguments: argparse.Namespace) -> int:
+    """``mlenv validate``: check every manifest and the policy; with ``--terraform`` also validate Terraform."""
+    checked = load_and_check(arguments.root)
+    environments = checked.workspace.environments
+    production = [environment.name for environment in environments if environment.production]
+    print(f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
+          f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants")
+    if not arguments.terraform:
+        return ExitCode.OK
+    from generator.cli.terraform_commands import validate_terraform
+
+    write_outputs(arguments.root, render_files(checked))
+    return validate_terraform(arguments.root)
+
+
+def render(arguments: argparse.Namespace) -> int:
+    """``mlenv render``: write every generated file, or with ``--check`` list the stale ones."""
+    root: Path = arguments.root
+    files = render_files(load_and_check(root))
+    if arguments.check:
+        stale = compare_outputs(root, files).stale
+        if stale:
+            print("stale generated files (run: mlenv render):", *(f"  {path}" for path in stale), sep="\n",
+                  file=sys.stderr)
+            return ExitCode.CHANGES
+        print(f"{len(files)} generated files are up to date")
+        return ExitCode.OK
+    changes = write_outputs(root, files)
+    for path in changes.changed:
+        print(f"wrote {path}")
+    for path in changes.removed:
+        print(f"removed {path}")
+    print(f"{len(files)} files, {len(changes.changed)} written, {len(changes.removed)} removed")
+    return ExitCode.OK
+
+
+def permissions(arguments: argparse.Namespace) -> int:
+    """``mlenv permissions``: print the permission model."""
+    model = load_and_check(arguments.root).model
+    grants = model.grants
+    if arguments.env is not None:
+        _check_environment(arguments.env, model.environments)
+        grants = model.for_environment(arguments.env)
+    writers: dict[str, Callable[[Sequence[Any]], str]] = {
+        "table": grants_table,
+        "csv": grants_csv,
+        "json": lambda rows: grants_json_text(rows) + "\n",
+    }
+    sys.stdout.write(writers[arguments.format](grants))
+    return ExitCode.OK
+
+
+def access(arguments: argparse.Namespace) -> int:
+    """``mlenv access``: effective access, followed through group memberships."""
+    checked = load_and_check(arguments.root)
+    grants = effective_access(checked.model)
+    if arguments.env is not None:
+        _check_environment(arguments.env, checked.model.environments)
+        grants = tuple(grant for grant in grants if grant.environment == arguments.env)
+    if arguments.principal is not None:
+        principal = _resolve_principal(arguments.principal, checked.workspace, {g.principal for g in grants})
+        grants = tuple(grant for grant in grants if grant.principal == principal)
+    if arguments.object is not None:
+        _check_known("--object", arguments.object, {grant.object for grant in grants}, "object")
+        grants = tuple(grant for grant in grants if grant.object == arguments.object)
+    writers: dict[str, Callable[[Sequence[Any]], str]] = {"table": effective_table, "csv": effective_csv,
+                                                          "json": effective_json_text}
+    sys.stdout.write(writers[arguments.format](grants))
+    return ExitCode.OK
+
+
+def diff(arguments: argparse.Namespace) -> int:
+    """``mlenv diff``: access changes between two git revisions, as Markdown."""
+    with manifests_at(arguments.root, arguments.base) as base_root:
+        base = load_and_check(base_root).model
+    with manifests_at(arguments.root, arguments.head) as head_root:
+        head = load_and_check(head_root).model
+    changes = access_changes(base, head)
+    sys.stdout.write(diff_markdown(changes, arguments.base, arguments.head))
+    return ExitCode.CHANGES if changes and arguments.exit_code else ExitCode.OK
+
+
+def new_env(arguments: argparse.Namespace) -> int:
+    """``mlenv new-env``: scaffold a commented manifest."""
+    root: Path = arguments.root
+    name: str = arguments.name
+    display = environment_manifest(name)
+    target = root / display
+    if re.fullmatch(ENVIRONMENT_NAME_PATTERN, name) is None or name == Path(SETTINGS_FILE_NAME).stem:
+        raise InvalidInput([Problem(display, None, f"{name!r} is not a valid environment name",
+                                    PATTERN_HINTS[ENVIRONMENT_NAME_PATTERN])])
+    if target.exists():
+        raise InvalidInput([Problem(display, None, "manifest already exists", "edit it, or choose another name")])
+    settings = load_settings(root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(scaffold_manifest(name, arguments.production, settings), encoding="utf-8")
+    print(f"wrote {display}; edit it, then run: mlenv validate && mlenv render")
+    return ExitCode.OK
+
+
+def _resolve_principal(name: str, workspace: Workspace, known: set[str]) -> str:
+    """The principal ``name`` refers to: itself, or the application id behind a display name."""
+    if name.lower() in known:
+        return name.lower()
+    for environment in workspace.environments:
+        for principal in environment.manifest.service_principals:
+            if principal.display_name == name and principal.key in known:
+                return principal.key
+    _check_known("--principal", name, known, "principal")
+    return name
+
+
+def _check_known(option: str, value: str, known: Collection[str], kind: str) -> None:
+    if value in known:
+        return
+    close = difflib.get_close_matches(value, sorted(known), n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else f"run mlenv access to list every {kind}"
+    raise InvalidInput([Problem(option, None, f"no {kind} named {value!r} holds any access here", hint)])
+
+
+def _check_environment(name: str, environments: Mapping[str, object]) -> None:
+    if name not in environments:
+        raise InvalidInput([Problem("--env", None, f"no environment named {name!r}",
+                                    f"choose one of: {', '.join(sorted(environments))}")])

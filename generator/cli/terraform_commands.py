@@ -1,0 +1,74 @@
+"""Commands that run Terraform: toolchain, validate --terraform, tftest, plan, apply."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.errors import ChangesFound, ExitCode
+from generator.model.checked import load_and_check
+from generator.paths import SAVED_PLAN
+from generator.render.generated import render_files
+from generator.render.writer import compare_outputs
+from generator.terraform import deploy
+from generator.terraform.runner import StepResult, TerraformRunner
+from generator.terraform.toolchain import locate, prepare
+
+
+def toolchain(arguments: argparse.Namespace) -> int:
+    """``mlenv toolchain``: build or reuse the provider and install Terraform."""
+    prepare()
+    return ExitCode.OK
+
+
+def validate_terraform(root: Path) -> int:
+    """Init and validate the root module, every module and every example against the real provider."""
+    return _steps(root, lambda runner: runner.validate_all())
+
+
+def tftest(arguments: argparse.Namespace) -> int:
+    """``mlenv tftest``: ``terraform test`` every module and the generated root test."""
+    return _steps(arguments.root, lambda runner: runner.test_all())
+
+
+def plan(arguments: argparse.Namespace) -> int:
+    """``mlenv plan``: refuse stale generated files, then plan into the saved plan file."""
+    root: Path = arguments.root
+    stale = compare_outputs(root, render_files(load_and_check(root))).stale
+    if stale:
+        raise ChangesFound(f"generated files are stale ({', '.join(stale)}): run 'mlenv render' and review the diff "
+                           "first")
+    changes = deploy.plan(root, _runner(root), refresh=not arguments.no_refresh)
+    destructive = [change for change in changes if change.destructive]
+    imports = sum(1 for change in changes if change.importing)
+    print(f"saved plan {SAVED_PLAN}: {len(changes) - imports} changes, "
+          + (f"{imports} imports, " if imports else "") + f"{len(destructive)} deletes or replaces")
+    for change in destructive:
+        print(f"  {change.describe()}")
+    if destructive:
+        print("apply will refuse these unless given --allow-destroy")
+    return ExitCode.OK
+
+
+def apply(arguments: argparse.Namespace) -> int:
+    """``mlenv apply``: apply the saved plan after its guards."""
+    changes = deploy.apply(arguments.root, _runner(arguments.root), allow_destroy=arguments.allow_destroy)
+    print(f"applied {len(changes)} changes")
+    return ExitCode.OK
+
+
+def _runner(root: Path) -> TerraformRunner:
+    return TerraformRunner(root, locate())
+
+
+def _steps(root: Path, steps: Callable[[TerraformRunner], list[StepResult]]) -> int:
+    results = steps(_runner(root))
+    failed = [result for result in results if not result.ok]
+    for result in failed:
+        print(f"mlenv: terraform {result.command} failed in {result.directory} (exit {result.returncode})",
+              file=sys.stderr)
+    if not failed:
+        print(f"terraform: {len(results)} steps passed")
+    return ExitCode.CHANGES if failed else ExitCode.OK

@@ -1,0 +1,43 @@
+"""The manifests of ``environments/`` as they were at a git revision, checked out into a temporary root."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator.errors import InvalidInput, Problem
+from generator.paths import ENVIRONMENTS_DIRECTORY
+
+
+@contextmanager
+def manifests_at(root: Path, revision: str) -> Iterator[Path]:
+    """A temporary repository root holding ``environments/`` of git ``revision`` of the repository at ``root``.
+
+    Problems found while loading it are reported as ``REVISION:FILE``. Raises :class:`InvalidInput`
+    when ``revision`` is not a commit, branch or tag of the repository.
+    """
+    files = _git(root, "ls-tree", "-r", "--name-only", revision, "--", ENVIRONMENTS_DIRECTORY).decode().splitlines()
+    with tempfile.TemporaryDirectory() as directory:
+        checkout = Path(directory)
+        (checkout / ENVIRONMENTS_DIRECTORY).mkdir()
+        for name in files:
+            target = checkout / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(_git(root, "show", f"{revision}:{name}"))
+        try:
+            yield checkout
+        except InvalidInput as error:
+            raise InvalidInput([Problem(f"{revision}:{problem.file}", problem.line, problem.message, problem.hint,
+                                        problem.rule) for problem in error.problems]) from None
+
+
+def _git(root: Path, *arguments: str) -> bytes:
+    result = subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, check=False)
+    if result.returncode != 0:
+        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InvalidInput([Problem("git", None, reason[-1] if reason else f"git {arguments[0]} failed",
+                                    "name a commit, branch or tag of this repository")])
+    return result.stdout

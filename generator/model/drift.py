@@ -1,0 +1,145 @@
+"""Drift: the live access on each object compared with the permission model (pure; no I/O).
+
+``generator.workspace`` reads the live state into :class:`LiveAccess` values; this module decides
+what is expected, implicit or drift, and ``generator.render.audit_report`` writes the findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from generator.model.permission_model import (ADMINS_GROUP, GROUP, REGISTERED_MODEL, TERRAFORM_IDENTITY, Grant,
+                                              PermissionModel)
+from generator.paths import SETTINGS_MANIFEST
+
+OK = "ok"
+IMPLICIT = "implicit"
+MISSING_GRANT = "missing-grant"
+EXTRA_GRANT = "extra-grant"
+WRONG_LEVEL = "wrong-level"
+MISSING_OBJECT = "missing-object"
+UNDECLARED_PRODUCTION_MODEL = "undeclared-production-model"
+#: The kinds of finding that are drift, most serious first (the order of the report).
+DRIFT_KINDS = (MISSING_OBJECT, UNDECLARED_PRODUCTION_MODEL, EXTRA_GRANT, WRONG_LEVEL, MISSING_GRANT)
+
+
+@dataclass(frozen=True, order=True)
+class Principal:
+    """A principal as the permission model names it: ``kind`` is group, service_principal or user."""
+
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LiveAccess:
+    """The strongest level one principal holds on one object in the workspace, and whether only by inheritance."""
+
+    level: str
+    inherited: bool = False
+    inherited_from: str = ""
+
+    def inheritance(self) -> str:
+        """``inherited from X`` for an inherited level, else empty."""
+        return f"inherited from {self.inherited_from}" if self.inherited else ""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One observation about one principal on one object (or about the object itself)."""
+
+    environment: str
+    object_type: str
+    object: str
+    kind: str
+    principal_type: str = ""
+    principal: str = ""
+    expected: str = ""
+    actual: str = ""
+    detail: str = ""
+
+    @property
+    def drift(self) -> bool:
+        """Whether this finding is a difference from the manifests."""
+        return self.kind in DRIFT_KINDS
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as a JSON object."""
+        return {**asdict(self), "drift": self.drift}
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Every finding, sorted with drift first, and how many requests the audit made."""
+
+    findings: tuple[Finding, ...]
+    requests: int
+
+    @property
+    def drift(self) -> tuple[Finding, ...]:
+        """The findings that are drift."""
+        return tuple(finding for finding in self.findings if finding.drift)
+
+
+def audit_report(findings: Iterable[Finding], requests: int) -> AuditReport:
+    """The findings sorted drift first (most serious kind first), then the rest."""
+    ordered = sorted(findings, key=lambda f: (not f.drift, DRIFT_KINDS.index(f.kind) if f.drift else 0, f))
+    return AuditReport(tuple(ordered), requests)
+
+
+def compare_object(environment: str, object_type: str, name: str, expected: Iterable[Grant],
+                   live: Mapping[Principal, LiveAccess] | None) -> list[Finding]:
+    """Findings for one object: ``expected`` grants (the model's, implicit ones too) against its ``live``
+    access, or a missing-object finding when ``live`` is ``None``."""
+    if live is None:
+        return [Finding(environment, object_type, name, MISSING_OBJECT, detail="not found in the workspace")]
+    findings: list[Finding] = []
+    remaining = dict(live)
+    identity_unnamed = False
+    for grant in expected:
+        if grant.principal_type == TERRAFORM_IDENTITY:
+            identity_unnamed = True
+            continue
+        findings.extend(_expected_grant(grant, object_type, name, remaining.pop(Principal(grant.principal_type,
+                                                                                           grant.principal), None)))
+    for principal, access in sorted(remaining.items(), key=lambda item: item[0]):
+        findings.append(_unexpected_grant(environment, object_type, name, principal, access, identity_unnamed))
+    return findings
+
+
+def undeclared_production_models(model: PermissionModel, registered: Iterable[str]) -> list[Finding]:
+    """A finding for every ``registered`` model name under a production suffix that no manifest declares."""
+    production = [facts for facts in model.environments.values() if facts.production]
+    declared = {name for facts in production for name in facts.models}
+    return [Finding(facts.name, REGISTERED_MODEL, name, UNDECLARED_PRODUCTION_MODEL,
+                    detail=f"a model under the production suffix _{facts.name} that the manifests do not declare: "
+                           "someone may be squatting a production name")
+            for name in registered for facts in production
+            if name.endswith(f"_{facts.name}") and name not in declared]
+
+
+def _expected_grant(grant: Grant, object_type: str, name: str, actual: LiveAccess | None) -> list[Finding]:
+    principal = (grant.principal_type, grant.principal)
+    if actual is None:
+        if grant.implicit:
+            return []  # Databricks did not add it here: less access, not drift
+        return [Finding(grant.environment, object_type, name, MISSING_GRANT, *principal, grant.permission_level)]
+    if actual.level != grant.permission_level:
+        return [Finding(grant.environment, object_type, name, WRONG_LEVEL, *principal, grant.permission_level,
+                        actual.level, actual.inheritance())]
+    kind = IMPLICIT if grant.implicit else OK
+    return [Finding(grant.environment, object_type, name, kind, *principal, grant.permission_level, actual.level)]
+
+
+def _unexpected_grant(environment: str, object_type: str, name: str, principal: Principal, access: LiveAccess,
+                      identity_unnamed: bool) -> Finding:
+    if principal == Principal(GROUP, ADMINS_GROUP) and access.level == "CAN_MANAGE":
+        return Finding(environment, object_type, name, IMPLICIT, principal.kind, principal.name, "", access.level,
+                       "Databricks admins")
+    detail = access.inheritance()
+    if identity_unnamed and principal.kind != GROUP and access.level == "CAN_MANAGE" and not access.inherited:
+        detail = f"possibly the identity running Terraform: name it as terraform_identity in {SETTINGS_MANIFEST}"
+    return Finding(environment, object_type, name, EXTRA_GRANT, principal.kind, principal.name, "", access.level,
+                   detail)

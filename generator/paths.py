@@ -1,0 +1,94 @@
+"""Every path and file name mlenv reads or writes, relative to the repository root.
+
+Read: the manifests under ``environments/`` and the reusable modules under ``modules/``.
+Written by ``mlenv render``: the root module files ``mlenv_*.tf``, the Terraform test, the
+permission files and the JSON Schemas. Written by other commands: ``mlenv_imports.tf``
+(``adopt``) and the saved plan under ``.mlenv/`` (``plan``). Nothing else.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- read: manifests and modules
+
+#: Directory of the manifests: one ``<env>.yaml`` per environment plus the optional settings file.
+ENVIRONMENTS_DIRECTORY = "environments"
+#: Suffix of every manifest (``.yml`` is refused with a hint).
+MANIFEST_SUFFIX = ".yaml"
+#: File name of the settings shared by every environment, inside :data:`ENVIRONMENTS_DIRECTORY`.
+SETTINGS_FILE_NAME = "workspace.yaml"
+#: Path of the shared settings file.
+SETTINGS_MANIFEST = f"{ENVIRONMENTS_DIRECTORY}/{SETTINGS_FILE_NAME}"
+#: Directory of the reusable Terraform modules.
+MODULES_DIRECTORY = "modules"
+#: Directory of the example root modules that ``mlenv validate --terraform`` also validates.
+EXAMPLES_DIRECTORY = "examples"
+
+
+def environment_manifest(environment: str) -> str:
+    """Path of the manifest of ``environment``."""
+    return f"{ENVIRONMENTS_DIRECTORY}/{environment}{MANIFEST_SUFFIX}"
+
+
+# ---------------------------------------------------------------- written by mlenv render
+
+#: Prefix of every root module file mlenv writes.
+ROOT_FILE_PREFIX = "mlenv_"
+#: Root module file of what all environments share (the all-principals group).
+SHARED_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}workspace.tf"
+#: Root module file of the remote state backend (only with ``backend:`` in the settings).
+BACKEND_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}backend.tf"
+#: Directory of the generated ``terraform test`` files of the root module.
+TERRAFORM_TEST_DIRECTORY = "tests/terraform"
+#: The generated test proving that the plan carries exactly the permission model.
+TERRAFORM_TEST_FILE = f"{TERRAFORM_TEST_DIRECTORY}/{ROOT_FILE_PREFIX}permissions.tftest.hcl"
+#: Directory of the permission files auditors read.
+PERMISSIONS_DIRECTORY = "permissions"
+#: Every grant of every environment, as CSV.
+PERMISSIONS_CSV = f"{PERMISSIONS_DIRECTORY}/workspace.csv"
+#: Every grant of every environment plus the environments' facts, as JSON.
+PERMISSIONS_JSON = f"{PERMISSIONS_DIRECTORY}/workspace.json"
+#: Directory of the published JSON Schemas of the manifests.
+SCHEMA_DIRECTORY = "schema"
+#: JSON Schema of an environment manifest.
+ENVIRONMENT_SCHEMA = f"{SCHEMA_DIRECTORY}/environment.schema.json"
+#: JSON Schema of the shared settings file.
+SETTINGS_SCHEMA = f"{SCHEMA_DIRECTORY}/workspace.schema.json"
+
+#: Where generated files live; a generated file matching these that a new render lacks is deleted.
+GENERATED_GLOBS = (
+    f"{ROOT_FILE_PREFIX}*.tf",
+    f"{PERMISSIONS_DIRECTORY}/*.md",
+    f"{PERMISSIONS_DIRECTORY}/*.csv",
+    f"{PERMISSIONS_DIRECTORY}/*.json",
+    f"{TERRAFORM_TEST_DIRECTORY}/{ROOT_FILE_PREFIX}*.tftest.hcl",
+    f"{SCHEMA_DIRECTORY}/*.schema.json",
+)
+
+
+def environment_terraform_file(environment: str) -> str:
+    """Root module file of ``environment``."""
+    return f"{ROOT_FILE_PREFIX}{environment}.tf"
+
+
+def environment_permissions_file(environment: str) -> str:
+    """Markdown permission file of ``environment``."""
+    return f"{PERMISSIONS_DIRECTORY}/{environment}.md"
+
+
+# ---------------------------------------------------------------- written by other commands
+
+#: Import blocks written by ``mlenv adopt`` (never touched by ``render``).
+IMPORTS_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}imports.tf"
+#: mlenv's working directory for Terraform runs (git-ignored).
+STATE_DIRECTORY = ".mlenv"
+#: The plan ``mlenv plan`` saves and ``mlenv apply`` applies.
+SAVED_PLAN = f"{STATE_DIRECTORY}/tfplan"
+#: The fingerprint of the inputs the saved plan was made from.
+SAVED_PLAN_RECORD = f"{STATE_DIRECTORY}/tfplan.json"
+#: Every input of a plan; the saved plan is refused when any of them changed.
+PLAN_INPUT_GLOBS = (
+    f"{ENVIRONMENTS_DIRECTORY}/*{MANIFEST_SUFFIX}",
+    "*.tf",
+    "*.tfvars",
+    f"{MODULES_DIRECTORY}/*/*.tf",
+)
