@@ -38,10 +38,13 @@ def main() -> int:
         for client in (acc, prod):
             print(repr(client))
             client.set_experiment("churn")
-            version, info = client.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model",
-                                                    pip_requirements=["mlflow"])
-            print(f"  {client.env_name}: registered churn -> {version.name} version {version.version}, "
-                  f"stage {version.current_stage}")
+            version, _ = client.log_model_helper(
+                mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"]
+            )
+            print(
+                f"  {client.env_name}: registered churn -> {version.name} version {version.version}, "
+                f"stage {version.current_stage}"
+            )
         try:
             acc.get_registered_model("churn_prod")
         except EnvironmentRuleViolation as refusal:

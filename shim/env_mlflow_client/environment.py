@@ -12,8 +12,9 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .errors import EnvironmentRuleViolation
+from .errors import EnvironmentRuleViolation, InvalidArgument
 
 ENVIRONMENT_VARIABLE = "MLFLOW_ENV"
 PRODUCTION_VARIABLE = "MLFLOW_ENV_PRODUCTION"
@@ -37,20 +38,43 @@ class EnvironmentSettings:
     known_environments: frozenset[str]
 
 
-def resolve_environment(env_name: str | None, production: bool | None, permissions_file: str | os.PathLike | None,
-                        experiment_root: str | None) -> EnvironmentSettings:
-    """Settle name, production flag, experiment root and the other known environments."""
+def resolve_environment(
+    env_name: str | None,
+    production: bool | None,
+    permissions_file: str | os.PathLike[str] | None,
+    experiment_root: str | None,
+) -> EnvironmentSettings:
+    """Settle name, production flag, experiment root and the other known environments.
+
+    Raises:
+        InvalidArgument: ``env_name`` or ``experiment_root`` is neither a string nor ``None``,
+            ``production`` is neither a bool nor ``None``, or ``permissions_file`` is neither a
+            path nor ``None``.
+        EnvironmentRuleViolation: ``environment-required`` (no name given nor in ``MLFLOW_ENV``),
+            ``environment-name`` (a malformed name) or ``unknown-environment`` (a name the
+            permissions file does not have, or a permissions file that cannot be read).
+    """
+    if env_name is not None and not isinstance(env_name, str):
+        raise InvalidArgument("env_name", "an environment name such as 'acc', or None", env_name)
+    if production is not None and not isinstance(production, bool):
+        raise InvalidArgument("production", "True, False or None", production)
+    if permissions_file is not None and not isinstance(permissions_file, str | os.PathLike):
+        raise InvalidArgument("permissions_file", "a path (str or os.PathLike) or None", permissions_file)
+    if experiment_root is not None and not isinstance(experiment_root, str):
+        raise InvalidArgument("experiment_root", "a string such as '/experiments', or None", experiment_root)
     name = env_name if env_name is not None else os.environ.get(ENVIRONMENT_VARIABLE)
     if not name:
-        raise EnvironmentRuleViolation("environment-required", f"no environment: pass env_name= or set "
-                                                               f"{ENVIRONMENT_VARIABLE}")
-    if not isinstance(name, str) or _NAME.fullmatch(name) is None:
+        raise EnvironmentRuleViolation(
+            "environment-required", f"no environment: pass env_name= or set {ENVIRONMENT_VARIABLE}"
+        )
+    if _NAME.fullmatch(name) is None:
         raise EnvironmentRuleViolation("environment-name", f"environment name {name!r} is not valid")
     path = permissions_file if permissions_file is not None else os.environ.get(PERMISSIONS_VARIABLE)
     environments = _read_permissions(Path(path)) if path else {}
     if environments and name not in environments:
-        raise EnvironmentRuleViolation("unknown-environment", f"environment {name!r} is not in {path} "
-                                                              f"(it has: {', '.join(sorted(environments))})")
+        raise EnvironmentRuleViolation(
+            "unknown-environment", f"environment {name!r} is not in {path} (it has: {', '.join(sorted(environments))})"
+        )
     facts = environments.get(name, {})
     flag, reason = _production(name, production, facts, path)
     root = experiment_root or os.environ.get(EXPERIMENT_ROOT_VARIABLE) or _root_from(facts) or DEFAULT_EXPERIMENT_ROOT
@@ -58,9 +82,9 @@ def resolve_environment(env_name: str | None, production: bool | None, permissio
     return EnvironmentSettings(name, flag, reason, root.rstrip("/"), known)
 
 
-def _production(name: str, production: bool | None, facts: dict, path: object) -> tuple[bool, str]:
+def _production(name: str, production: bool | None, facts: dict[str, Any], path: object) -> tuple[bool, str]:
     if production is not None:
-        return bool(production), "production= argument"
+        return production, "production= argument"
     raw = os.environ.get(PRODUCTION_VARIABLE)
     if raw is not None and raw.strip().lower() in _TRUE | _FALSE:
         return raw.strip().lower() in _TRUE, PRODUCTION_VARIABLE
@@ -69,22 +93,22 @@ def _production(name: str, production: bool | None, facts: dict, path: object) -
     return name in PRODUCTION_NAMES, "environment name"
 
 
-def _root_from(facts: dict) -> str | None:
+def _root_from(facts: dict[str, Any]) -> str | None:
     directory = facts.get("experiment_directory")
     return directory.rpartition("/")[0] or None if isinstance(directory, str) else None
 
 
-def _read_permissions(path: Path) -> dict[str, dict]:
+def _read_permissions(path: Path) -> dict[str, dict[str, Any]]:
     """Environments of a generated permission file: ``{name: {"production": ..., "experiment_directory": ...}}``."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise EnvironmentRuleViolation("unknown-environment", f"cannot read permissions file {path}: {error}") \
-            from None
+        raise EnvironmentRuleViolation("unknown-environment", f"cannot read permissions file {path}: {error}") from None
     if isinstance(document, dict) and isinstance(document.get("environments"), dict):
-        return document["environments"]
+        described: dict[str, dict[str, Any]] = document["environments"]
+        return described
     grants = document.get("grants", []) if isinstance(document, dict) else document
-    environments: dict[str, dict] = {}
+    environments: dict[str, dict[str, Any]] = {}
     for grant in grants if isinstance(grants, list) else []:
         facts = environments.setdefault(grant.get("environment"), {})
         if grant.get("permission_level") == "CAN_MANAGE_PRODUCTION_VERSIONS" and not grant.get("implicit"):

@@ -1,9 +1,15 @@
-"""The refusal raised when a call would leave the client's environment; it names the broken rule."""
+"""The client's two refusals, both raised before any request is sent.
+
+- :class:`EnvironmentRuleViolation` (``PERMISSION_DENIED``): the call would leave the client's
+  environment; it names the broken rule.
+- :class:`InvalidArgument` (``INVALID_PARAMETER_VALUE``): an argument has the wrong type or is
+  empty; it names the parameter and what was expected.
+"""
 
 from __future__ import annotations
 
 from mlflow.exceptions import MlflowException
-from mlflow.protos.databricks_pb2 import PERMISSION_DENIED
+from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE, PERMISSION_DENIED
 
 #: Every rule the client enforces, with the sentence its refusals carry.
 RULES: dict[str, str] = {
@@ -16,13 +22,40 @@ RULES: dict[str, str] = {
     "production-alias-outside-production": "only a production environment may set production aliases",
     "unknown-stage": "stages are None, Staging, Production and Archived",
     "registration-bypass": "register models through the client (log_model_helper or create_model_version), "
-                           "not mlflow.register_model or log_model(registered_model_name=...)",
+    "not mlflow.register_model or log_model(registered_model_name=...)",
 }
+
+NON_EMPTY_STRING = "a non-empty string"
 
 
 class EnvironmentRuleViolation(MlflowException):
     """A call refused before any request was sent, because it breaks ``rule``."""
 
-    def __init__(self, rule: str, message: str):
+    def __init__(self, rule: str, message: str) -> None:
         self.rule = rule
         super().__init__(f"[{rule}] {message} (rule: {RULES[rule]})", error_code=PERMISSION_DENIED)
+
+
+class InvalidArgument(MlflowException):
+    """A call refused before any request was sent, because argument ``parameter`` is not ``expected``."""
+
+    def __init__(self, parameter: str, expected: str, value: object) -> None:
+        self.parameter = parameter
+        super().__init__(
+            f"invalid argument {parameter}: expected {expected}, got {value!r} ({type(value).__name__})",
+            error_code=INVALID_PARAMETER_VALUE,
+        )
+
+
+def require_string(parameter: str, value: object) -> str:
+    """``value`` if it is a non-empty string, else :class:`InvalidArgument` naming ``parameter``."""
+    if not isinstance(value, str) or not value:
+        raise InvalidArgument(parameter, NON_EMPTY_STRING, value)
+    return value
+
+
+def require_optional_string(parameter: str, value: object) -> str | None:
+    """``value`` if it is ``None`` or a string (possibly empty), else :class:`InvalidArgument`."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidArgument(parameter, "a string or None", value)
+    return value

@@ -25,6 +25,13 @@ IDENTIFIER_CHECKS = {
 
 Client = TypeVar("Client", bound=type)
 
+#: What each checked parameter must be.
+EXPECTED = {
+    "run_id": "a non-empty string",
+    "experiment_id": "a non-empty string",
+    "experiment_ids": "an experiment id or a list of experiment ids (non-empty strings)",
+}
+
 
 def scope_identifier_methods(cls: Client) -> Client:
     """Class decorator: wrap the inherited id-taking methods of ``MlflowClient`` in ``cls``."""
@@ -47,10 +54,16 @@ def _scoped(method: Callable[..., Any], parameter: str) -> Callable[..., Any]:
 
     @functools.wraps(method)
     def scoped(self: Any, *args: Any, **kwargs: Any) -> Any:
-        getattr(self, check)(kwargs[parameter] if parameter in kwargs else args[0] if args else None)
+        getattr(self, check)(kwargs[parameter] if parameter in kwargs else args[0] if args else None, parameter)
         return method(self, *args, **kwargs)
 
-    scoped.__doc__ = (f"``MlflowClient.{method.__name__}``, refused when ``{parameter}`` is outside this "
-                      f"client's environment.\n\n{inspect.getdoc(method) or ''}")
+    scoped.__doc__ = (
+        f"``MlflowClient.{method.__name__}``, refused when ``{parameter}`` is outside this client's "
+        f"environment.\n\n{inspect.getdoc(method) or ''}\n\n"
+        "Raises:\n"
+        f"    InvalidArgument: ``{parameter}`` is not {EXPECTED[parameter]}.\n"
+        f"    EnvironmentRuleViolation: ``foreign-experiment``, when ``{parameter}`` is missing or names a run or "
+        "an experiment outside this client's experiment directory."
+    )
     scoped._identifier_scope = parameter  # type: ignore[attr-defined]
     return scoped

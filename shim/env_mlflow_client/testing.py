@@ -28,7 +28,7 @@ class MlflowServer:
 
     uri: str
     directory: Path
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
 
     def stop(self) -> None:
         """Terminate the server and every worker it started."""
@@ -45,27 +45,42 @@ def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
-def start_server(directory: Path, *extra: str, env: dict[str, str] | None = None,
-                 timeout: float = 180.0) -> MlflowServer:
+def start_server(
+    directory: Path, *extra: str, env: dict[str, str] | None = None, timeout: float = 180.0
+) -> MlflowServer:
     """Start ``mlflow server`` on a temp sqlite database and artifact directory; wait on /health."""
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = (directory / "server.log").open("w")
-    command = [sys.executable, "-m", "mlflow", "server",
-               "--backend-store-uri", f"sqlite:///{directory / 'mlflow.db'}",
-               "--default-artifact-root", str(directory / "artifacts"),
-               "--host", "127.0.0.1", "--port", str(port), *extra]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                               env={**os.environ, **(env or {})})
+    command = [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--backend-store-uri",
+        f"sqlite:///{directory / 'mlflow.db'}",
+        "--default-artifact-root",
+        str(directory / "artifacts"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *extra,
+    ]
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})}
+    )
     server = MlflowServer(f"http://127.0.0.1:{port}", directory, process)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"mlflow server exited with {process.returncode}:\n"
-                               f"{(directory / 'server.log').read_text()[-3000:]}")
+            raise RuntimeError(
+                f"mlflow server exited with {process.returncode}:\n{(directory / 'server.log').read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(f"{server.uri}/health", timeout=2) as response:
                 if response.status == 200:
@@ -73,8 +88,9 @@ def start_server(directory: Path, *extra: str, env: dict[str, str] | None = None
         except OSError:
             time.sleep(0.3)
     server.stop()
-    raise RuntimeError(f"mlflow server did not answer /health within {timeout} s:\n"
-                       f"{(directory / 'server.log').read_text()[-3000:]}")
+    raise RuntimeError(
+        f"mlflow server did not answer /health within {timeout} s:\n{(directory / 'server.log').read_text()[-3000:]}"
+    )
 
 
 @contextmanager

@@ -1,4 +1,8 @@
-"""Session fixtures: a real MLflow server on a temp sqlite database, and a first registered model."""
+"""Session fixtures: a real MLflow server on a temp sqlite database, and a first registered model.
+
+A test that uses ``mlflow_server`` (directly or through ``acc``, ``prod``, ``registered``) carries
+``@pytest.mark.mlflow_server``; ``test_markers.py`` checks it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ from pathlib import Path
 
 import mlflow.pyfunc
 import pytest
+from shim_models import EchoModel
 
 from env_mlflow_client import EnvironmentMlflowClient
 from env_mlflow_client.testing import start_server
-from shim_models import EchoModel
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +48,16 @@ def prod(mlflow_server) -> EnvironmentMlflowClient:
 def registered(acc, prod):
     """Log and register a real model in acc and in prod, as a job would (article section 3.4)."""
     acc.set_experiment("churn")
-    acc_version, acc_info = acc.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
+    acc_version, acc_info = acc.log_model_helper(
+        mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"]
+    )
     assert acc_version.name == "churn_acc"
     assert acc_version.current_stage == "Staging"
     assert acc_version.status == "READY"
     prod.set_experiment("churn")
-    prod_version, prod_info = prod.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
+    prod_version, prod_info = prod.log_model_helper(
+        mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"]
+    )
     assert prod_version.name == "churn_prod"
     assert prod_version.current_stage == "Production"
     return {"acc": (acc_version, acc_info), "prod": (prod_version, prod_info)}

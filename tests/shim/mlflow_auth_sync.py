@@ -15,12 +15,18 @@ from dataclasses import dataclass, field
 from mlflow import MlflowClient
 from mlflow.server.auth.client import AuthServiceClient
 
-from generator.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, PermissionModel
+from generator.model.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, PermissionModel
 
 #: Databricks level -> MLflow permission. MLflow has no stage-specific levels: managing Staging or
 #: Production versions both need EDIT (create versions, transition stages).
-LEVELS = {"CAN_READ": "READ", "CAN_RUN": "READ", "CAN_EDIT": "EDIT", "CAN_MANAGE_STAGING_VERSIONS": "EDIT",
-          "CAN_MANAGE_PRODUCTION_VERSIONS": "EDIT", "CAN_MANAGE": "MANAGE"}
+LEVELS = {
+    "CAN_READ": "READ",
+    "CAN_RUN": "READ",
+    "CAN_EDIT": "EDIT",
+    "CAN_MANAGE_STAGING_VERSIONS": "EDIT",
+    "CAN_MANAGE_PRODUCTION_VERSIONS": "EDIT",
+    "CAN_MANAGE": "MANAGE",
+}
 WORKSPACE = "default"
 JOB_EXPERIMENT = "jobs"
 

@@ -13,12 +13,15 @@ import mlflow.pyfunc
 import pytest
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
-
-from shim_models import EchoModel
-from env_mlflow_client import EnvironmentMlflowClient
-from generator.model.checked import load_and_check
 from mlflow_auth_sync import apply_permission_model
+from shim_models import EchoModel
+
+from env_mlflow_client import EnvironmentMlflowClient
 from env_mlflow_client.testing import start_server
+from generator.model.checked import load_and_check
+
+#: Every test here runs against its own real MLflow server (basic-auth app), started once per session.
+pytestmark = pytest.mark.mlflow_server
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD = "admin-password-for-tests-only"
@@ -30,14 +33,19 @@ PROD_SP = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
 def auth_server(tmp_path_factory):
     directory = Path(tmp_path_factory.mktemp("mlflow-auth"))
     config = directory / "basic_auth.ini"
-    config.write_text("[mlflow]\ndefault_permission = NO_PERMISSIONS\n"
-                      f"database_uri = sqlite:///{directory / 'auth.db'}\n"
-                      f"admin_username = admin\nadmin_password = {ADMIN_PASSWORD}\n"
-                      "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
-                      "auth_cache_ttl_seconds = 300\n")
-    server = start_server(directory, "--app-name", "basic-auth",
-                          env={"MLFLOW_AUTH_CONFIG_PATH": str(config),
-                               "MLFLOW_FLASK_SERVER_SECRET_KEY": "flask-secret-for-tests-only"})
+    config.write_text(
+        "[mlflow]\ndefault_permission = NO_PERMISSIONS\n"
+        f"database_uri = sqlite:///{directory / 'auth.db'}\n"
+        f"admin_username = admin\nadmin_password = {ADMIN_PASSWORD}\n"
+        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
+        "auth_cache_ttl_seconds = 300\n"
+    )
+    server = start_server(
+        directory,
+        "--app-name",
+        "basic-auth",
+        env={"MLFLOW_AUTH_CONFIG_PATH": str(config), "MLFLOW_FLASK_SERVER_SECRET_KEY": "flask-secret-for-tests-only"},
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MLFLOW_TRACKING_USERNAME", "admin")
         patch.setenv("MLFLOW_TRACKING_PASSWORD", ADMIN_PASSWORD)
@@ -92,15 +100,21 @@ def test_acc_principal_does_not_even_see_the_production_model(login):
 def test_acc_principal_works_in_its_own_environment(login):
     acc = EnvironmentMlflowClient("acc", tracking_uri=login(ACC_SP))
     acc.set_experiment("jobs")
-    version, _ = acc.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
+    version, _ = acc.log_model_helper(
+        mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"]
+    )
     assert (version.name, version.current_stage) == ("churn_acc", "Staging")
 
 
 def test_prod_principal_registers_and_transitions_the_production_model(login):
     prod = EnvironmentMlflowClient("prod", tracking_uri=login(PROD_SP))
     prod.set_experiment("jobs")
-    first, _ = prod.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
-    second, _ = prod.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
+    first, _ = prod.log_model_helper(
+        mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"]
+    )
+    second, _ = prod.log_model_helper(
+        mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"]
+    )
     assert (second.name, second.current_stage) == ("churn_prod", "Production")
     assert prod.get_model_version("churn", first.version).current_stage == "Archived"
     assert prod.load_latest_model(mlflow.pyfunc, "churn").predict(["x"]) == ["x"]
@@ -108,5 +122,5 @@ def test_prod_principal_registers_and_transitions_the_production_model(login):
 
 def test_prod_principal_cannot_touch_acceptance_models(login):
     plain = MlflowClient(login(PROD_SP))
-    with pytest.raises(MlflowException, match="403|Permission denied"):
+    with pytest.raises(MlflowException, match=r"403|Permission denied"):
         plain.get_registered_model("churn_acc")
