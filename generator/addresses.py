@@ -60,8 +60,11 @@ def all_principals_group_address() -> str:
 
 def group_resource_address(environment: str | None) -> str:
     """Address of the group resource of ``environment``, or of the all-principals group for ``None``."""
-    module = (all_principals_group_address() if environment is None
-              else environment_module_address(environment, EnvironmentModule.GROUP))
+    module = (
+        all_principals_group_address()
+        if environment is None
+        else environment_module_address(environment, EnvironmentModule.GROUP)
+    )
     return f"{module}.{GROUP_RESOURCE}"
 
 

@@ -37,8 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last line of defence against a traceback
         if os.environ.get("MLENV_DEBUG"):
             traceback.print_exc()
-        print(f"mlenv: internal error: {type(error).__name__}: {error} "
-              "(this is a bug; rerun with MLENV_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"mlenv: internal error: {type(error).__name__}: {error} "
+            "(this is a bug; rerun with MLENV_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return ExitCode.INTERNAL
 
 

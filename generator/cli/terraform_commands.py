@@ -38,13 +38,17 @@ def plan(arguments: argparse.Namespace) -> int:
     root: Path = arguments.root
     stale = compare_outputs(root, render_files(load_and_check(root))).stale
     if stale:
-        raise ChangesFound(f"generated files are stale ({', '.join(stale)}): run 'mlenv render' and review the diff "
-                           "first")
+        raise ChangesFound(
+            f"generated files are stale ({', '.join(stale)}): run 'mlenv render' and review the diff first"
+        )
     changes = deploy.plan(root, _runner(root), refresh=not arguments.no_refresh)
     destructive = [change for change in changes if change.destructive]
     imports = sum(1 for change in changes if change.importing)
-    print(f"saved plan {SAVED_PLAN}: {len(changes) - imports} changes, "
-          + (f"{imports} imports, " if imports else "") + f"{len(destructive)} deletes or replaces")
+    print(
+        f"saved plan {SAVED_PLAN}: {len(changes) - imports} changes, "
+        + (f"{imports} imports, " if imports else "")
+        + f"{len(destructive)} deletes or replaces"
+    )
     for change in destructive:
         print(f"  {change.describe()}")
     if destructive:
@@ -67,8 +71,10 @@ def _steps(root: Path, steps: Callable[[TerraformRunner], list[StepResult]]) -> 
     results = steps(_runner(root))
     failed = [result for result in results if not result.ok]
     for result in failed:
-        print(f"mlenv: terraform {result.command} failed in {result.directory} (exit {result.returncode})",
-              file=sys.stderr)
+        print(
+            f"mlenv: terraform {result.command} failed in {result.directory} (exit {result.returncode})",
+            file=sys.stderr,
+        )
     if not failed:
         print(f"terraform: {len(results)} steps passed")
     return ExitCode.CHANGES if failed else ExitCode.OK

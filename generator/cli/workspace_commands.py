@@ -37,12 +37,16 @@ def adopt(arguments: argparse.Namespace) -> int:
         existing = find_existing(model, client, arguments.concurrency)
     production = production_models(existing)
     for item in production:
-        print(f"production model {item.name} already exists: " + ("; ".join(item.versions) or "no versions"),
-              file=sys.stderr)
+        print(
+            f"production model {item.name} already exists: " + ("; ".join(item.versions) or "no versions"),
+            file=sys.stderr,
+        )
     if production and not arguments.include_production:
-        raise Refused(f"{len(production)} production models exist that Terraform did not create; whoever created "
-                      "them held CAN_MANAGE and may have registered the versions above. Check them, then rerun with "
-                      "--include-production to adopt them (nothing was written)")
+        raise Refused(
+            f"{len(production)} production models exist that Terraform did not create; whoever created "
+            "them held CAN_MANAGE and may have registered the versions above. Check them, then rerun with "
+            "--include-production to adopt them (nothing was written)"
+        )
     if not existing:
         print("nothing to adopt: no declared group or registered model exists yet")
         return ExitCode.OK

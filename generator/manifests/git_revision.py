@@ -30,14 +30,26 @@ def manifests_at(root: Path, revision: str) -> Iterator[Path]:
         try:
             yield checkout
         except InvalidInput as error:
-            raise InvalidInput([Problem(f"{revision}:{problem.file}", problem.line, problem.message, problem.hint,
-                                        problem.rule) for problem in error.problems]) from None
+            raise InvalidInput(
+                [
+                    Problem(f"{revision}:{problem.file}", problem.line, problem.message, problem.hint, problem.rule)
+                    for problem in error.problems
+                ]
+            ) from None
 
 
 def _git(root: Path, *arguments: str) -> bytes:
     result = subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, check=False)
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InvalidInput([Problem("git", None, reason[-1] if reason else f"git {arguments[0]} failed",
-                                    "name a commit, branch or tag of this repository")])
+        raise InvalidInput(
+            [
+                Problem(
+                    "git",
+                    None,
+                    reason[-1] if reason else f"git {arguments[0]} failed",
+                    "name a commit, branch or tag of this repository",
+                )
+            ]
+        )
     return result.stdout

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator,
-                      model_validator)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -30,9 +29,9 @@ NIL_UUID = "00000000-0000-0000-0000-000000000000"
 PATTERN_HINTS: dict[str, str] = {
     ENVIRONMENT_NAME_PATTERN: "2-16 lowercase letters and digits, starting with a letter, no '_', e.g. acc",
     MODEL_NAME_PATTERN: "2-64 lowercase letters, digits, '_' and '-', starting with a letter and "
-                        "ending with a letter or digit, e.g. churn",
+    "ending with a letter or digit, e.g. churn",
     GROUP_NAME_PATTERN: "2-128 letters, digits, spaces and . _ @ + -, starting with a letter or digit, "
-                        "e.g. data-scientists",
+    "e.g. data-scientists",
     USER_NAME_PATTERN: "an e-mail address such as jane.doe@example.com",
     UUID_PATTERN: "an application (client) id such as 9f0c6a1e-3b2d-4c5e-8f7a-1b2c3d4e5f60",
     BACKEND_KEY_PATTERN: "backend arguments are lowercase words with '_', e.g. storage_account_name",
@@ -42,9 +41,15 @@ PATTERN_HINTS: dict[str, str] = {
     FREE_TEXT_PATTERN: "remove control characters; use plain text on one or more lines",
 }
 
-ModelName = Annotated[str, Field(pattern=MODEL_NAME_PATTERN, description="Short model name, without the environment suffix.")]
-GroupName = Annotated[str, Field(pattern=GROUP_NAME_PATTERN, description="Display name of an existing workspace group.")]
+ModelName = Annotated[
+    str, Field(pattern=MODEL_NAME_PATTERN, description="Short model name, without the environment suffix.")
+]
+GroupName = Annotated[
+    str, Field(pattern=GROUP_NAME_PATTERN, description="Display name of an existing workspace group.")
+]
 FreeText = Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)]
+#: An application (client) id; stored lowercase, as Databricks reports it.
+ApplicationId = Annotated[str, Field(pattern=UUID_PATTERN), AfterValidator(str.lower)]
 
 
 class _Strict(BaseModel):
@@ -59,15 +64,14 @@ class ServicePrincipal(_Strict):
     Databricks permissions name service principals by application id.
     """
 
-    application_id: str | None = Field(default=None, pattern=UUID_PATTERN,
-                                       description="Application (client) id of an Azure-managed service principal.")
-    display_name: str | None = Field(default=None, pattern=DISPLAY_NAME_PATTERN,
-                                     description="Display name; required for a Databricks-managed service principal.")
-
-    @field_validator("application_id")
-    @classmethod
-    def _lowercase_uuid(cls, value: str | None) -> str | None:
-        return value.lower() if value is not None else None
+    application_id: ApplicationId | None = Field(
+        default=None, description=("Application (client) id of an Azure-managed service principal.")
+    )
+    display_name: str | None = Field(
+        default=None,
+        pattern=DISPLAY_NAME_PATTERN,
+        description="Display name; required for a Databricks-managed service principal.",
+    )
 
     @model_validator(mode="after")
     def _named(self) -> ServicePrincipal:
@@ -88,11 +92,16 @@ class ModelSpec(_Strict):
 
     name: ModelName
     description: FreeText | None = Field(default=None, description="Shown in the model registry.")
-    readers: list[GroupName] = Field(default_factory=list, description=(
-        "Extra workspace groups given CAN_READ on this model. On a production model this is an "
-        "explicit, reported opt-in; environment groups are never allowed."))
+    readers: list[GroupName] = Field(
+        default_factory=list,
+        description=(
+            "Extra workspace groups given CAN_READ on this model. On a production model this is an "
+            "explicit, reported opt-in; environment groups are never allowed."
+        ),
+    )
     tags: dict[Annotated[str, Field(pattern=TAG_KEY_PATTERN)], FreeText] = Field(
-        default_factory=dict, description="Tags set on the registered model.")
+        default_factory=dict, description="Tags set on the registered model."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -100,41 +109,49 @@ class ModelSpec(_Strict):
         return value if isinstance(value, (dict, list)) else {"name": value}
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         full_form = handler(core_schema)
-        short_form = {"type": "string", "pattern": MODEL_NAME_PATTERN,
-                      "description": "Short form: just the model name."}
+        short_form = {
+            "type": "string",
+            "pattern": MODEL_NAME_PATTERN,
+            "description": "Short form: just the model name.",
+        }
         return {"anyOf": [short_form, full_form]}
 
 
 class EnvironmentManifest(_Strict):
     """``environments/<env>.yaml``: one logical environment. The file stem is its name."""
 
-    production: bool = Field(default=False, description=(
-        "true for a production environment: its models get CAN_MANAGE_PRODUCTION_VERSIONS and "
-        "stage to Production; nothing outside it may reach them."))
+    production: bool = Field(
+        default=False,
+        description=(
+            "true for a production environment: its models get CAN_MANAGE_PRODUCTION_VERSIONS and "
+            "stage to Production; nothing outside it may reach them."
+        ),
+    )
     description: FreeText | None = Field(default=None, description="Who owns this environment and what it is for.")
-    service_principals: list[ServicePrincipal] = Field(default_factory=list, description=(
-        "Identities that run this environment's jobs; they become members of its group."))
-    models: list[ModelSpec] = Field(default_factory=list, description=(
-        "Registered models this environment owns; each becomes {name}_{env}."))
-    experiment_readers: list[GroupName] = Field(default_factory=list, description=(
-        "Extra workspace groups given CAN_READ on the environment's experiment directory."))
+    service_principals: list[ServicePrincipal] = Field(
+        default_factory=list,
+        description=("Identities that run this environment's jobs; they become members of its group."),
+    )
+    models: list[ModelSpec] = Field(
+        default_factory=list, description=("Registered models this environment owns; each becomes {name}_{env}.")
+    )
+    experiment_readers: list[GroupName] = Field(
+        default_factory=list,
+        description=("Extra workspace groups given CAN_READ on the environment's experiment directory."),
+    )
 
 
 class TerraformIdentity(_Strict):
     """The identity that runs ``terraform apply``; Databricks gives it CAN_MANAGE on every model."""
 
-    application_id: str | None = Field(default=None, pattern=UUID_PATTERN,
-                                       description="Application id, when Terraform runs as a service principal.")
-    user_name: str | None = Field(default=None, pattern=USER_NAME_PATTERN,
-                                  description="User name, when Terraform runs as a user.")
-
-    @field_validator("application_id")
-    @classmethod
-    def _lowercase_uuid(cls, value: str | None) -> str | None:
-        return value.lower() if value is not None else None
+    application_id: ApplicationId | None = Field(
+        default=None, description=("Application id, when Terraform runs as a service principal.")
+    )
+    user_name: str | None = Field(
+        default=None, pattern=USER_NAME_PATTERN, description="User name, when Terraform runs as a user."
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> TerraformIdentity:
@@ -147,25 +164,38 @@ class Backend(_Strict):
     """Where Terraform keeps its state; rendered as the root module's backend block."""
 
     type: Literal["azurerm", "s3"] = Field(description="Backend type: azurerm (Azure Storage) or s3.")
-    config: dict[Annotated[str, Field(pattern=BACKEND_KEY_PATTERN)],
-                 Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)] | bool] = Field(
+    config: dict[
+        Annotated[str, Field(pattern=BACKEND_KEY_PATTERN)],
+        Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)] | bool,
+    ] = Field(
         description="Backend arguments, e.g. storage_account_name, container_name, key (azurerm) or "
-                    "bucket, key, region (s3). Keep secrets out: pass them with environment variables.")
+        "bucket, key, region (s3). Keep secrets out: pass them with environment variables."
+    )
 
 
 class WorkspaceSettings(_Strict):
     """``environments/workspace.yaml``: settings shared by every environment (optional file)."""
 
-    experiment_root: str = Field(default="/experiments", pattern=WORKSPACE_PATH_PATTERN, description=(
-        "Workspace directory under which each environment gets {experiment_root}/{env}."))
-    group_name_pattern: str = Field(default="apps_{env}", pattern=GROUP_PATTERN_PATTERN, description=(
-        "Name of each environment's group; '{env}' is replaced by the environment name."))
-    all_principals_group: GroupName = Field(default="apps_all", description=(
-        "Group whose members are every environment's group."))
-    terraform_identity: TerraformIdentity | None = Field(default=None, description=(
-        "The identity that runs terraform apply, so permission files name it instead of a placeholder."))
-    backend: Backend | None = Field(default=None, description=(
-        "Remote state for the root module; without it Terraform keeps local state."))
+    experiment_root: str = Field(
+        default="/experiments",
+        pattern=WORKSPACE_PATH_PATTERN,
+        description=("Workspace directory under which each environment gets {experiment_root}/{env}."),
+    )
+    group_name_pattern: str = Field(
+        default="apps_{env}",
+        pattern=GROUP_PATTERN_PATTERN,
+        description=("Name of each environment's group; '{env}' is replaced by the environment name."),
+    )
+    all_principals_group: GroupName = Field(
+        default="apps_all", description=("Group whose members are every environment's group.")
+    )
+    terraform_identity: TerraformIdentity | None = Field(
+        default=None,
+        description=("The identity that runs terraform apply, so permission files name it instead of a placeholder."),
+    )
+    backend: Backend | None = Field(
+        default=None, description=("Remote state for the root module; without it Terraform keeps local state.")
+    )
 
     def group_name(self, environment: str) -> str:
         """The group of ``environment``'s service principals."""
@@ -174,3 +204,13 @@ class WorkspaceSettings(_Strict):
     def experiment_directory(self, environment: str) -> str:
         """The experiment directory of ``environment``."""
         return f"{self.experiment_root}/{environment}"
+
+
+def model_suffix(environment: str) -> str:
+    """What every registered model name of ``environment`` ends with: ``_acc``."""
+    return f"_{environment}"
+
+
+def full_model_name(model: str, environment: str) -> str:
+    """The registered model name of short name ``model`` in ``environment``: ``churn`` in ``acc`` is ``churn_acc``."""
+    return f"{model}{model_suffix(environment)}"

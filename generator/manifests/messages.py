@@ -8,14 +8,16 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.errors import Problem
 from generator.manifests.manifest import PATTERN_HINTS
 from generator.manifests.yaml_source import Location, YamlDocument
 
 
-def problems_from_validation_error(error: ValidationError, root_model: type[BaseModel],
-                                   document: YamlDocument) -> list[Problem]:
+def problems_from_validation_error(
+    error: ValidationError, root_model: type[BaseModel], document: YamlDocument
+) -> list[Problem]:
     """One :class:`Problem` per pydantic error, located at the offending key or item."""
     problems = []
     for item in error.errors(include_url=False):
@@ -25,7 +27,7 @@ def problems_from_validation_error(error: ValidationError, root_model: type[Base
     return problems
 
 
-def _describe(item: dict[str, Any], location: Location, root_model: type[BaseModel]) -> tuple[str, str]:
+def _describe(item: ErrorDetails, location: Location, root_model: type[BaseModel]) -> tuple[str, str]:
     kind = item["type"]
     value = item.get("input")
     label = _label(location)
@@ -43,13 +45,17 @@ def _describe(item: dict[str, Any], location: Location, root_model: type[BaseMod
     if kind == "bool_type":
         return f"{label} must be true or false, got {value!r}", "write true or false without quotes"
     if kind == "string_type":
-        return (f"{label} must be text, got {_type_name(value)} {value!r}",
-                "put the value in quotes if YAML reads it as a number, date or boolean")
+        return (
+            f"{label} must be text, got {_type_name(value)} {value!r}",
+            "put the value in quotes if YAML reads it as a number, date or boolean",
+        )
     if kind == "list_type":
         return f"{label} must be a list, got {_type_name(value)}", "write one '- item' per line under the key"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return (f"{label} must be a mapping of keys to values, got {_type_name(value)}",
-                "write 'key: value' lines indented under it")
+        return (
+            f"{label} must be a mapping of keys to values, got {_type_name(value)}",
+            "write 'key: value' lines indented under it",
+        )
     if kind == "value_error":
         return f"{label}: {item['ctx']['error']}", ""
     if kind in ("string_too_long", "too_long"):
@@ -71,8 +77,9 @@ def _label(location: Location) -> str:
 def _type_name(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list",
-            dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _allowed_keys(root_model: type[BaseModel], location: Location) -> list[str]:

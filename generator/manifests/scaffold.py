@@ -40,6 +40,10 @@ experiment_readers: []
 
 def scaffold_manifest(name: str, production: bool, settings: WorkspaceSettings) -> str:
     """A commented manifest for environment ``name``."""
-    return _TEMPLATE.format(name=name, production="true" if production else "false",
-                            directory=settings.experiment_directory(name), group=settings.group_name(name),
-                            reader_note="; on production models an explicit, reported opt-in" if production else "")
+    return _TEMPLATE.format(
+        name=name,
+        production="true" if production else "false",
+        directory=settings.experiment_directory(name),
+        group=settings.group_name(name),
+        reader_note="; on production models an explicit, reported opt-in" if production else "",
+    )

@@ -45,8 +45,9 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise InvalidInput([Problem(display_path, None, f"file is not UTF-8 text ({error.reason})",
-                                    "save the manifest as UTF-8")]) from None
+        raise InvalidInput(
+            [Problem(display_path, None, f"file is not UTF-8 text ({error.reason})", "save the manifest as UTF-8")]
+        ) from None
     except OSError as error:
         raise InvalidInput([Problem(display_path, None, f"cannot read file: {error.strerror}")]) from None
     try:
@@ -55,8 +56,16 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         reason = error.problem or error.context or "invalid YAML"
-        raise InvalidInput([Problem(display_path, line, f"YAML syntax error: {reason}",
-                                    "check indentation, quoting and the ':' after each key")]) from None
+        raise InvalidInput(
+            [
+                Problem(
+                    display_path,
+                    line,
+                    f"YAML syntax error: {reason}",
+                    "check indentation, quoting and the ':' after each key",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         raise InvalidInput([Problem(display_path, None, f"YAML syntax error: {error}")]) from None
     document = YamlDocument(display_path, None)
@@ -69,29 +78,29 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
     return document
 
 
-def _convert(node: yaml.Node, location: Location, document: YamlDocument,
-             problems: list[Problem]) -> Any:
+def _convert(node: yaml.Node, location: Location, document: YamlDocument, problems: list[Problem]) -> Any:
     document.lines.setdefault(location, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                problems.append(Problem(document.path, line, "keys must be plain text",
-                                        "write the key as a word followed by ':'"))
+                problems.append(
+                    Problem(document.path, line, "keys must be plain text", "write the key as a word followed by ':'")
+                )
                 continue
             key = key_node.value
             if key in result:
                 first = document.lines[(*location, key)]
-                problems.append(Problem(document.path, line, f"duplicate key '{key}' (first on line {first})",
-                                        "keep one of them"))
+                problems.append(
+                    Problem(document.path, line, f"duplicate key '{key}' (first on line {first})", "keep one of them")
+                )
                 continue
             document.lines[(*location, key)] = line
             result[key] = _convert(value_node, (*location, key), document, problems)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*location, index), document, problems)
-                for index, item in enumerate(node.value)]
+        return [_convert(item, (*location, index), document, problems) for index, item in enumerate(node.value)]
     return _scalar(node, document, problems)
 
 
@@ -102,8 +111,14 @@ def _scalar(node: yaml.Node, document: YamlDocument, problems: list[Problem]) ->
         return node.value
     construct = _SCALAR_CONSTRUCTORS.get(node.tag)
     if construct is None:
-        problems.append(Problem(document.path, node.start_mark.line + 1, f"unsupported YAML tag {node.tag}",
-                                "remove the '!' tag; manifests use plain values"))
+        problems.append(
+            Problem(
+                document.path,
+                node.start_mark.line + 1,
+                f"unsupported YAML tag {node.tag}",
+                "remove the '!' tag; manifests use plain values",
+            )
+        )
         return None
     return construct(_CONSTRUCTOR, node)
 

@@ -42,10 +42,20 @@ def access_changes(base: PermissionModel, head: PermissionModel) -> list[AccessC
         else:
             kind = "level changed"
         production = _is_production(head, grant.environment) or _is_production(base, grant.environment)
-        changes.append(AccessChange(production, grant.environment, grant.object_type, grant.object,
-                                    grant.principal_type, grant.principal, kind,
-                                    old.permission_level if old else "", new.permission_level if new else "",
-                                    grant.implicit))
+        changes.append(
+            AccessChange(
+                production,
+                grant.environment,
+                grant.object_type,
+                grant.object,
+                grant.principal_type,
+                grant.principal,
+                kind,
+                old.permission_level if old else "",
+                new.permission_level if new else "",
+                grant.implicit,
+            )
+        )
     return sorted(changes, key=lambda change: (not change.production, change))
 
 

@@ -5,20 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.manifests.loader import Workspace, load_workspace
+from generator.manifests.environments import Manifests
+from generator.manifests.loader import load_manifests
 from generator.model.permission_model import PermissionModel, build_permission_model
 from generator.model.policy import enforce_policy
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A validated workspace and its policy-checked permission model."""
+    """Validated manifests and their policy-checked permission model."""
 
-    workspace: Workspace
+    manifests: Manifests
     model: PermissionModel
 
 
 def load_and_check(root: Path) -> Checked:
     """Load every manifest under ``root`` and build the permission model; raise ``InvalidInput`` on any problem."""
-    workspace = load_workspace(root)
-    return Checked(workspace, enforce_policy(build_permission_model(workspace)))
+    manifests = load_manifests(root)
+    return Checked(manifests, enforce_policy(build_permission_model(manifests)))

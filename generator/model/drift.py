@@ -10,8 +10,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from generator.model.permission_model import (ADMINS_GROUP, GROUP, REGISTERED_MODEL, TERRAFORM_IDENTITY, Grant,
-                                              PermissionModel)
+from generator.manifests.manifest import model_suffix
+from generator.model.permission_model import (
+    ADMINS_GROUP,
+    GROUP,
+    REGISTERED_MODEL,
+    TERRAFORM_IDENTITY,
+    Grant,
+    PermissionModel,
+)
 from generator.paths import SETTINGS_MANIFEST
 
 OK = "ok"
@@ -89,8 +96,13 @@ def audit_report(findings: Iterable[Finding], requests: int) -> AuditReport:
     return AuditReport(tuple(ordered), requests)
 
 
-def compare_object(environment: str, object_type: str, name: str, expected: Iterable[Grant],
-                   live: Mapping[Principal, LiveAccess] | None) -> list[Finding]:
+def compare_object(
+    environment: str,
+    object_type: str,
+    name: str,
+    expected: Iterable[Grant],
+    live: Mapping[Principal, LiveAccess] | None,
+) -> list[Finding]:
     """Findings for one object: ``expected`` grants (the model's, implicit ones too) against its ``live``
     access, or a missing-object finding when ``live`` is ``None``."""
     if live is None:
@@ -102,8 +114,11 @@ def compare_object(environment: str, object_type: str, name: str, expected: Iter
         if grant.principal_type == TERRAFORM_IDENTITY:
             identity_unnamed = True
             continue
-        findings.extend(_expected_grant(grant, object_type, name, remaining.pop(Principal(grant.principal_type,
-                                                                                           grant.principal), None)))
+        findings.extend(
+            _expected_grant(
+                grant, object_type, name, remaining.pop(Principal(grant.principal_type, grant.principal), None)
+            )
+        )
     for principal, access in sorted(remaining.items(), key=lambda item: item[0]):
         findings.append(_unexpected_grant(environment, object_type, name, principal, access, identity_unnamed))
     return findings
@@ -113,11 +128,19 @@ def undeclared_production_models(model: PermissionModel, registered: Iterable[st
     """A finding for every ``registered`` model name under a production suffix that no manifest declares."""
     production = [facts for facts in model.environments.values() if facts.production]
     declared = {name for facts in production for name in facts.models}
-    return [Finding(facts.name, REGISTERED_MODEL, name, UNDECLARED_PRODUCTION_MODEL,
-                    detail=f"a model under the production suffix _{facts.name} that the manifests do not declare: "
-                           "someone may be squatting a production name")
-            for name in registered for facts in production
-            if name.endswith(f"_{facts.name}") and name not in declared]
+    return [
+        Finding(
+            facts.name,
+            REGISTERED_MODEL,
+            name,
+            UNDECLARED_PRODUCTION_MODEL,
+            detail=f"a model under the production suffix {model_suffix(facts.name)} that the manifests do not declare: "
+            "someone may be squatting a production name",
+        )
+        for name in registered
+        for facts in production
+        if name.endswith(model_suffix(facts.name)) and name not in declared
+    ]
 
 
 def _expected_grant(grant: Grant, object_type: str, name: str, actual: LiveAccess | None) -> list[Finding]:
@@ -127,19 +150,40 @@ def _expected_grant(grant: Grant, object_type: str, name: str, actual: LiveAcces
             return []  # Databricks did not add it here: less access, not drift
         return [Finding(grant.environment, object_type, name, MISSING_GRANT, *principal, grant.permission_level)]
     if actual.level != grant.permission_level:
-        return [Finding(grant.environment, object_type, name, WRONG_LEVEL, *principal, grant.permission_level,
-                        actual.level, actual.inheritance())]
+        return [
+            Finding(
+                grant.environment,
+                object_type,
+                name,
+                WRONG_LEVEL,
+                *principal,
+                grant.permission_level,
+                actual.level,
+                actual.inheritance(),
+            )
+        ]
     kind = IMPLICIT if grant.implicit else OK
     return [Finding(grant.environment, object_type, name, kind, *principal, grant.permission_level, actual.level)]
 
 
-def _unexpected_grant(environment: str, object_type: str, name: str, principal: Principal, access: LiveAccess,
-                      identity_unnamed: bool) -> Finding:
+def _unexpected_grant(
+    environment: str, object_type: str, name: str, principal: Principal, access: LiveAccess, identity_unnamed: bool
+) -> Finding:
     if principal == Principal(GROUP, ADMINS_GROUP) and access.level == "CAN_MANAGE":
-        return Finding(environment, object_type, name, IMPLICIT, principal.kind, principal.name, "", access.level,
-                       "Databricks admins")
+        return Finding(
+            environment,
+            object_type,
+            name,
+            IMPLICIT,
+            principal.kind,
+            principal.name,
+            "",
+            access.level,
+            "Databricks admins",
+        )
     detail = access.inheritance()
     if identity_unnamed and principal.kind != GROUP and access.level == "CAN_MANAGE" and not access.inherited:
         detail = f"possibly the identity running Terraform: name it as terraform_identity in {SETTINGS_MANIFEST}"
-    return Finding(environment, object_type, name, EXTRA_GRANT, principal.kind, principal.name, "", access.level,
-                   detail)
+    return Finding(
+        environment, object_type, name, EXTRA_GRANT, principal.kind, principal.name, "", access.level, detail
+    )

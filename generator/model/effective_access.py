@@ -14,12 +14,21 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, fields
 from operator import attrgetter
+from typing import Any
 
 from generator.model.permission_model import GROUP, Grant, PermissionModel
 
 #: Keys of one effective grant in the JSON output, in order.
-EFFECTIVE_FIELDS = ("principal", "principal_type", "environment", "object_type", "object", "permission_level",
-                    "via", "implicit")
+EFFECTIVE_FIELDS = (
+    "principal",
+    "principal_type",
+    "environment",
+    "object_type",
+    "object",
+    "permission_level",
+    "via",
+    "implicit",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -39,9 +48,9 @@ class EffectiveGrant:
     via: tuple[str, ...]
     implicit: bool
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         """The effective grant as the documented JSON object."""
-        row: dict[str, object] = {key: getattr(self, key) for key in EFFECTIVE_FIELDS}
+        row: dict[str, Any] = {key: getattr(self, key) for key in EFFECTIVE_FIELDS}
         row["via"] = list(self.via)
         return row
 
@@ -50,8 +59,7 @@ class EffectiveGrant:
 _SORT_KEY = attrgetter(*(field.name for field in fields(EffectiveGrant)))
 
 
-def effective_access(model: PermissionModel, principals: Collection[str] | None = None
-                     ) -> tuple[EffectiveGrant, ...]:
+def effective_access(model: PermissionModel, principals: Collection[str] | None = None) -> tuple[EffectiveGrant, ...]:
     """Every grant of ``model`` as held by every principal that reaches it (or only by
     ``principals``, when given), sorted."""
     parent_groups: dict[tuple[str, str], list[str]] = {}
@@ -65,21 +73,32 @@ def effective_access(model: PermissionModel, principals: Collection[str] | None 
     result: list[EffectiveGrant] = []
     for principal_type, principal in starts:
         for holder, via in _reachable_holders(principal_type, principal, parent_groups):
-            result.extend(EffectiveGrant(principal, principal_type, grant.environment, grant.object_type, grant.object,
-                                         grant.permission_level, via, grant.implicit)
-                          for grant in held.get(holder, ()))
+            result.extend(
+                EffectiveGrant(
+                    principal,
+                    principal_type,
+                    grant.environment,
+                    grant.object_type,
+                    grant.object,
+                    grant.permission_level,
+                    via,
+                    grant.implicit,
+                )
+                for grant in held.get(holder, ())
+            )
     return tuple(sorted(result, key=_SORT_KEY))
 
 
-def _reachable_holders(principal_type: str, principal: str, parent_groups: dict[tuple[str, str], list[str]]
-                       ) -> list[tuple[tuple[str, str], tuple[str, ...]]]:
+def _reachable_holders(
+    principal_type: str, principal: str, parent_groups: dict[tuple[str, str], list[str]]
+) -> list[tuple[tuple[str, str], tuple[str, ...]]]:
     """The principal itself and every group it belongs to, each with the chain of groups leading there."""
     start = (principal_type, principal)
-    reached = [(start, ())]
+    reached: list[tuple[tuple[str, str], tuple[str, ...]]] = [(start, ())]
     seen = {start}
     frontier: list[tuple[tuple[str, str], tuple[str, ...]]] = [(start, ())]
     while frontier:
-        next_frontier = []
+        next_frontier: list[tuple[tuple[str, str], tuple[str, ...]]] = []
         for member, via in frontier:
             for group in sorted(parent_groups.get(member, ())):
                 key = (GROUP, group)

@@ -6,16 +6,23 @@ MEMBER = "MEMBER"
 
 #: Every level, weakest first: registered models have CAN_READ, CAN_EDIT, CAN_MANAGE_STAGING_VERSIONS,
 #: CAN_MANAGE_PRODUCTION_VERSIONS, CAN_MANAGE; directories CAN_READ, CAN_RUN, CAN_EDIT, CAN_MANAGE.
-LEVEL_ORDER = ("CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE_STAGING_VERSIONS", "CAN_MANAGE_PRODUCTION_VERSIONS",
-               "CAN_MANAGE", MEMBER)
+LEVEL_ORDER = (
+    "CAN_READ",
+    "CAN_RUN",
+    "CAN_EDIT",
+    "CAN_MANAGE_STAGING_VERSIONS",
+    "CAN_MANAGE_PRODUCTION_VERSIONS",
+    "CAN_MANAGE",
+    MEMBER,
+)
 
 _MODEL_ABILITIES = {
     "CAN_READ": "view the model, its versions, their details and artifacts; request stage transitions",
     "CAN_EDIT": "what CAN_READ allows, plus add new versions and edit model and version descriptions",
     "CAN_MANAGE_STAGING_VERSIONS": "what CAN_EDIT allows, plus move versions between None, Staging and "
-                                   "Archived and approve such transition requests",
+    "Archived and approve such transition requests",
     "CAN_MANAGE_PRODUCTION_VERSIONS": "what CAN_MANAGE_STAGING_VERSIONS allows, plus move versions into "
-                                      "and out of Production and approve such requests",
+    "and out of Production and approve such requests",
     "CAN_MANAGE": "everything: rename or delete the model and its versions, and change its permissions",
 }
 _DIRECTORY_ABILITIES = {

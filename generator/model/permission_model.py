@@ -6,12 +6,17 @@ and the audit are all computed from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
+from generator.manifests.environments import Manifests
+from generator.manifests.manifest import TerraformIdentity, full_model_name
+from generator.manifests.yaml_source import YamlDocument
 from generator.model.levels import MEMBER
-from generator.manifests.loader import Workspace
-from generator.manifests.manifest import TerraformIdentity
+
+Key = TypeVar("Key", bound=Hashable)
 
 GROUP = "group"
 DIRECTORY = "directory"
@@ -24,8 +29,7 @@ ADMINS_GROUP = "admins"
 UNKNOWN_TERRAFORM_IDENTITY = "<identity running terraform>"
 
 #: Keys of one grant in the JSON outputs, in order.
-GRANT_FIELDS = ("environment", "object_type", "object", "principal", "principal_type", "permission_level",
-                "implicit")
+GRANT_FIELDS = ("environment", "object_type", "object", "principal", "principal_type", "permission_level", "implicit")
 
 
 @dataclass(frozen=True, order=True)
@@ -60,7 +64,7 @@ class EnvironmentFacts:
 
 @dataclass(frozen=True)
 class PermissionModel:
-    """All grants of a workspace, sorted, plus the facts the policy checks them against."""
+    """All grants of the workspace the manifests describe, sorted, plus the facts the policy checks them against."""
 
     grants: tuple[Grant, ...]
     environments: dict[str, EnvironmentFacts]
@@ -95,43 +99,42 @@ class PermissionModel:
         return _group_by(self.explicit(), lambda grant: (grant.object_type, grant.object))
 
 
-def _group_by(grants: tuple[Grant, ...], key) -> dict:
-    groups: dict = {}
+def _group_by(grants: tuple[Grant, ...], key: Callable[[Grant], Key]) -> dict[Key, tuple[Grant, ...]]:
+    groups: dict[Key, list[Grant]] = {}
     for grant in grants:
         groups.setdefault(key(grant), []).append(grant)
     return {name: tuple(members) for name, members in groups.items()}
 
 
-def full_model_name(model: str, environment: str) -> str:
-    """The registered model name of short name ``model`` in ``environment``."""
-    return f"{model}_{environment}"
-
-
-def build_permission_model(workspace: Workspace) -> PermissionModel:
+def build_permission_model(manifests: Manifests) -> PermissionModel:
     """Apply the default policy (DESIGN.md section 3) to every environment of ``workspace``."""
-    settings = workspace.settings
+    settings = manifests.settings
     identity_principal, identity_type = _terraform_identity(settings.terraform_identity)
     grants: list[Grant] = []
     facts: dict[str, EnvironmentFacts] = {}
-    for environment in workspace.environments:
+    for environment in manifests.environments:
         name = environment.name
         manifest = environment.manifest
         document = environment.document
         group = settings.group_name(name)
         directory = settings.experiment_directory(name)
 
-        def at(*location: str | int, _document=document) -> str:
+        def at(*location: str | int, _document: YamlDocument = document) -> str:
             return f"{_document.path}:{_document.line_of(location)}"
 
         for index, principal in enumerate(manifest.service_principals):
-            grants.append(Grant(name, GROUP, group, SERVICE_PRINCIPAL, principal.key, MEMBER,
-                                source=at("service_principals", index)))
+            grants.append(
+                Grant(
+                    name, GROUP, group, SERVICE_PRINCIPAL, principal.key, MEMBER, source=at("service_principals", index)
+                )
+            )
         grants.append(Grant(name, GROUP, settings.all_principals_group, GROUP, group, MEMBER, source=at()))
 
         grants.append(Grant(name, DIRECTORY, directory, GROUP, group, "CAN_MANAGE", source=at()))
         for index, reader in enumerate(manifest.experiment_readers):
-            grants.append(Grant(name, DIRECTORY, directory, GROUP, reader, "CAN_READ",
-                                source=at("experiment_readers", index)))
+            grants.append(
+                Grant(name, DIRECTORY, directory, GROUP, reader, "CAN_READ", source=at("experiment_readers", index))
+            )
         grants.append(Grant(name, DIRECTORY, directory, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
 
         model_level = "CAN_MANAGE_PRODUCTION_VERSIONS" if manifest.production else "CAN_MANAGE_STAGING_VERSIONS"
@@ -139,17 +142,33 @@ def build_permission_model(workspace: Workspace) -> PermissionModel:
         for index, model in enumerate(manifest.models):
             full_name = full_model_name(model.name, name)
             models.append(full_name)
-            grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, group, model_level,
-                                source=at("models", index)))
+            grants.append(
+                Grant(name, REGISTERED_MODEL, full_name, GROUP, group, model_level, source=at("models", index))
+            )
             for reader_index, reader in enumerate(model.readers):
-                grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, reader, "CAN_READ",
-                                    source=at("models", index, "readers", reader_index)))
+                grants.append(
+                    Grant(
+                        name,
+                        REGISTERED_MODEL,
+                        full_name,
+                        GROUP,
+                        reader,
+                        "CAN_READ",
+                        source=at("models", index, "readers", reader_index),
+                    )
+                )
             grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
-            grants.append(Grant(name, REGISTERED_MODEL, full_name, identity_type, identity_principal, "CAN_MANAGE",
-                                implicit=True))
-        facts[name] = EnvironmentFacts(name, manifest.production, group,
-                                       tuple(principal.key for principal in manifest.service_principals),
-                                       directory, tuple(models))
+            grants.append(
+                Grant(name, REGISTERED_MODEL, full_name, identity_type, identity_principal, "CAN_MANAGE", implicit=True)
+            )
+        facts[name] = EnvironmentFacts(
+            name,
+            manifest.production,
+            group,
+            tuple(principal.key for principal in manifest.service_principals),
+            directory,
+            tuple(models),
+        )
     return PermissionModel(tuple(sorted(grants)), facts, settings.all_principals_group)
 
 

@@ -11,30 +11,37 @@ from dataclasses import dataclass
 
 from generator.errors import InvalidInput, Problem
 from generator.model.levels import MEMBER
-from generator.model.permission_model import (ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, Grant,
-                               PermissionModel)
+from generator.model.permission_model import (
+    ADMINS_GROUP,
+    DIRECTORY,
+    GROUP,
+    REGISTERED_MODEL,
+    SERVICE_PRINCIPAL,
+    Grant,
+    PermissionModel,
+)
 
 #: Every rule, with the sentence the README and error messages use for it.
 RULES: dict[str, str] = {
     "environment-isolation": "an environment's group and service principals get access only to that "
-                             "environment's own objects",
+    "environment's own objects",
     "production-isolation": "nothing outside a production environment gets any level on its objects, except "
-                            "reader groups explicitly listed in its manifest",
+    "reader groups explicitly listed in its manifest",
     "production-readers-read-only": "reader groups on production objects get CAN_READ and nothing more",
     "production-levels": "CAN_MANAGE_PRODUCTION_VERSIONS and CAN_MANAGE on registered models exist only on "
-                         "production models, for the production group",
+    "production models, for the production group",
     "one-level-per-principal": "a principal has exactly one level on an object (Databricks permissions are "
-                               "authoritative; two levels drift forever)",
+    "authoritative; two levels drift forever)",
     "unique-model-name": "registered model names are unique across environments after the _{env} suffix",
     "group-membership": "an environment group holds only its own service principals; the all-principals "
-                        "group holds only environment groups",
+    "group holds only environment groups",
     "implicit-grants": "only Databricks' own grants (admins, the identity running Terraform) are implicit",
     # Checked on the manifests, where the offending line is known:
     "one-environment-per-principal": "a service principal belongs to exactly one environment",
     "readers-not-environment-groups": "reader groups are team groups, never an environment group, the "
-                                      "all-principals group or a built-in group",
+    "all-principals group or a built-in group",
     "unambiguous-model-name": "a short model name never ends in _{env} of an environment, so {model}_{env} "
-                              "reads back one way only",
+    "reads back one way only",
 }
 
 
@@ -64,18 +71,23 @@ def check_policy(model: PermissionModel) -> list[Violation]:
         for name in facts.models:
             previous = object_owner.setdefault((REGISTERED_MODEL, name), facts.name)
             if previous != facts.name:
-                violations.append(Violation("unique-model-name", Grant(facts.name, REGISTERED_MODEL, name, "", "", ""),
-                                            f"registered model {name!r} is declared by environments "
-                                            f"{previous!r} and {facts.name!r}"))
+                violations.append(
+                    Violation(
+                        "unique-model-name",
+                        Grant(facts.name, REGISTERED_MODEL, name, "", "", ""),
+                        f"registered model {name!r} is declared by environments {previous!r} and {facts.name!r}",
+                    )
+                )
     group_owner = {facts.group: facts.name for facts in model.environments.values()}
-    principal_owner = {principal: facts.name for facts in model.environments.values()
-                       for principal in facts.principals}
-    counts = Counter((grant.object_type, grant.object, grant.principal_type, grant.principal)
-                     for grant in model.grants)
+    principal_owner = {principal: facts.name for facts in model.environments.values() for principal in facts.principals}
+    counts = Counter((grant.object_type, grant.object, grant.principal_type, grant.principal) for grant in model.grants)
     for grant in model.grants:
         if counts[(grant.object_type, grant.object, grant.principal_type, grant.principal)] > 1:
-            violations.append(Violation("one-level-per-principal", grant,
-                                        f"{grant.principal!r} has more than one level on {grant.object!r}"))
+            violations.append(
+                Violation(
+                    "one-level-per-principal", grant, f"{grant.principal!r} has more than one level on {grant.object!r}"
+                )
+            )
         if grant.implicit:
             violations.extend(_check_implicit(grant))
         elif grant.object_type == GROUP:
@@ -94,58 +106,109 @@ def enforce_policy(model: PermissionModel) -> PermissionModel:
 
 
 def _check_implicit(grant: Grant) -> list[Violation]:
-    allowed = grant.permission_level == "CAN_MANAGE" and grant.object_type in (DIRECTORY, REGISTERED_MODEL) and (
-        grant.principal == ADMINS_GROUP or grant.object_type == REGISTERED_MODEL and grant.principal_type != GROUP)
+    allowed = (
+        grant.permission_level == "CAN_MANAGE"
+        and grant.object_type in (DIRECTORY, REGISTERED_MODEL)
+        and (
+            grant.principal == ADMINS_GROUP or (grant.object_type == REGISTERED_MODEL and grant.principal_type != GROUP)
+        )
+    )
     if allowed:
         return []
-    return [Violation("implicit-grants", grant, f"{grant.principal!r} is marked implicit on {grant.object!r} "
-                                                "but Databricks does not grant it by itself")]
+    return [
+        Violation(
+            "implicit-grants",
+            grant,
+            f"{grant.principal!r} is marked implicit on {grant.object!r} but Databricks does not grant it by itself",
+        )
+    ]
 
 
-def _check_membership(grant: Grant, model: PermissionModel, group_owner: dict[str, str],
-                      principal_owner: dict[str, str]) -> list[Violation]:
+def _check_membership(
+    grant: Grant, model: PermissionModel, group_owner: dict[str, str], principal_owner: dict[str, str]
+) -> list[Violation]:
     if grant.permission_level != MEMBER:
         return [Violation("group-membership", grant, f"membership of {grant.object!r} must have level MEMBER")]
     if grant.object == model.all_principals_group:
         if grant.principal_type == GROUP and grant.principal in group_owner:
             return []
-        return [Violation("group-membership", grant, f"{grant.principal!r} is not an environment group but is a "
-                                                     f"member of {grant.object!r}")]
+        return [
+            Violation(
+                "group-membership",
+                grant,
+                f"{grant.principal!r} is not an environment group but is a member of {grant.object!r}",
+            )
+        ]
     owner = group_owner.get(grant.object)
     if owner is None:
         return [Violation("group-membership", grant, f"{grant.object!r} is not a group this workspace manages")]
     if grant.principal_type != SERVICE_PRINCIPAL or principal_owner.get(grant.principal) != owner:
-        return [Violation("environment-isolation", grant, f"{grant.principal!r} is not a service principal of "
-                                                          f"environment {owner!r} but is a member of {grant.object!r}")]
+        return [
+            Violation(
+                "environment-isolation",
+                grant,
+                f"{grant.principal!r} is not a service principal of "
+                f"environment {owner!r} but is a member of {grant.object!r}",
+            )
+        ]
     return []
 
 
-def _check_access(grant: Grant, model: PermissionModel, object_owner: dict[tuple[str, str], str],
-                  group_owner: dict[str, str], principal_owner: dict[str, str]) -> list[Violation]:
+def _check_access(
+    grant: Grant,
+    model: PermissionModel,
+    object_owner: dict[tuple[str, str], str],
+    group_owner: dict[str, str],
+    principal_owner: dict[str, str],
+) -> list[Violation]:
     owner = object_owner.get((grant.object_type, grant.object))
     if owner is None or owner != grant.environment:
-        return [Violation("environment-isolation", grant, f"{grant.object!r} does not belong to environment "
-                                                          f"{grant.environment!r}")]
+        return [
+            Violation(
+                "environment-isolation", grant, f"{grant.object!r} does not belong to environment {grant.environment!r}"
+            )
+        ]
     facts = model.environments[owner]
-    principal_env = group_owner.get(grant.principal) if grant.principal_type == GROUP \
-        else principal_owner.get(grant.principal)
+    principal_env = (
+        group_owner.get(grant.principal) if grant.principal_type == GROUP else principal_owner.get(grant.principal)
+    )
     is_owner_group = grant.principal_type == GROUP and grant.principal == facts.group
     violations = []
-    if principal_env is not None and principal_env != owner or grant.principal == model.all_principals_group:
+    if (principal_env is not None and principal_env != owner) or grant.principal == model.all_principals_group:
         rule = "production-isolation" if facts.production else "environment-isolation"
-        violations.append(Violation(rule, grant, f"{grant.principal!r} belongs to another environment and may "
-                                                 f"not have {grant.permission_level} on {grant.object!r}"))
+        violations.append(
+            Violation(
+                rule,
+                grant,
+                f"{grant.principal!r} belongs to another environment and may "
+                f"not have {grant.permission_level} on {grant.object!r}",
+            )
+        )
     elif facts.production and not is_owner_group:
         if grant.principal_type != GROUP:
-            violations.append(Violation("production-isolation", grant, f"{grant.principal!r} is not the production "
-                                                                       f"group and may not access {grant.object!r}"))
+            violations.append(
+                Violation(
+                    "production-isolation",
+                    grant,
+                    f"{grant.principal!r} is not the production group and may not access {grant.object!r}",
+                )
+            )
         elif grant.permission_level != "CAN_READ":
-            violations.append(Violation("production-readers-read-only", grant,
-                                        f"reader {grant.principal!r} would get {grant.permission_level} on "
-                                        f"production object {grant.object!r}"))
-    if grant.object_type == REGISTERED_MODEL and grant.permission_level in ("CAN_MANAGE_PRODUCTION_VERSIONS",
-                                                                          "CAN_MANAGE"):
-        if not (facts.production and is_owner_group):
-            violations.append(Violation("production-levels", grant, f"{grant.principal!r} would get "
-                                                                    f"{grant.permission_level} on {grant.object!r}"))
+            violations.append(
+                Violation(
+                    "production-readers-read-only",
+                    grant,
+                    f"reader {grant.principal!r} would get {grant.permission_level} on "
+                    f"production object {grant.object!r}",
+                )
+            )
+    manages_production = grant.permission_level in ("CAN_MANAGE_PRODUCTION_VERSIONS", "CAN_MANAGE")
+    if grant.object_type == REGISTERED_MODEL and manages_production and not (facts.production and is_owner_group):
+        violations.append(
+            Violation(
+                "production-levels",
+                grant,
+                f"{grant.principal!r} would get {grant.permission_level} on {grant.object!r}",
+            )
+        )
     return violations

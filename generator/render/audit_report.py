@@ -10,8 +10,11 @@ from generator.render.tables import Table, code
 
 def report_table(report: AuditReport, show_ok: bool = False) -> str:
     """Findings as an aligned text table (matching grants only with ``show_ok``), then a summary line."""
-    rows = [(f.kind, f.environment, f.object_type, f.object, _principal(f), f.expected, f.actual, f.detail)
-            for f in report.findings if show_ok or f.kind != OK]
+    rows = [
+        (f.kind, f.environment, f.object_type, f.object, _principal(f), f.expected, f.actual, f.detail)
+        for f in report.findings
+        if show_ok or f.kind != OK
+    ]
     table = Table(("KIND", "ENVIRONMENT", "OBJECT TYPE", "OBJECT", "PRINCIPAL", "EXPECTED", "ACTUAL", "DETAIL"), rows)
     return table.text() + summary(report) + "\n"
 
@@ -19,24 +22,40 @@ def report_table(report: AuditReport, show_ok: bool = False) -> str:
 def report_markdown(report: AuditReport) -> str:
     """Findings as Markdown for a ticket: drift first, then the implicit grants."""
     lines = ["# mlenv audit", "", summary(report), ""]
-    for title, selected in (("Drift", report.drift),
-                            ("Implicit grants (added by Databricks, expected)",
-                             tuple(f for f in report.findings if f.kind == IMPLICIT))):
+    for title, selected in (
+        ("Drift", report.drift),
+        ("Implicit grants (added by Databricks, expected)", tuple(f for f in report.findings if f.kind == IMPLICIT)),
+    ):
         lines += [f"## {title}", ""]
         if not selected:
             lines += ["None.", ""]
             continue
-        lines += Table(("Kind", "Environment", "Object", "Principal", "Expected", "Actual", "Detail"),
-                       [(f.kind, f.environment, code(f.object), code(_principal(f)) if f.principal else "",
-                         f.expected, f.actual, f.detail) for f in selected]).markdown()
+        lines += Table(
+            ("Kind", "Environment", "Object", "Principal", "Expected", "Actual", "Detail"),
+            [
+                (
+                    f.kind,
+                    f.environment,
+                    code(f.object),
+                    code(_principal(f)) if f.principal else "",
+                    f.expected,
+                    f.actual,
+                    f.detail,
+                )
+                for f in selected
+            ],
+        ).markdown()
         lines.append("")
     return "\n".join(lines)
 
 
 def report_json(report: AuditReport) -> str:
     """The summary word, the request count and every finding as JSON."""
-    document = {"summary": "drift" if report.drift else "clean", "requests": report.requests,
-                "findings": [finding.as_dict() for finding in report.findings]}
+    document = {
+        "summary": "drift" if report.drift else "clean",
+        "requests": report.requests,
+        "findings": [finding.as_dict() for finding in report.findings],
+    }
     return json.dumps(document, indent=1) + "\n"
 
 

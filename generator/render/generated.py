@@ -1,4 +1,4 @@
-"""Every generated file of a checked workspace: Terraform, its test, permission files, JSON Schemas."""
+"""Every generated file of checked manifests: Terraform, its test, permission files, JSON Schemas."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ SCHEMA_SOURCE = "generator/manifests/manifest.py"
 
 def render_files(checked: Checked) -> dict[str, str]:
     """Every generated file (Terraform, Terraform test, permission files, JSON Schemas), by relative path."""
-    files = render_terraform(checked.workspace, checked.model, generated_header)
-    files.update(render_reports(checked.workspace, checked.model, generated_header))
+    files = render_terraform(checked.manifests, checked.model, generated_header)
+    files.update(render_reports(checked.manifests, checked.model, generated_header))
     files.update(render_schemas(generated_header((SCHEMA_SOURCE,), None)))
     return dict(sorted(files.items()))

@@ -15,7 +15,7 @@ from typing import Any
 INDENT = "  "
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if"})
-_ESCAPES = str.maketrans({"\\": "\\\\", "\"": "\\\"", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _NEEDS_ESCAPING = re.compile(r'[\\"\n\r\t]|[$%]\{')
 
 
@@ -29,9 +29,9 @@ class Expression:
 def hcl_string(value: str) -> str:
     """``value`` as a quoted HCL string literal that evaluates to exactly ``value``."""
     if _NEEDS_ESCAPING.search(value) is None:
-        return f"\"{value}\""
+        return f'"{value}"'
     escaped = value.translate(_ESCAPES).replace("${", "$${").replace("%{", "%%{")
-    return f"\"{escaped}\""
+    return f'"{escaped}"'
 
 
 def hcl_key(key: str) -> str:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from generator.manifests.loader import Environment, Workspace
+from generator.manifests.environments import Environment, Manifests
 from generator.model.effective_access import EFFECTIVE_FIELDS, EffectiveGrant, effective_access
 from generator.model.levels import describe
 from generator.model.permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
@@ -20,24 +20,38 @@ Header = Callable[[tuple[str, ...], str | None], str]
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
 
-def render_reports(workspace: Workspace, model: PermissionModel, header: Header) -> dict[str, str]:
+def render_reports(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
     """Every permission file, by path relative to the repository root."""
     reach: dict[str, list[EffectiveGrant]] = {}
     runners = {principal for facts in model.environments.values() for principal in facts.principals}
     for grant in effective_access(model, runners):
         reach.setdefault(grant.principal, []).append(grant)
-    files = {environment_permissions_file(environment.name): _markdown(
-                environment, model, reach, header(workspace.sources_of(environment), "md"))
-             for environment in workspace.environments}
-    files[PERMISSIONS_CSV] = header(workspace.sources, "#") + "\n" + grants_csv(model.grants)
-    environments = {name: {"production": facts.production, "group": facts.group,
-                           "experiment_directory": facts.experiment_directory, "models": list(facts.models)}
-                    for name, facts in sorted(model.environments.items())}
-    files[PERMISSIONS_JSON] = ("{\n  \"generated\": " + _JSON.encode(header(workspace.sources, None))
-                               + ",\n  \"environments\": {\n    "
-                               + ",\n    ".join(f"{_JSON.encode(name)}: {_JSON.encode(facts)}"
-                                               for name, facts in environments.items()) + "\n  }"
-                               + ",\n  \"grants\": " + grants_json_text(model.grants, indent="  ") + "\n}\n")
+    files = {
+        environment_permissions_file(environment.name): _markdown(
+            environment, model, reach, header(manifests.sources_of(environment), "md")
+        )
+        for environment in manifests.environments
+    }
+    files[PERMISSIONS_CSV] = header(manifests.sources, "#") + "\n" + grants_csv(model.grants)
+    environments = {
+        name: {
+            "production": facts.production,
+            "group": facts.group,
+            "experiment_directory": facts.experiment_directory,
+            "models": list(facts.models),
+        }
+        for name, facts in sorted(model.environments.items())
+    }
+    files[PERMISSIONS_JSON] = (
+        '{\n  "generated": '
+        + _JSON.encode(header(manifests.sources, None))
+        + ',\n  "environments": {\n    '
+        + ",\n    ".join(f"{_JSON.encode(name)}: {_JSON.encode(facts)}" for name, facts in environments.items())
+        + "\n  }"
+        + ',\n  "grants": '
+        + grants_json_text(model.grants, indent="  ")
+        + "\n}\n"
+    )
     return files
 
 
@@ -54,15 +68,41 @@ def grants_csv(grants: Sequence[Grant]) -> str:
 def grants_table(grants: Sequence[Grant]) -> str:
     """Grants as an aligned plain-text table for terminals."""
     headings = ("ENVIRONMENT", "OBJECT TYPE", "OBJECT", "PRINCIPAL", "PRINCIPAL TYPE", "LEVEL", "IMPLICIT")
-    return Table(headings, [(g.environment, g.object_type, g.object, g.principal, g.principal_type,
-                             g.permission_level, "yes" if g.implicit else "") for g in grants]).text()
+    return Table(
+        headings,
+        [
+            (
+                g.environment,
+                g.object_type,
+                g.object,
+                g.principal,
+                g.principal_type,
+                g.permission_level,
+                "yes" if g.implicit else "",
+            )
+            for g in grants
+        ],
+    ).text()
 
 
 def effective_table(grants: Sequence[EffectiveGrant]) -> str:
     """Effective grants as an aligned plain-text table for terminals."""
     headings = ("PRINCIPAL", "PRINCIPAL TYPE", "OBJECT TYPE", "OBJECT", "LEVEL", "THROUGH", "IMPLICIT")
-    return Table(headings, [(g.principal, g.principal_type, g.object_type, g.object, g.permission_level,
-                             via_text(g.via), "yes" if g.implicit else "") for g in grants]).text()
+    return Table(
+        headings,
+        [
+            (
+                g.principal,
+                g.principal_type,
+                g.object_type,
+                g.object,
+                g.permission_level,
+                via_text(g.via),
+                "yes" if g.implicit else "",
+            )
+            for g in grants
+        ],
+    ).text()
 
 
 def effective_csv(grants: Sequence[EffectiveGrant]) -> str:
@@ -101,34 +141,69 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _markdown(environment: Environment, model: PermissionModel, reach_of: dict[str, list[EffectiveGrant]],
-              header: str) -> str:
+def _markdown(
+    environment: Environment, model: PermissionModel, reach_of: dict[str, list[EffectiveGrant]], header: str
+) -> str:
     name = environment.name
     facts = model.environments[name]
-    principals = ", ".join(code(p.key) + (f" ({p.display_name})" if p.application_id and p.display_name else "")
-                           for p in environment.manifest.service_principals)
+    principals = ", ".join(
+        code(p.key) + (f" ({p.display_name})" if p.application_id and p.display_name else "")
+        for p in environment.manifest.service_principals
+    )
     grants = model.for_environment(name)
     kind = "production" if facts.production else "non-production"
-    lines = [header, "", f"# Permissions of environment `{name}` ({kind})", "",
-             f"- Group: `{facts.group}`, a member of `{model.all_principals_group}`",
-             f"- Service principals: {principals or 'none'}",
-             f"- Experiment directory: `{facts.experiment_directory}`",
-             f"- Registered models: {code_list(facts.models) or 'none'}", ""]
+    lines = [
+        header,
+        "",
+        f"# Permissions of environment `{name}` ({kind})",
+        "",
+        f"- Group: `{facts.group}`, a member of `{model.all_principals_group}`",
+        f"- Service principals: {principals or 'none'}",
+        f"- Experiment directory: `{facts.experiment_directory}`",
+        f"- Registered models: {code_list(facts.models) or 'none'}",
+        "",
+    ]
     readers = sorted({g.principal for g in grants if g.permission_level == "CAN_READ" and not g.implicit})
     if facts.production and readers:
-        lines += ["> **Production readers (explicit opt-in):** " + code_list(readers) +
-                  " can read production objects of this environment (CAN_READ only).", ""]
+        lines += [
+            "> **Production readers (explicit opt-in):** "
+            + code_list(readers)
+            + " can read production objects of this environment (CAN_READ only).",
+            "",
+        ]
     lines += ["Implicit grants are added by Databricks itself, not by these manifests; they are real access.", ""]
-    lines += Table(("Object", "Object type", "Principal", "Principal type", "Level", "Implicit", "What it allows"),
-                   [(code(g.object), g.object_type, code(g.principal), g.principal_type, g.permission_level,
-                     "yes" if g.implicit else "no", _allows(g)) for g in grants]).markdown()
+    lines += Table(
+        ("Object", "Object type", "Principal", "Principal type", "Level", "Implicit", "What it allows"),
+        [
+            (
+                code(g.object),
+                g.object_type,
+                code(g.principal),
+                g.principal_type,
+                g.permission_level,
+                "yes" if g.implicit else "no",
+                _allows(g),
+            )
+            for g in grants
+        ],
+    ).markdown()
     lines += ["", "## What the service principals of this environment can reach", ""]
     reach = [grant for principal in sorted(facts.principals) for grant in reach_of.get(principal, ())]
     if reach:
         lines += ["Every object, in any environment, reached directly or through groups (`mlenv access`).", ""]
-        lines += Table(("Service principal", "Object", "Object type", "Level", "Through"),
-                       [(code(g.principal), code(g.object), g.object_type, g.permission_level,
-                         code_list(g.via) if g.via else "direct") for g in reach]).markdown()
+        lines += Table(
+            ("Service principal", "Object", "Object type", "Level", "Through"),
+            [
+                (
+                    code(g.principal),
+                    code(g.object),
+                    g.object_type,
+                    g.permission_level,
+                    code_list(g.via) if g.via else "direct",
+                )
+                for g in reach
+            ],
+        ).markdown()
     else:
         lines.append("The environment has no service principals.")
     return "\n".join(lines) + "\n"

@@ -19,13 +19,20 @@ class Table:
         """Columns padded to their widest cell, two spaces apart, trailing spaces removed; ends with a newline."""
         every = [self.headings, *self.rows]
         widths = [max(len(row[index]) for row in every) for index in range(len(self.headings))]
-        return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-                         for row in every) + "\n"
+        return (
+            "\n".join(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in every
+            )
+            + "\n"
+        )
 
     def markdown(self) -> list[str]:
         """The lines of a Markdown (GitHub-flavoured) table; cells are written as given."""
-        return [_markdown_row(self.headings), "|" + "---|" * len(self.headings),
-                *(_markdown_row(row) for row in self.rows)]
+        return [
+            _markdown_row(self.headings),
+            "|" + "---|" * len(self.headings),
+            *(_markdown_row(row) for row in self.rows),
+        ]
 
     def csv(self) -> str:
         """CSV with the headings as the first row, ``\\n`` line ends."""

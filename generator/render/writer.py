@@ -38,16 +38,16 @@ def write_outputs(root: Path, files: dict[str, str]) -> OutputChanges:
     a failure while writing leaves the previous files intact.
     """
     changes = compare_outputs(root, files)
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[Path, Path]] = []
     try:
         for path in changes.changed:
             staged.append((_stage(root / path, files[path]), root / path))
     except BaseException:
         for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
         raise
     for temporary, target in staged:
-        os.replace(temporary, target)
+        temporary.replace(target)
     for path in changes.removed:
         (root / path).unlink()
     return changes
@@ -55,19 +55,20 @@ def write_outputs(root: Path, files: dict[str, str]) -> OutputChanges:
 
 def write_atomically(target: Path, content: str) -> None:
     """Write one file so that readers see the old content or the new one, never a part."""
-    os.replace(_stage(target, content), target)
+    _stage(target, content).replace(target)
 
 
-def _stage(target: Path, content: str) -> str:
+def _stage(target: Path, content: str) -> Path:
     """Write ``content`` to a temporary file beside ``target``; return its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(content)
-        os.chmod(temporary, 0o644)
+        temporary.chmod(0o644)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return temporary
 

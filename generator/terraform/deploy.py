@@ -55,8 +55,9 @@ def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Chan
     (root / STATE_DIRECTORY).mkdir(exist_ok=True)
     (root / SAVED_PLAN_RECORD).unlink(missing_ok=True)
     _require(runner.run(root, "init", input=False))
-    result = runner.run(root, "plan", input=False, out=SAVED_PLAN, detailed_exitcode=IsFlagged,
-                        refresh=None if refresh else False)
+    result = runner.run(
+        root, "plan", input=False, out=SAVED_PLAN, detailed_exitcode=IsFlagged, refresh=None if refresh else False
+    )
     if result.returncode not in (0, 2):
         raise TerraformFailed(f"terraform plan failed (exit {result.returncode}); nothing was saved")
     changes = read_changes(root, runner)
@@ -76,8 +77,10 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False) -> l
     destructive = [change for change in changes if change.destructive]
     if destructive and not allow_destroy:
         listing = "; ".join(change.describe() for change in destructive)
-        raise Refused(f"the plan deletes or replaces {len(destructive)} resources ({listing}); "
-                            "rerun with --allow-destroy if that is intended")
+        raise Refused(
+            f"the plan deletes or replaces {len(destructive)} resources ({listing}); "
+            "rerun with --allow-destroy if that is intended"
+        )
     _require(runner.run(root, "apply", SAVED_PLAN, input=False))
     (root / SAVED_PLAN_RECORD).unlink()
     return changes
@@ -89,9 +92,11 @@ def read_changes(root: Path, runner: TerraformRunner) -> list[Change]:
     if code != 0:
         raise TerraformFailed(f"terraform show failed on {SAVED_PLAN} (exit {code})")
     document = json.loads(out)
-    return [Change(entry["address"], tuple(entry["change"]["actions"]), "importing" in entry["change"])
-            for entry in document.get("resource_changes", [])
-            if entry["change"]["actions"] not in (["no-op"], ["read"]) or "importing" in entry["change"]]
+    return [
+        Change(entry["address"], tuple(entry["change"]["actions"]), "importing" in entry["change"])
+        for entry in document.get("resource_changes", [])
+        if entry["change"]["actions"] not in (["no-op"], ["read"]) or "importing" in entry["change"]
+    ]
 
 
 def _require(result: StepResult) -> None:

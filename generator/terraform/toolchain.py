@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,12 +93,13 @@ def locate() -> Toolchain:
     binary = _mirror_binary(cache)
     config = cache / "terraformrc"
     if not binary.exists() or not config.exists():
-        raise ToolchainError(f"the Databricks provider {PROVIDER_VERSION} is not built yet: run 'make setup' "
-                             "(or 'mlenv toolchain')")
+        raise ToolchainError(
+            f"the Databricks provider {PROVIDER_VERSION} is not built yet: run 'make setup' (or 'mlenv toolchain')"
+        )
     return Toolchain(terraform_binary(), binary, config)
 
 
-def prepare(log=print) -> Toolchain:
+def prepare(log: Callable[[str], object] = print) -> Toolchain:
     """Build (or reuse) the provider, lay out the mirror, write the CLI config, install Terraform."""
     cache = cache_directory()
     built = cache / "provider-build" / PROVIDER_VERSION / f"terraform-provider-databricks_v{PROVIDER_VERSION}"
@@ -127,15 +129,23 @@ def _platform() -> str:
 
 
 def _mirror_binary(cache: Path) -> Path:
-    return (cache / "mirror" / PROVIDER_SOURCE / PROVIDER_VERSION / _platform() /
-            f"terraform-provider-databricks_v{PROVIDER_VERSION}")
+    return (
+        cache
+        / "mirror"
+        / PROVIDER_SOURCE
+        / PROVIDER_VERSION
+        / _platform()
+        / f"terraform-provider-databricks_v{PROVIDER_VERSION}"
+    )
 
 
 def _build_provider(target: Path) -> None:
     go = shutil.which("go")
     if go is None:
-        raise ToolchainError("Go is needed to build the Databricks provider and is not on PATH "
-                             "(install it from https://go.dev/dl or your package manager)")
+        raise ToolchainError(
+            "Go is needed to build the Databricks provider and is not on PATH "
+            "(install it from https://go.dev/dl or your package manager)"
+        )
     module = f"{PROVIDER_MODULE}@v{PROVIDER_VERSION}"
     # `go install module@version` also asks the proxy for the version list, which some proxies
     # refuse; downloading the exact version and building it in place needs only that version.
@@ -161,11 +171,11 @@ def _cli_config(mirror: Path) -> str:
         "# Written by mlenv toolchain: the Databricks provider comes from a local build.\n"
         "provider_installation {\n"
         "  filesystem_mirror {\n"
-        f"    path    = \"{mirror}\"\n"
-        "    include = [\"databricks/databricks\"]\n"
+        f'    path    = "{mirror}"\n'
+        '    include = ["databricks/databricks"]\n'
         "  }\n"
         "  direct {\n"
-        "    exclude = [\"databricks/databricks\"]\n"
+        '    exclude = ["databricks/databricks"]\n'
         "  }\n"
         "}\n"
     )

@@ -84,9 +84,16 @@ def _candidates(model: PermissionModel) -> list[_Candidate]:
     candidates = [_Candidate("", "group", model.all_principals_group, group_resource_address(None), False)]
     for name, facts in sorted(model.environments.items()):
         candidates.append(_Candidate(name, "group", facts.group, group_resource_address(name), facts.production))
-        candidates += [_Candidate(name, "registered_model", full_name,
-                                  registered_model_resource_address(name, full_name), facts.production)
-                       for full_name in facts.models]
+        candidates += [
+            _Candidate(
+                name,
+                "registered_model",
+                full_name,
+                registered_model_resource_address(name, full_name),
+                facts.production,
+            )
+            for full_name in facts.models
+        ]
     return candidates
 
 
@@ -94,8 +101,9 @@ def _existing_group(client: WorkspaceClient, candidate: _Candidate) -> ExistingO
     group = find_group(client, candidate.name, "id,displayName")
     if group is None:
         return None
-    return ExistingObject(candidate.environment, candidate.kind, candidate.name, candidate.address, group.id or "",
-                          candidate.production)
+    return ExistingObject(
+        candidate.environment, candidate.kind, candidate.name, candidate.address, group.id or "", candidate.production
+    )
 
 
 def _existing_model(client: WorkspaceClient, candidate: _Candidate) -> ExistingObject | None:
@@ -104,11 +112,21 @@ def _existing_model(client: WorkspaceClient, candidate: _Candidate) -> ExistingO
     except NotFound:
         return None
     latest = registered.latest_versions if registered is not None else None
-    versions = tuple(f"version {version.version} in {version.current_stage or 'None'}, registered by "
-                     f"{version.user_id or 'unknown'}" for version in sorted(latest or [], key=_version_number))
-    return ExistingObject(candidate.environment, candidate.kind, candidate.name, candidate.address, candidate.name,
-                          candidate.production, versions)
+    versions = tuple(
+        f"version {version.version} in {version.current_stage or 'None'}, registered by {version.user_id or 'unknown'}"
+        for version in sorted(latest or [], key=_version_number)
+    )
+    return ExistingObject(
+        candidate.environment,
+        candidate.kind,
+        candidate.name,
+        candidate.address,
+        candidate.name,
+        candidate.production,
+        versions,
+    )
 
 
 def _version_number(version: ModelVersion) -> int:
-    return int(version.version) if str(version.version or "").isdigit() else 0
+    number = version.version or ""
+    return int(number) if number.isdigit() else 0

@@ -36,8 +36,9 @@ class _Progress:
             print(file=sys.stderr)
 
 
-def audit(model: PermissionModel, client: WorkspaceClient, concurrency: int = 8,
-          progress: bool | None = None) -> AuditReport:
+def audit(
+    model: PermissionModel, client: WorkspaceClient, concurrency: int = 8, progress: bool | None = None
+) -> AuditReport:
     """Read the live state of every object of ``model`` and compare it with the model.
 
     ``progress`` shows a counter on stderr; by default when stderr is a terminal.
@@ -69,8 +70,14 @@ def _objects(model: PermissionModel) -> list[tuple[str, str, str]]:
     return [(environment, object_type, name) for (object_type, name), environment in seen.items()]
 
 
-def _audit_object(model: PermissionModel, client: WorkspaceClient, principals: ServicePrincipals,
-                  environment: str, object_type: str, name: str) -> list[Finding]:
+def _audit_object(
+    model: PermissionModel,
+    client: WorkspaceClient,
+    principals: ServicePrincipals,
+    environment: str,
+    object_type: str,
+    name: str,
+) -> list[Finding]:
     expected = model.on_object(object_type, name)
     live = live_access(client, principals, object_type, name, {grant.principal for grant in expected})
     return compare_object(environment, object_type, name, expected, live)

@@ -10,7 +10,7 @@ from typing import Any
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
-from databricks.sdk.errors import DatabricksError
+from databricks.sdk.errors.base import DatabricksError
 from requests.exceptions import RequestException
 
 from generator.errors import WorkspaceUnreachable

@@ -24,12 +24,15 @@ def find_group(client: WorkspaceClient, name: str, attributes: str) -> Group | N
 
 def service_principals(client: WorkspaceClient) -> ServicePrincipals:
     """Every service principal of the workspace, by SCIM id."""
-    return {sp.id or "": (sp.application_id or "", sp.display_name or "")
-            for sp in client.service_principals.list(attributes="id,applicationId,displayName")}
+    return {
+        sp.id or "": (sp.application_id or "", sp.display_name or "")
+        for sp in client.service_principals.list(attributes="id,applicationId,displayName")
+    }
 
 
-def live_access(client: WorkspaceClient, principals: ServicePrincipals, object_type: str, name: str,
-                expected: Collection[str]) -> dict[Principal, LiveAccess] | None:
+def live_access(
+    client: WorkspaceClient, principals: ServicePrincipals, object_type: str, name: str, expected: Collection[str]
+) -> dict[Principal, LiveAccess] | None:
     """Who holds what on one group (its members), directory or registered model; None when it does not exist.
 
     ``expected`` are the principal names the model expects there: a member service principal is
@@ -42,7 +45,7 @@ def live_access(client: WorkspaceClient, principals: ServicePrincipals, object_t
             status = client.workspace.get_status(name)
             return _access_list(client.permissions.get("directories", str(status.object_id)))
         registered = client.model_registry.get_model(name).registered_model_databricks
-        return _access_list(client.permissions.get("registered-models", registered.id if registered else ""))
+        return _access_list(client.permissions.get("registered-models", (registered.id or "") if registered else ""))
     except NotFound:
         return None
 
@@ -52,8 +55,9 @@ def registered_model_names(client: WorkspaceClient) -> Iterator[str]:
     return (model.name or "" for model in client.model_registry.list_models(max_results=1000))
 
 
-def _group_members(client: WorkspaceClient, name: str, principals: ServicePrincipals,
-                   expected: Collection[str]) -> dict[Principal, LiveAccess] | None:
+def _group_members(
+    client: WorkspaceClient, name: str, principals: ServicePrincipals, expected: Collection[str]
+) -> dict[Principal, LiveAccess] | None:
     group = find_group(client, name, "id,displayName,members")
     if group is None:
         return None
@@ -76,16 +80,21 @@ def _access_list(permissions: ObjectPermissions) -> dict[Principal, LiveAccess]:
     """The strongest direct level of each principal, or its strongest inherited one when it has no direct one."""
     live: dict[Principal, LiveAccess] = {}
     for entry in permissions.access_control_list or []:
-        principal = next((Principal(kind, getattr(entry, field)) for field, kind in _ACL_PRINCIPALS
-                          if getattr(entry, field, None)), None)
+        principal = next(
+            (Principal(kind, getattr(entry, field)) for field, kind in _ACL_PRINCIPALS if getattr(entry, field, None)),
+            None,
+        )
         if principal is None:
             continue
-        levels = [LiveAccess(permission.permission_level.value if permission.permission_level else "",
-                             bool(permission.inherited), ", ".join(permission.inherited_from_object or []))
-                  for permission in entry.all_permissions or []]
+        levels = [
+            LiveAccess(
+                permission.permission_level.value if permission.permission_level else "",
+                bool(permission.inherited),
+                ", ".join(permission.inherited_from_object or []),
+            )
+            for permission in entry.all_permissions or []
+        ]
         if levels:
             direct = [level for level in levels if not level.inherited]
             live[principal] = max(direct or levels, key=lambda level: level_order(level.level))
     return live
-
-

@@ -1,0 +1,127 @@
+"""The manifest rules checked across entries and files, where the offending line is known.
+
+Each refusal names its rule (see ``generator.model.policy.RULES`` for the sentences).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from generator.errors import Problem
+from generator.manifests.environments import Environment
+from generator.manifests.manifest import EnvironmentManifest, WorkspaceSettings, full_model_name
+from generator.manifests.yaml_source import Location, YamlDocument
+
+RESERVED_GROUPS = frozenset({"admins", "users", "account users"})
+
+
+def duplicate_problems(manifest: EnvironmentManifest, document: YamlDocument) -> list[Problem]:
+    """A problem for every model, reader group or service principal listed twice in one manifest."""
+    problems: list[Problem] = []
+
+    def check(values: list[str], location_of: Any, what: str) -> None:
+        first_seen: dict[str, int] = {}
+        for index, value in enumerate(values):
+            line = document.line_of(location_of(index))
+            if value in first_seen:
+                problems.append(
+                    Problem(
+                        document.path,
+                        line,
+                        f"{what} {value!r} is listed twice (first on line {first_seen[value]})",
+                        "remove one of them",
+                    )
+                )
+            else:
+                first_seen[value] = line
+
+    check([model.name for model in manifest.models], lambda i: ("models", i), "model")
+    check(manifest.experiment_readers, lambda i: ("experiment_readers", i), "reader group")
+    for model_index, model in enumerate(manifest.models):
+        check(model.readers, lambda i, m=model_index: ("models", m, "readers", i), "reader group")
+    for field in ("application_id", "display_name"):
+        values = [getattr(principal, field) for principal in manifest.service_principals]
+        indexed = [(i, v) for i, v in enumerate(values) if v is not None]
+        check(
+            [v for _, v in indexed],
+            lambda i, idx=indexed: ("service_principals", idx[i][0]),
+            f"service principal {field}",
+        )
+    return problems
+
+
+def cross_environment_problems(settings: WorkspaceSettings, environments: Sequence[Environment]) -> list[Problem]:
+    """The rules that span environments: one environment per principal, unambiguous model names, reader groups."""
+    problems: list[Problem] = []
+    names = sorted(environment.name for environment in environments)
+    known_names = set(names)
+    environment_groups = {settings.group_name(name) for name in names}
+    group_pattern = re.compile(re.escape(settings.group_name_pattern).replace(r"\{env\}", ".+"))
+    principal_owner: dict[str, tuple[str, str, int]] = {}
+    for environment in environments:
+        document = environment.document
+        manifest = environment.manifest
+        for index, principal in enumerate(manifest.service_principals):
+            line = document.line_of(("service_principals", index))
+            for identifier in filter(None, (principal.application_id, principal.display_name)):
+                owner = principal_owner.get(identifier)
+                if owner is not None and owner[0] != environment.name:
+                    problems.append(
+                        Problem(
+                            document.path,
+                            line,
+                            f"service principal {identifier!r} already belongs to environment {owner[0]!r} "
+                            f"({owner[1]}:{owner[2]})",
+                            "give each environment its own service principals",
+                            rule="one-environment-per-principal",
+                        )
+                    )
+                principal_owner.setdefault(identifier, (environment.name, document.path, line))
+        for index, model in enumerate(manifest.models):
+            # Environment names hold no '_', so a name ends in '_{env}' exactly when its last part is one.
+            other = model.name.rpartition("_")[2]
+            if "_" in model.name and other in known_names:
+                problems.append(
+                    Problem(
+                        document.path,
+                        document.line_of(("models", index)),
+                        f"model name {model.name!r} ends with '_{other}', the suffix of environment {other!r}; "
+                        f"it would be registered as {full_model_name(model.name, environment.name)} and read as "
+                        "another environment's model",
+                        "choose a name that does not end in an environment suffix",
+                        rule="unambiguous-model-name",
+                    )
+                )
+        reader_lists: list[tuple[Location, str]] = [
+            (("experiment_readers", i), group) for i, group in enumerate(manifest.experiment_readers)
+        ]
+        for model_index, model in enumerate(manifest.models):
+            reader_lists += [(("models", model_index, "readers", i), group) for i, group in enumerate(model.readers)]
+        for location, group in reader_lists:
+            reason = _forbidden_reader_reason(group, settings, environment_groups, group_pattern)
+            if reason:
+                problems.append(
+                    Problem(
+                        document.path,
+                        document.line_of(location),
+                        reason,
+                        "list a team group such as data-scientists; environment principals get "
+                        "access through their own environment only",
+                        rule="readers-not-environment-groups",
+                    )
+                )
+    return problems
+
+
+def _forbidden_reader_reason(
+    group: str, settings: WorkspaceSettings, environment_groups: set[str], group_pattern: re.Pattern[str]
+) -> str:
+    if group == settings.all_principals_group:
+        return f"reader group {group!r} is the all-principals group, which holds every environment"
+    if group in environment_groups or group_pattern.fullmatch(group):
+        return f"reader group {group!r} is an environment group"
+    if group.lower() in RESERVED_GROUPS:
+        return f"reader group {group!r} is a built-in Databricks group and cannot be a reader"
+    return ""

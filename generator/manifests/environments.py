@@ -1,0 +1,55 @@
+"""Validated manifests and where each came from: an :class:`Environment` per file, all of them as :class:`Manifests`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.manifests.manifest import EnvironmentManifest, WorkspaceSettings
+from generator.manifests.yaml_source import YamlDocument
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One validated environment manifest and where it came from."""
+
+    name: str
+    manifest: EnvironmentManifest
+    document: YamlDocument
+
+    @property
+    def source(self) -> str:
+        """Path of the manifest relative to the repository root."""
+        return self.document.path
+
+    @property
+    def production(self) -> bool:
+        """Whether this is a production environment."""
+        return self.manifest.production
+
+
+@dataclass(frozen=True)
+class Manifests:
+    """Every environment of one Databricks workspace plus the shared settings."""
+
+    settings: WorkspaceSettings
+    environments: tuple[Environment, ...]
+    settings_source: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every manifest this workspace was read from, sorted."""
+        paths = [environment.source for environment in self.environments]
+        if self.settings_source:
+            paths.append(self.settings_source)
+        return tuple(sorted(paths))
+
+    def sources_of(self, environment: Environment) -> tuple[str, ...]:
+        """The manifests one environment's files are generated from: its own and the settings file."""
+        return tuple(sorted(filter(None, (environment.source, self.settings_source))))
+
+    def environment(self, name: str) -> Environment:
+        """The environment called ``name``; ``KeyError`` when there is none."""
+        for environment in self.environments:
+            if environment.name == name:
+                return environment
+        raise KeyError(name)
