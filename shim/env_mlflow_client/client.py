@@ -142,12 +142,12 @@ class EnvironmentMlflowClient(MlflowClient):
         """The experiment path of ``name``: ``churn`` -> ``/experiments/acc/churn``.
 
         An absolute path is accepted only inside this environment's directory
-        (:attr:`experiment_directory`).
+        (:attr:`experiment_directory`); a relative one may not climb out of it with ``..``.
 
         Raises:
             InvalidArgument: ``name`` is not a non-empty string.
             EnvironmentRuleViolation: ``foreign-experiment``, when ``name`` is an absolute path
-                outside this environment's directory.
+                outside this environment's directory, or a relative one that climbs out of it.
         """
         return self._env_experiment_name(name, "name")
 
@@ -167,13 +167,12 @@ class EnvironmentMlflowClient(MlflowClient):
     def _env_experiment_name(self, name: object, parameter: str) -> str:
         """:meth:`get_env_experiment_name` of the argument ``parameter`` of a public method."""
         name = require_string(parameter, name)
-        if name.startswith("/"):
-            if not self._inside_directory(name):
-                raise EnvironmentRuleViolation(
-                    "foreign-experiment", f"experiment {name!r} is outside {self.experiment_directory}"
-                )
-            return name
-        return self.experiment_directory + name
+        path = name if name.startswith("/") else self.experiment_directory + name
+        if not self._inside_directory(path):  # an absolute path elsewhere, or ".." climbing out
+            raise EnvironmentRuleViolation(
+                "foreign-experiment", f"experiment {name!r} is outside {self.experiment_directory}"
+            )
+        return path
 
     def _inside_directory(self, path: str) -> bool:
         """Whether ``path`` is an absolute path under this environment's experiment directory."""
@@ -279,7 +278,7 @@ class EnvironmentMlflowClient(MlflowClient):
 
     # ---------------------------------------------------------------- model versions
 
-    def create_model_version(  # noqa: PLR0917 (MlflowClient's signature, positional arguments included)
+    def create_model_version(
         self,
         name: str,
         source: str,

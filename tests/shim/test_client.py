@@ -159,6 +159,10 @@ FOREIGN_CALLS = [
     ("create_experiment_if_not_exists", ("/experiments/prod/churn",)),
     ("set_experiment", ("/Shared/churn",)),
     ("rename_experiment", ("1", "/experiments/acc/../prod/x")),
+    ("create_experiment", ("../prod/churn",)),
+    ("get_experiment_by_name", ("..",)),
+    ("set_experiment", ("churn/../../prod/churn",)),
+    ("rename_experiment", ("1", "../prod/x")),
 ]
 
 
