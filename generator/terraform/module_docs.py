@@ -37,7 +37,8 @@ from pathlib import Path
 import hcl2
 from lark.exceptions import LarkError
 
-MODULES_DIRECTORY = "modules"
+from generator.paths import MODULES_DIRECTORY
+
 BEGIN_MARKER = "<!-- BEGIN_MLENV_DOCS -->"
 END_MARKER = "<!-- END_MLENV_DOCS -->"
 _NOTICE = (

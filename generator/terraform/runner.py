@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections.abc import Iterator
 from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
 
-from generator.paths import MODULES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
+from generator.paths import EXAMPLES_DIRECTORY, MODULES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
 from generator.terraform.toolchain import Toolchain
-
-#: Example root modules (``examples/<name>/main.tf``), validated after the modules they call.
-EXAMPLES_DIRECTORY = "examples"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ output "object_id" {
 }
 
 output "access_control" {
-  description = "The access list as planned on the databricks_permissions resource, as sorted \"principal_type:principal:LEVEL\" strings."
+  description = "The access list as planned on the `databricks_permissions` resource, as sorted `principal_type:principal:LEVEL` strings."
   value = sort([
     for ac in databricks_permissions.this.access_control :
     ac.group_name != null ? "group:${ac.group_name}:${ac.permission_level}" : (

@@ -9,6 +9,6 @@ output "display_name" {
 }
 
 output "members" {
-  description = "Keys of the members added to the group, sorted."
+  description = "Keys of the members added to the group (the keys of `member_ids`), sorted; the generated root test compares them with the permission model."
   value       = sort(keys(databricks_group_member.this))
 }

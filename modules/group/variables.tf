@@ -1,20 +1,27 @@
 variable "display_name" {
-  description = "Name of the group, e.g. apps_acc."
+  description = "Name of the group, e.g. `apps_acc`."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9 ._@+-]{0,126}[A-Za-z0-9._-]$", var.display_name))
-    error_message = "display_name must be 2-128 letters, digits, spaces and . _ @ + -."
+    error_message = "`display_name` must be 2-128 characters among letters, digits, spaces and `. _ @ + -`, the first a letter or digit and the last not a space, `@` or `+`."
   }
 
   validation {
     condition     = !contains(["admins", "users", "account users"], lower(var.display_name))
-    error_message = "display_name may not be a built-in Databricks group."
+    error_message = "`display_name` may not be a built-in Databricks group (`admins`, `users`, `account users`)."
   }
 }
 
 variable "member_ids" {
-  description = "SCIM ids of the members (service principals, users or groups), keyed by the member's name in the permission model."
+  description = "SCIM ids of the members (service principals, users or groups), keyed by the member's name in the permission model (application id, display name or group name)."
   type        = map(string)
   default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for key, id in var.member_ids : trimspace(key) != "" && trimspace(id) != ""])
+    error_message = "Every `member_ids` key and SCIM id must be non-blank."
+  }
 }

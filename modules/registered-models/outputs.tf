@@ -4,7 +4,7 @@ output "registered_model_ids" {
 }
 
 output "access_control" {
-  description = "The access list planned on each model's databricks_permissions resource, by model name, as sorted \"principal_type:principal:LEVEL\" strings."
+  description = "The access list planned on each model's `databricks_permissions` resource, by model name, as sorted `principal_type:principal:LEVEL` strings."
   value = {
     for key, model in databricks_mlflow_model.this : model.name => sort([
       for ac in databricks_permissions.this[key].access_control :

@@ -1,5 +1,5 @@
 output "ids" {
-  description = "SCIM id of each service principal, by key."
+  description = "SCIM id of each service principal, by key (what group membership uses)."
   value       = { for key, sp in databricks_service_principal.this : key => sp.id }
 }
 

@@ -1,13 +1,14 @@
 variable "service_principals" {
-  description = "Service principals to add to the workspace, keyed by the identifier the permission model uses (application id, or display name for Databricks-managed ones)."
+  description = "Service principals to add to the workspace, keyed by the identifier the permission model uses: the application id, or the display name for Databricks-managed principals (Databricks generates their application id)."
   type = map(object({
     application_id = optional(string)
     display_name   = optional(string)
   }))
+  nullable = false
 
   validation {
     condition     = alltrue([for sp in values(var.service_principals) : sp.application_id != null || sp.display_name != null])
-    error_message = "Each service principal needs an application_id or a display_name."
+    error_message = "Each service principal needs an `application_id` or a `display_name`."
   }
 
   validation {
@@ -15,17 +16,23 @@ variable "service_principals" {
       for sp in values(var.service_principals) :
       sp.application_id == null || can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", sp.application_id))
     ])
-    error_message = "application_id must be a lowercase uuid."
+    error_message = "`application_id` must be a lowercase uuid."
+  }
+
+  validation {
+    condition     = alltrue([for sp in values(var.service_principals) : sp.display_name == null || try(trimspace(sp.display_name) != "", false)])
+    error_message = "`display_name`, when given, must be non-blank."
   }
 
   validation {
     condition     = alltrue([for key, sp in var.service_principals : try(key == coalesce(sp.application_id, sp.display_name), false)])
-    error_message = "Each key must be the principal's application_id, or its display_name when it has no application_id."
+    error_message = "Each key must be the principal's `application_id`, or its `display_name` when it has no `application_id`."
   }
 }
 
 variable "adopt_existing" {
-  description = "Adopt a service principal that already exists in the workspace instead of failing (the provider's force argument)."
+  description = "Adopt a service principal that already exists in the workspace instead of failing (the provider's `force` argument). The generated root sets it to `true`: Azure-managed principals usually exist already."
   type        = bool
   default     = false
+  nullable    = false
 }

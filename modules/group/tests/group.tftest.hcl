@@ -58,3 +58,13 @@ run "refuses_a_builtin_group" {
 
   expect_failures = [var.display_name]
 }
+
+run "refuses_a_blank_member_id" {
+  command = plan
+
+  variables {
+    member_ids = { "ml-acc-batch" = " " }
+  }
+
+  expect_failures = [var.member_ids]
+}

@@ -65,3 +65,15 @@ run "refuses_an_invalid_application_id" {
 
   expect_failures = [var.service_principals]
 }
+
+run "refuses_a_blank_display_name" {
+  command = plan
+
+  variables {
+    service_principals = {
+      "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01" = { application_id = "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01", display_name = " " }
+    }
+  }
+
+  expect_failures = [var.service_principals]
+}
