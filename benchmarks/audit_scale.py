@@ -4,7 +4,7 @@ Every request to the stand-in takes a fixed latency (default 20 ms). Audits the 
 sequentially (concurrency 1) and concurrently, and prints both wall times, their ratio, the
 requests made and the most requests ever in flight (which must not exceed the concurrency).
 
-    .venv/bin/python benchmarks/audit_scale.py [--environments 10] [--models 100] [--latency 0.02] [--concurrency 16]
+    .venv/bin/python -m benchmarks.audit_scale [--environments 10] [--models 100] [--latency 0.02] [--concurrency 16]
 """
 
 from __future__ import annotations
@@ -16,15 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPOSITORY / "tests"), str(REPOSITORY / "benchmarks")]
+from databricks.sdk import WorkspaceClient
 
-from databricks.sdk import WorkspaceClient  # noqa: E402
-from fake_databricks import TOKEN, FakeDatabricks, FakeWorkspace  # noqa: E402
-from synthetic import synthesize  # noqa: E402
-
-from generator.workspace.audit import audit  # noqa: E402
-from generator.model.checked import load_and_check  # noqa: E402
+from generator.model.checked import load_and_check
+from generator.workspace.audit import audit
+from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
+from tests.support.synthetic import synthesize
 
 
 def timed_audit(model, workspace: FakeWorkspace, concurrency: int) -> tuple[float, int, int]:

@@ -5,7 +5,7 @@ whole `mlenv render` command (a new process, as a user runs it), then times
 `terraform fmt -check -recursive` over the rendered output, and prints both, their ratio and
 the render time per model at each size (linear growth means a flat per-model time).
 
-    .venv/bin/python benchmarks/render_scale.py [--environments 10 30 100] [--models 100] [--repeat 3]
+    .venv/bin/python -m benchmarks.render_scale [--environments 10 30 100] [--models 100] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from synthetic import synthesize
+from tests.support.synthetic import synthesize
 
 def timed(command: list[str], cwd: Path) -> float:
     started = time.perf_counter()

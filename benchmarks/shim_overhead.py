@@ -5,7 +5,7 @@ of the same sequence of registry calls (full names through MlflowClient, short n
 shim) and prints the median time per round of each, their ratio and the HTTP requests each
 sequence sends (the shim must add no round trips).
 
-    .venv/bin/python benchmarks/shim_overhead.py [--rounds 200]
+    .venv/bin/python -m benchmarks.shim_overhead [--rounds 200]
 """
 
 from __future__ import annotations

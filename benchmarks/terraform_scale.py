@@ -6,7 +6,7 @@ generated root test that compares the plan with the permission model). Prints th
 growth ratio from one size to the next, next to the growth in models (linear growth: time ratio
 no larger than the model ratio).
 
-    .venv/bin/python benchmarks/terraform_scale.py [--models 10 100 1000] [--repeat 3]
+    .venv/bin/python -m benchmarks.terraform_scale [--models 10 100 1000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import synthesize  # noqa: E402
-
-from generator.terraform.toolchain import locate  # noqa: E402
+from generator.terraform.toolchain import locate
+from tests.support.synthetic import synthesize
 
 MODELS_PER_ENVIRONMENT = 10
 

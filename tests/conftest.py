@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import http.server
 import shutil
-import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from fake_databricks import TOKEN, FakeDatabricks
+from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 from generator.cli import main
 from generator.terraform.toolchain import cache_directory
-from repo_helpers import REPOSITORY, CliResult
+from tests.support.repository import REPOSITORY, CliResult
 
 _COPIED = ("environments", "modules", "versions.tf")
 
@@ -51,37 +50,22 @@ def mlenv(capsys: pytest.CaptureFixture[str]):
     return run
 
 
-class _NotFoundHandler(http.server.BaseHTTPRequestHandler):
-    """Answers every Databricks REST call with 404 NOT_FOUND, recording the requests."""
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        self.server.requests.append((self.command, self.path))  # type: ignore[attr-defined]
-        body = b'{"error_code":"NOT_FOUND","message":"not found"}'
-        self.send_response(404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
-
-    def log_message(self, *arguments: object) -> None:
-        """Keep test output quiet."""
+@pytest.fixture
+def empty_workspace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeDatabricks]:
+    """The REST stand-in serving an empty workspace, with the standard credentials pointing at it."""
+    monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with FakeDatabricks(FakeWorkspace()) as server:
+        monkeypatch.setenv("DATABRICKS_HOST", server.host)
+        monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
+        yield server
 
 
 @pytest.fixture
-def empty_workspace(monkeypatch: pytest.MonkeyPatch):
-    """A local HTTP endpoint standing in for an empty Databricks workspace; credentials point at it."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFoundHandler)
-    server.requests = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("DATABRICKS_HOST", f"http://127.0.0.1:{server.server_address[1]}")
-    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-test-token")
-    yield server
-    server.shutdown()
+def rendered(repo: Path, mlenv: Callable[..., CliResult]) -> Path:
+    """A copy of the repository with every generated file rendered."""
+    assert mlenv("--root", repo, "render").code == 0
+    return repo
 
 
 @pytest.fixture

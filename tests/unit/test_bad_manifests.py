@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from repo_helpers import write
+from tests.support.repository import write
 
 CASES = sorted((Path(__file__).parent / "bad_manifests").glob("*.case"))
 

@@ -9,7 +9,7 @@ import json
 from generator.model.effective_access import effective_access
 from generator.model.permission_model import GROUP, Grant, PermissionModel
 from generator.model.checked import load_and_check
-from repo_helpers import REPOSITORY
+from tests.support.repository import REPOSITORY
 
 PROD_RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
 ACC_RUNNER = "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01"

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from repo_helpers import REPOSITORY
+from tests.support.repository import REPOSITORY
 
 from generator.errors import InvalidInput
 from generator.model.permission_model import Grant, PermissionModel

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from repo_helpers import REPOSITORY, run_module
+from tests.support.repository import REPOSITORY, run_module
 
 MODULES = sorted(path.parent.name for path in (REPOSITORY / "modules").glob("*/main.tf"))
-
-
-@pytest.fixture
-def rendered(repo, mlenv) -> Path:
-    assert mlenv("--root", repo, "render").code == 0
-    return repo
 
 
 def test_every_module_follows_the_registry_layout():
@@ -30,12 +24,14 @@ def test_every_module_follows_the_registry_layout():
             assert "description" in block and "type" in block, block
 
 
+@pytest.mark.terraform
 def test_validate_terraform_passes_on_the_examples(rendered, mlenv):
     result = run_module("--root", rendered, "validate", "--terraform")
     assert result.code == 0, result.out + result.err
     assert "terraform: 10 steps passed" in result.out
 
 
+@pytest.mark.terraform
 @pytest.mark.parametrize("module, original, broken", [
     ("group", "display_name = var.display_name", "dispaly_name = var.display_name"),
     ("experiment-directory", "directory_path = databricks_directory.this.path",
@@ -53,6 +49,7 @@ def test_validate_terraform_fails_on_a_schema_error(rendered, mlenv, module, ori
     assert "terraform validate failed" in result.err or "terraform init failed" in result.err
 
 
+@pytest.mark.terraform
 def test_module_and_root_terraform_tests_pass(rendered, mlenv):
     result = run_module("--root", rendered, "tftest")
     assert result.code == 0, result.out + result.err
@@ -61,6 +58,7 @@ def test_module_and_root_terraform_tests_pass(rendered, mlenv):
     assert f"terraform: {2 * (len(MODULES) + 1)} steps passed" in result.out
 
 
+@pytest.mark.terraform
 @pytest.mark.parametrize("tamper", ["extra_grant", "missing_grant", "changed_level", "extra_member"])
 def test_root_test_fails_when_terraform_differs_from_the_permission_model(rendered, mlenv, tamper):
     path = rendered / "mlenv_prod.tf"
@@ -89,6 +87,7 @@ def test_root_test_fails_when_terraform_differs_from_the_permission_model(render
     assert "differ from the permission model" in result.out + result.err
 
 
+@pytest.mark.terraform
 def test_backend_from_workspace_yaml_renders_and_validates(rendered, mlenv):
     settings = rendered / "environments/workspace.yaml"
     settings.write_text(settings.read_text() + "backend:\n  type: azurerm\n  config:\n"

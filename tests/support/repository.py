@@ -7,7 +7,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from generator.model.checked import load_and_check
+from generator.model.permission_model import PermissionModel
+from tests.support.stand_in import FAKE_DEPLOYER
+from tests.support.synthetic import synthesize
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -37,8 +42,6 @@ def write(root: Path, relative: str, text: str) -> Path:
 def name_stand_in_deployer_as_terraform_identity(root: Path) -> None:
     """Make the stand-in's user (its SCIM Me, who runs Terraform against it) the manifests'
     ``terraform_identity``, so that the grant the provider adds for itself is the expected implicit one."""
-    from fake_databricks import FAKE_DEPLOYER
-
     settings = root / "environments/workspace.yaml"
     text = settings.read_text(encoding="utf-8")
     named = "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
@@ -46,14 +49,7 @@ def name_stand_in_deployer_as_terraform_identity(root: Path) -> None:
     settings.write_text(text.replace(named, f"  user_name: {FAKE_DEPLOYER}"), encoding="utf-8")
 
 
-def synthetic_model(root: Path, environments: int, models: int):
-    """The permission model of a synthetic workspace (benchmarks/synthetic.py) written under ``root``."""
-    sys.path.insert(0, str(REPOSITORY / "benchmarks"))
-    try:
-        from synthetic import synthesize
-    finally:
-        sys.path.pop(0)
-    from generator.model.checked import load_and_check
-
+def synthetic_model(root: Path, environments: int, models: int) -> PermissionModel:
+    """The permission model of a synthetic workspace (:mod:`tests.support.synthetic`) written under ``root``."""
     synthesize(root, environments, models)
     return load_and_check(root).model

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from repo_helpers import write
+from tests.support.repository import write
 
 
 def _git(root: Path, *arguments: str) -> None:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from fake_databricks import TOKEN, FakeDatabricks, FakeWorkspace
-from repo_helpers import REPOSITORY, synthetic_model
+from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
+from tests.support.repository import REPOSITORY, synthetic_model
 
 from generator.model.checked import load_and_check
 

@@ -8,16 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fake_databricks import FakeDatabricks, FakeWorkspace
-from repo_helpers import name_stand_in_deployer_as_terraform_identity, run_module
+from tests.support.stand_in import FakeDatabricks, FakeWorkspace
+from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module
 
 IMPORTS = "mlenv_imports.tf"
-
-
-@pytest.fixture
-def rendered(repo, mlenv) -> Path:
-    assert mlenv("--root", repo, "render").code == 0
-    return repo
 
 
 def _old_client_workspace() -> FakeWorkspace:
@@ -85,6 +79,7 @@ def test_unreachable_or_refusing_workspace_is_exit_3(rendered, mlenv, point_at_s
     assert not (rendered / IMPORTS).exists()
 
 
+@pytest.mark.terraform
 def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, point_at_stand_in):
     workspace = _old_client_workspace()
     with FakeDatabricks(workspace) as server:
@@ -101,6 +96,7 @@ def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, poi
     assert ("GET", f"/api/2.0/preview/scim/v2/Groups/{group_id}") in workspace.requests
 
 
+@pytest.mark.terraform
 def test_adopted_objects_are_imported_and_their_access_replaced(rendered, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(rendered)
     assert mlenv("--root", rendered, "render").code == 0

@@ -11,20 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from fake_databricks import FakeDatabricks, FakeWorkspace
-from repo_helpers import name_stand_in_deployer_as_terraform_identity, run_module, write
+from tests.support.stand_in import FakeDatabricks, FakeWorkspace
+from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module, write
 
 from generator.errors import MissingCredentials
 from generator.terraform.credentials import check_credentials
 from generator.terraform.toolchain import cache_directory
 
 PROVIDER = 'provider["registry.terraform.io/databricks/databricks"]'
-
-
-@pytest.fixture
-def rendered(repo, mlenv) -> Path:
-    assert mlenv("--root", repo, "render").code == 0
-    return repo
 
 
 def _state_with(root: Path, *resources: dict) -> None:
@@ -41,6 +35,7 @@ def _resource(module: str, kind: str, attributes: dict, key: str | None = None) 
             "instances": [instance]}
 
 
+@pytest.mark.terraform
 def test_plan_streams_terraform_output_and_saves_the_plan(rendered, empty_workspace):
     result = run_module("--root", rendered, "plan")
     assert result.code == 0, result.out + result.err
@@ -55,6 +50,7 @@ def test_apply_refuses_without_a_saved_plan(rendered, empty_workspace):
     assert result.err.strip() == "mlenv: refused: no saved plan: run 'mlenv plan' first"
 
 
+@pytest.mark.terraform
 def test_apply_refuses_a_plan_made_from_other_manifests(rendered, empty_workspace, mlenv):
     assert run_module("--root", rendered, "plan").code == 0
     manifest = rendered / "environments/acc.yaml"
@@ -74,6 +70,7 @@ def test_plan_refuses_stale_generated_files(rendered, empty_workspace):
     assert not (rendered / ".mlenv/tfplan").exists()
 
 
+@pytest.mark.terraform
 def test_removed_environment_deletions_are_listed_and_refused(rendered, empty_workspace):
     # An environment "old" that the manifests no longer declare: its directory and model would be
     # deleted, and prevent_destroy cannot stop that because its configuration is gone too.
@@ -91,7 +88,7 @@ def test_removed_environment_deletions_are_listed_and_refused(rendered, empty_wo
     assert apply.code == 4
     assert ("the plan deletes or replaces 2 resources (delete module.old_experiments.databricks_directory.this; "
             'delete module.old_models.databricks_mlflow_model.this["churn_old"]); rerun with --allow-destroy') in apply.err
-    assert ("DELETE" not in {method for method, _ in empty_workspace.requests})
+    assert ("DELETE" not in {method for method, _ in empty_workspace.workspace.requests})
 
 
 def test_missing_credentials_are_one_line(rendered, monkeypatch, tmp_path):
@@ -116,6 +113,7 @@ def test_credentials_from_a_profile(tmp_path):
         check_credentials({"HOME": str(tmp_path), "DATABRICKS_HOST": "https://x"})
 
 
+@pytest.mark.terraform
 def test_apply_refuses_a_plan_when_any_root_terraform_file_changed(rendered, empty_workspace):
     assert run_module("--root", rendered, "plan").code == 0
     write(rendered, "mlenv_imports.tf", "# an import file written after the plan\n")
@@ -124,6 +122,7 @@ def test_apply_refuses_a_plan_when_any_root_terraform_file_changed(rendered, emp
     assert "the saved plan was made from other manifests or Terraform files" in result.err
 
 
+@pytest.mark.terraform
 def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, point_at_stand_in):
     """The whole loop with the real provider and the real SDK: what Terraform applies is what the audit expects."""
     name_stand_in_deployer_as_terraform_identity(rendered)
@@ -145,6 +144,7 @@ def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, point_at
     assert replan.code == 0 and "No changes." in replan.out, replan.out + replan.err
 
 
+@pytest.mark.terraform
 def test_removing_an_environment_deletes_it_only_with_allow_destroy(rendered, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(rendered)
     assert mlenv("--root", rendered, "render").code == 0

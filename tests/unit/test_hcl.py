@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 from generator.render.hcl import Expression, hcl_attributes, hcl_string, hcl_value
-from generator.terraform.toolchain import terraform_binary
 
 TRICKY = ['plain', 'quote " inside', 'back\\slash', 'interp ${var.x}', 'directive %{if true}x%{endif}',
           'line\nbreak', 'tab\there', 'dollar $ and percent % alone', 'unicode ☃ é', '$${already}', '\\n literal',
           'ends with backslash \\']
-
-
-def test_strings_round_trip_through_terraform(tmp_path):
-    outputs = "\n".join(f"output \"v{i}\" {{\n  value = {hcl_string(text)}\n}}\n" for i, text in enumerate(TRICKY))
-    (tmp_path / "main.tf").write_text(outputs)
-    terraform = str(terraform_binary())
-    for command in (["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]):
-        result = subprocess.run([terraform, *command, "-no-color"], cwd=tmp_path, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout + result.stderr
-    result = subprocess.run([terraform, "output", "-json"], cwd=tmp_path, capture_output=True, text=True)
-    values = json.loads(result.stdout)
-    assert [values[f"v{i}"]["value"] for i in range(len(TRICKY))] == TRICKY
 
 
 def test_values_and_alignment_follow_terraform_fmt():

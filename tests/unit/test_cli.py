@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from repo_helpers import run_module, write
+from tests.support.repository import run_module, write
 
 import generator.render.writer
 

@@ -1,0 +1,1 @@
+"""Unit tier: no network, no Terraform, no server; runs in seconds."""
