@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 MLENV  := $(BIN)/mlenv
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test validate tftest render plan apply audit adopt bench clean
+.PHONY: setup demo test test-unit lint docs validate tftest render plan apply audit adopt bench clean
 
 setup: $(STAMP)
 	$(MLENV) toolchain
@@ -25,8 +25,24 @@ demo: setup
 	$(MLENV) tftest
 	$(BIN)/python shim/demo.py
 
-test: setup
+# The whole suite: static checks first, then every tier (unit, integration, shim).
+test: lint
 	$(BIN)/python -m pytest
+
+# The fast loop: no network, no Terraform, no server (seconds).
+test-unit: setup
+	$(BIN)/python -m pytest tests/unit
+
+# ruff (lint and format), mypy (strict) and the import-layer contract.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The Inputs/Outputs tables of the module READMEs, from variables.tf and outputs.tf.
+docs: setup
+	$(MLENV) module-docs
 
 validate: setup
 	$(MLENV) validate --terraform
@@ -50,10 +66,10 @@ adopt: setup
 	$(MLENV) adopt
 
 bench: setup
-	$(BIN)/python benchmarks/render_scale.py
-	$(BIN)/python benchmarks/terraform_scale.py
-	$(BIN)/python benchmarks/shim_overhead.py
-	$(BIN)/python benchmarks/audit_scale.py
+	$(BIN)/python -m benchmarks.render_scale
+	$(BIN)/python -m benchmarks.terraform_scale
+	$(BIN)/python -m benchmarks.shim_overhead
+	$(BIN)/python -m benchmarks.audit_scale
 
 clean:
-	rm -rf $(VENV) .terraform modules/*/.terraform .pytest_cache .hypothesis
+	rm -rf $(VENV) .terraform modules/*/.terraform examples/*/.terraform .pytest_cache .hypothesis .mypy_cache .ruff_cache

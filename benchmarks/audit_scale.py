@@ -53,8 +53,9 @@ def main() -> int:
     concurrent, _, in_flight = timed_audit(model, workspace, arguments.concurrency)
     print(f"{count} models, {requests} requests, {1000 * arguments.latency:.0f} ms per request")
     print(f"sequential (concurrency 1): {sequential:.2f} s")
-    print(f"concurrent (concurrency {arguments.concurrency}): {concurrent:.2f} s, at most {in_flight} requests "
-          "in flight")
+    print(
+        f"concurrent (concurrency {arguments.concurrency}): {concurrent:.2f} s, at most {in_flight} requests in flight"
+    )
     print(f"speed-up: {sequential / concurrent:.1f}x (target >= 8x without exceeding the concurrency)")
     return 0
 

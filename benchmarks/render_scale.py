@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tests.support.synthetic import synthesize
 
+
 def timed(command: list[str], cwd: Path) -> float:
     started = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -28,8 +29,11 @@ def timed(command: list[str], cwd: Path) -> float:
 
 
 def output_size(root: Path) -> int:
-    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and "environments" not in p.parts
-               and "modules" not in p.parts)
+    return sum(
+        p.stat().st_size
+        for p in root.rglob("*")
+        if p.is_file() and "environments" not in p.parts and "modules" not in p.parts
+    )
 
 
 def main() -> int:
@@ -41,24 +45,32 @@ def main() -> int:
     terraform = shutil.which("terraform") or str(Path(sys.prefix) / "bin" / "terraform")
     mlenv = [sys.executable, "-m", "generator"]
     print(f"terraform: {terraform}; median of {arguments.repeat} runs each")
-    print(f"{'models':>7} {'render s':>9} {'fmt -check s':>13} {'ratio':>6} {'ms/model':>9} "
-          f"{'marginal ms/model':>18} {'output MB':>10}")
+    print(
+        f"{'models':>7} {'render s':>9} {'fmt -check s':>13} {'ratio':>6} {'ms/model':>9} "
+        f"{'marginal ms/model':>18} {'output MB':>10}"
+    )
     previous: tuple[int, float] | None = None
     for environments in arguments.environments:
         with tempfile.TemporaryDirectory() as directory:
             root = Path(directory)
             synthesize(root, environments, arguments.models)
-            render = statistics.median(timed([*mlenv, "--root", str(root), "render"], root)
-                                       for _ in range(arguments.repeat))
-            fmt = statistics.median(timed([terraform, "fmt", "-check", "-recursive", "."], root)
-                                    for _ in range(arguments.repeat))
+            render = statistics.median(
+                timed([*mlenv, "--root", str(root), "render"], root) for _ in range(arguments.repeat)
+            )
+            fmt = statistics.median(
+                timed([terraform, "fmt", "-check", "-recursive", "."], root) for _ in range(arguments.repeat)
+            )
             count = environments * arguments.models
             marginal = f"{1000 * (render - previous[1]) / (count - previous[0]):.3f}" if previous else "-"
             previous = (count, render)
-            print(f"{count:>7} {render:>9.3f} {fmt:>13.3f} {render / fmt:>6.2f} {1000 * render / count:>9.3f} "
-                  f"{marginal:>18} {output_size(root) / 1e6:>10.1f}")
-    print("target: ratio <= 1.0 at 10,000 models; linear growth shows as a steady marginal ms/model "
-          "(the plain ms/model falls while start-up dominates)")
+            print(
+                f"{count:>7} {render:>9.3f} {fmt:>13.3f} {render / fmt:>6.2f} {1000 * render / count:>9.3f} "
+                f"{marginal:>18} {output_size(root) / 1e6:>10.1f}"
+            )
+    print(
+        "target: ratio <= 1.0 at 10,000 models; linear growth shows as a steady marginal ms/model "
+        "(the plain ms/model falls while start-up dominates)"
+    )
     return 0
 
 

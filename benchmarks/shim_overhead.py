@@ -21,8 +21,8 @@ from pathlib import Path
 from unittest import mock
 
 import mlflow.pyfunc
-import mlflow.utils.rest_utils as rest_utils
 from mlflow import MlflowClient
+from mlflow.utils import rest_utils
 
 from env_mlflow_client import EnvironmentMlflowClient
 from env_mlflow_client.testing import local_mlflow_server
@@ -62,10 +62,13 @@ def main() -> int:
         shim = EnvironmentMlflowClient("acc", tracking_uri=server.uri)
         plain = MlflowClient(server.uri)
         shim.set_experiment("bench")
-        shim.log_model_helper(mlflow.pyfunc, "churn", python_model=EchoModel(), name="model",
-                              pip_requirements=["mlflow"])
-        runners = {"MlflowClient": lambda: sequence(plain, "churn_acc"),
-                   "EnvironmentMlflowClient": lambda: sequence(shim, "churn")}
+        shim.log_model_helper(
+            mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"]
+        )
+        runners = {
+            "MlflowClient": lambda: sequence(plain, "churn_acc"),
+            "EnvironmentMlflowClient": lambda: sequence(shim, "churn"),
+        }
         for run in runners.values():  # warm up connections and caches
             run()
         times: dict[str, list[float]] = {label: [] for label in runners}
@@ -77,14 +80,20 @@ def main() -> int:
                 times[label].append(time.perf_counter() - started)
         plain_median = statistics.median(times["MlflowClient"])
         shim_median = statistics.median(times["EnvironmentMlflowClient"])
-        ratios = [s / p for s, p in zip(times["EnvironmentMlflowClient"], times["MlflowClient"])]
+        ratios = [s / p for s, p in zip(times["EnvironmentMlflowClient"], times["MlflowClient"], strict=True)]
         print(f"{arguments.rounds} interleaved rounds of 9 registry calls against {server.uri}")
-        print(f"HTTP requests per round: MlflowClient {requests_of(plain, 'churn_acc')}, "
-              f"EnvironmentMlflowClient {requests_of(shim, 'churn')}")
-        print(f"median per round: MlflowClient {1000 * plain_median:.2f} ms, "
-              f"EnvironmentMlflowClient {1000 * shim_median:.2f} ms")
-        print(f"ratio of medians: {shim_median / plain_median:.3f}; median of per-round ratios: "
-              f"{statistics.median(ratios):.3f} (target <= 1.05)")
+        print(
+            f"HTTP requests per round: MlflowClient {requests_of(plain, 'churn_acc')}, "
+            f"EnvironmentMlflowClient {requests_of(shim, 'churn')}"
+        )
+        print(
+            f"median per round: MlflowClient {1000 * plain_median:.2f} ms, "
+            f"EnvironmentMlflowClient {1000 * shim_median:.2f} ms"
+        )
+        print(
+            f"ratio of medians: {shim_median / plain_median:.3f}; median of per-round ratios: "
+            f"{statistics.median(ratios):.3f} (target <= 1.05)"
+        )
     return 0
 
 

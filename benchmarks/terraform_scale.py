@@ -46,13 +46,23 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as directory:
             root = Path(directory)
             synthesize(root, max(1, models // MODELS_PER_ENVIRONMENT), min(models, MODELS_PER_ENVIRONMENT))
-            subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "render"], check=True,
-                           stdout=subprocess.DEVNULL)
-            subprocess.run([terraform, "init", "-backend=false", "-input=false"], cwd=root, env=env, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-m", "generator", "--root", str(root), "render"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            subprocess.run(
+                [terraform, "init", "-backend=false", "-input=false"],
+                cwd=root,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             validate = statistics.median(timed([terraform, "validate"], root, env) for _ in range(arguments.repeat))
-            test = statistics.median(timed([terraform, "test", "-test-directory=tests/terraform"], root, env)
-                                     for _ in range(arguments.repeat))
+            test = statistics.median(
+                timed([terraform, "test", "-test-directory=tests/terraform"], root, env)
+                for _ in range(arguments.repeat)
+            )
         if previous is None:
             growth = ("-", "-", "-")
         else:

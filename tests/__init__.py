@@ -1,1 +1,4 @@
-"""The mlenv test suite: unit/ (no network, Terraform or server), integration/, shim/, and support/ shared with benchmarks/."""
+"""The mlenv test suite: unit/ (no network, Terraform or server), integration/, shim/.
+
+support/ holds what tests and benchmarks/ share.
+"""

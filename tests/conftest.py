@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 from generator.cli import main
 from generator.terraform.toolchain import cache_directory
 from tests.support.repository import REPOSITORY, CliResult
+from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 
 _COPIED = ("environments", "modules", "versions.tf")
 

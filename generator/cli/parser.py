@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.errors import EXIT_CODE_MEANINGS
+
+if TYPE_CHECKING:
+    #: What ``add_subparsers()`` returns: the group every command is added to.
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
+    _add_manifest_commands(commands)
+    _add_terraform_commands(commands)
+    _add_workspace_commands(commands)
+    return parser
+
+
+def _add_manifest_commands(commands: Commands) -> None:
+    """Commands that need only the manifests."""
     validate = commands.add_parser(
         "validate",
         help="check every manifest and the policy; exit 0 or 2",
@@ -82,6 +95,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     access.set_defaults(command="manifest_commands:access")
 
+    diff = commands.add_parser(
+        "diff",
+        help="access changes between two git revisions, as Markdown",
+        description="Compare the permission models of environments/ at two git revisions "
+        "and print grants added, removed or changed in level and principals "
+        "joining or leaving groups, production first, as Markdown for a pull "
+        "request.",
+    )
+    diff.add_argument("base", metavar="BASE", help="git revision to compare from, e.g. origin/main")
+    diff.add_argument(
+        "head", metavar="HEAD", nargs="?", default="HEAD", help="git revision to compare to (default: HEAD)"
+    )
+    diff.add_argument("--exit-code", action="store_true", help="exit 1 when there are access changes")
+    diff.set_defaults(command="manifest_commands:diff")
+
+    new_env = commands.add_parser(
+        "new-env",
+        help="scaffold a commented manifest for a new environment",
+        description="Write environments/NAME.yaml with comments explaining every field.",
+    )
+    new_env.add_argument("name", metavar="NAME", help="environment name, e.g. teamx (lowercase letters and digits)")
+    new_env.add_argument("--production", action="store_true", help="make it a production environment")
+    new_env.set_defaults(command="manifest_commands:new_env")
+
+
+def _add_terraform_commands(commands: Commands) -> None:
+    """Commands that run Terraform."""
     toolchain = commands.add_parser(
         "toolchain",
         help="build or reuse the Databricks provider and install Terraform",
@@ -98,6 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
         "under modules/ and on the generated root test.",
     )
     tftest.set_defaults(command="terraform_commands:tftest")
+
+    module_docs = commands.add_parser(
+        "module-docs",
+        help="write the Inputs and Outputs tables of each module README",
+        description="Read the variables and outputs of every module under modules/ and write them as the tables "
+        "between the <!-- BEGIN_MLENV_DOCS --> and <!-- END_MLENV_DOCS --> markers of its README.md. Every "
+        "variable needs a type and a description, every output a description.",
+    )
+    module_docs.add_argument("--check", action="store_true", help="write nothing; exit 1 and list the stale READMEs")
+    module_docs.set_defaults(command="terraform_commands:module_docs")
 
     plan = commands.add_parser(
         "plan",
@@ -119,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--allow-destroy", action="store_true", help="allow a plan that deletes or replaces resources")
     apply.set_defaults(command="terraform_commands:apply")
 
+
+def _add_workspace_commands(commands: Commands) -> None:
+    """Commands that read the live workspace."""
     audit = commands.add_parser(
         "audit",
         help="compare the live workspace with the manifests",
@@ -152,31 +205,6 @@ def build_parser() -> argparse.ArgumentParser:
     adopt.add_argument("--dry-run", action="store_true", help="print the import blocks instead of writing the file")
     _add_workspace_options(adopt)
     adopt.set_defaults(command="workspace_commands:adopt")
-
-    diff = commands.add_parser(
-        "diff",
-        help="access changes between two git revisions, as Markdown",
-        description="Compare the permission models of environments/ at two git revisions "
-        "and print grants added, removed or changed in level and principals "
-        "joining or leaving groups, production first, as Markdown for a pull "
-        "request.",
-    )
-    diff.add_argument("base", metavar="BASE", help="git revision to compare from, e.g. origin/main")
-    diff.add_argument(
-        "head", metavar="HEAD", nargs="?", default="HEAD", help="git revision to compare to (default: HEAD)"
-    )
-    diff.add_argument("--exit-code", action="store_true", help="exit 1 when there are access changes")
-    diff.set_defaults(command="manifest_commands:diff")
-
-    new_env = commands.add_parser(
-        "new-env",
-        help="scaffold a commented manifest for a new environment",
-        description="Write environments/NAME.yaml with comments explaining every field.",
-    )
-    new_env.add_argument("name", metavar="NAME", help="environment name, e.g. teamx (lowercase letters and digits)")
-    new_env.add_argument("--production", action="store_true", help="make it a production environment")
-    new_env.set_defaults(command="manifest_commands:new_env")
-    return parser
 
 
 def _add_workspace_options(command: argparse.ArgumentParser) -> None:

@@ -11,8 +11,9 @@ from generator.errors import ChangesFound, ExitCode
 from generator.model.checked import load_and_check
 from generator.paths import SAVED_PLAN
 from generator.render.generated import render_files
-from generator.render.writer import compare_outputs
+from generator.render.writer import compare_outputs, write_atomically
 from generator.terraform import deploy
+from generator.terraform.module_docs import render_module_docs
 from generator.terraform.runner import StepResult, TerraformRunner
 from generator.terraform.toolchain import locate, prepare
 
@@ -60,6 +61,29 @@ def apply(arguments: argparse.Namespace) -> int:
     """``mlenv apply``: apply the saved plan after its guards."""
     changes = deploy.apply(arguments.root, _runner(arguments.root), allow_destroy=arguments.allow_destroy)
     print(f"applied {len(changes)} changes")
+    return ExitCode.OK
+
+
+def module_docs(arguments: argparse.Namespace) -> int:
+    """``mlenv module-docs``: write the Inputs and Outputs of each module README, or list the stale ones."""
+    root: Path = arguments.root
+    readmes = render_module_docs(root)
+    stale = [path for path, text in readmes.items() if (root / path).read_text(encoding="utf-8") != text]
+    if arguments.check:
+        if stale:
+            print(
+                "stale module READMEs (run: mlenv module-docs):",
+                *(f"  {path}" for path in stale),
+                sep="\n",
+                file=sys.stderr,
+            )
+            return ExitCode.CHANGES
+        print(f"{len(readmes)} module READMEs are up to date")
+        return ExitCode.OK
+    for path in stale:
+        write_atomically(root / path, readmes[path])
+        print(f"wrote {path}")
+    print(f"{len(readmes)} module READMEs, {len(stale)} written")
     return ExitCode.OK
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from generator.model.drift import DRIFT_KINDS, IMPLICIT, OK, AuditReport, Finding
-from generator.render.tables import Table, code
+from generator.tables import Table, code
 
 
 def report_table(report: AuditReport, show_ok: bool = False) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.model.access_diff import AccessChange
-from generator.render.tables import Table, code
+from generator.tables import Table, code
 
 
 def diff_markdown(changes: Sequence[AccessChange], base: str, head: str) -> str:

@@ -11,7 +11,7 @@ from generator.model.effective_access import EFFECTIVE_FIELDS, EffectiveGrant, e
 from generator.model.levels import describe
 from generator.model.permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
-from generator.render.tables import Table, code, code_list
+from generator.tables import Table, code, code_list
 
 #: ``header(sources, comment)``: the generated-file header naming ``sources`` in a comment syntax.
 Header = Callable[[tuple[str, ...], str | None], str]

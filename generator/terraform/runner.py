@@ -28,7 +28,7 @@ class StepResult:
         return self.returncode == 0
 
 
-class _Terraform(Terraform):
+class _Terraform(Terraform):  # type: ignore[misc]  # python-terraform ships no type information
     """python-terraform without its parsing of ``terraform.tfstate`` after each command.
 
     mlenv never reads state through it, and that parsing fails on an empty or partial state file.

@@ -4,12 +4,11 @@ local stand-in of the Databricks REST API, then planned by real Terraform with t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.support.stand_in import FakeDatabricks, FakeWorkspace
 from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module
+from tests.support.stand_in import FakeDatabricks, FakeWorkspace
 
 IMPORTS = "mlenv_imports.tf"
 
@@ -45,7 +44,8 @@ def test_existing_group_and_model_get_import_blocks(rendered, mlenv, point_at_st
         "\n# group apps_acc (acc)\nimport {\n  to = module.acc_group.databricks_group.this\n"
         f'  id = "{group_id}"\n}}\n'
         "\n# registered_model churn_acc (acc)\nimport {\n"
-        '  to = module.acc_models.databricks_mlflow_model.this["churn_acc"]\n  id = "churn_acc"\n}\n')
+        '  to = module.acc_models.databricks_mlflow_model.this["churn_acc"]\n  id = "churn_acc"\n}\n'
+    )
     assert "adopt registered_model churn_acc -> module.acc_models" in result.out
     assert again.code == 0 and again.out == text  # deterministic; --dry-run prints what would be written
     render = mlenv("--root", rendered, "render")
@@ -63,8 +63,10 @@ def test_existing_production_model_is_refused_unless_asked(rendered, mlenv, poin
         assert refused.code == 4
         assert not (rendered / IMPORTS).exists()
         accepted = mlenv("--root", rendered, "adopt", "--include-production")
-    assert ("production model churn_prod already exists: version 1 in Staging, registered by ml-prod-runner; "
-            "version 2 in Production, registered by someone@example.com") in refused.err
+    assert (
+        "production model churn_prod already exists: version 1 in Staging, registered by ml-prod-runner; "
+        "version 2 in Production, registered by someone@example.com"
+    ) in refused.err
     assert "rerun with --include-production" in refused.err
     assert accepted.code == 0, accepted.err
     assert 'module.prod_models.databricks_mlflow_model.this["churn_prod"]' in (rendered / IMPORTS).read_text()
@@ -89,8 +91,7 @@ def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, poi
     assert plan.code == 0, plan.out + plan.err
     group_id = workspace.groups["apps_acc"]["id"]
     assert f"module.acc_group.databricks_group.this: Preparing import... [id={group_id}]" in plan.out
-    assert 'module.acc_models.databricks_mlflow_model.this["churn_acc"]: Preparing import... [id=churn_acc]' \
-        in plan.out
+    assert 'module.acc_models.databricks_mlflow_model.this["churn_acc"]: Preparing import... [id=churn_acc]' in plan.out
     assert "Plan: 2 to import, 29 to add, 0 to change, 0 to destroy." in plan.out
     assert "saved plan .mlenv/tfplan: 29 changes, 2 imports, 0 deletes or replaces" in plan.out
     assert ("GET", f"/api/2.0/preview/scim/v2/Groups/{group_id}") in workspace.requests
@@ -110,9 +111,16 @@ def test_adopted_objects_are_imported_and_their_access_replaced(rendered, mlenv,
         apply = run_module("--root", rendered, "apply")
         after = mlenv("--root", rendered, "audit", "--format", "json")
     assert before.code == 1 and ("extra-grant", "churn_acc", "someone@example.com") in {
-        (f["kind"], f["object"], f["principal"]) for f in json.loads(before.out)["findings"]}
+        (f["kind"], f["object"], f["principal"]) for f in json.loads(before.out)["findings"]
+    }
     assert apply.code == 0, apply.out + apply.err
     assert "Apply complete! Resources: 2 imported, 29 added, 0 changed, 0 destroyed." in apply.out
     assert after.code == 0, after.out
-    assert sorted(workspace.models) == ["churn_acc", "churn_preprod", "churn_prod", "fraud_acc", "fraud_preprod",
-                                        "fraud_prod"]
+    assert sorted(workspace.models) == [
+        "churn_acc",
+        "churn_preprod",
+        "churn_prod",
+        "fraud_acc",
+        "fraud_preprod",
+        "fraud_prod",
+    ]

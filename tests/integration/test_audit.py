@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
-from tests.support.repository import REPOSITORY, synthetic_model
-
 from generator.model.checked import load_and_check
+from tests.support.repository import REPOSITORY, synthetic_model
+from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 
 MODEL = load_and_check(REPOSITORY).model
 PROD_SP = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
@@ -36,8 +35,9 @@ def _findings(result) -> list[dict]:
 
 
 def _drift(result) -> set[tuple]:
-    return {(f["kind"], f["object"], f["principal"], f["expected"], f["actual"]) for f in _findings(result)
-            if f["drift"]}
+    return {
+        (f["kind"], f["object"], f["principal"], f["expected"], f["actual"]) for f in _findings(result) if f["drift"]
+    }
 
 
 def test_clean_workspace(workspace, audit_cli):
@@ -57,8 +57,9 @@ def test_clean_workspace(workspace, audit_cli):
 def test_named_terraform_identity_is_implicit(workspace, audit_cli):
     result = audit_cli(workspace, "--format", "json")
     identity = {(f["object"], f["kind"]) for f in _findings(result) if f["principal"] == TERRAFORM_SP}
-    assert identity == {(f"{model}_{env}", "implicit") for model in ("churn", "fraud")
-                        for env in ("acc", "preprod", "prod")}
+    assert identity == {
+        (f"{model}_{env}", "implicit") for model in ("churn", "fraud") for env in ("acc", "preprod", "prod")
+    }
 
 
 def test_unnamed_terraform_identity_is_drift_with_a_hint(audit_cli, mlenv, repo):
@@ -67,6 +68,7 @@ def test_unnamed_terraform_identity_is_drift_with_a_hint(audit_cli, mlenv, repo)
     model = load_and_check(repo).model
     with FakeDatabricks(FakeWorkspace.matching(model)) as server:
         import os
+
         os.environ["DATABRICKS_HOST"], os.environ["DATABRICKS_TOKEN"] = server.host, TOKEN
         result = mlenv("--root", repo, "audit", "--format", "json")
     assert result.code == 1
@@ -75,28 +77,50 @@ def test_unnamed_terraform_identity_is_drift_with_a_hint(audit_cli, mlenv, repo)
     assert "name it as terraform_identity in environments/workspace.yaml" in hinted[0]["detail"]
 
 
-@pytest.mark.parametrize("change, expected", [
-    (lambda w: w.revoke("registered_model", "churn_prod", "apps_prod"),
-     ("missing-grant", "churn_prod", "apps_prod", "CAN_MANAGE_PRODUCTION_VERSIONS", "")),
-    (lambda w: w.grant("registered_model", "churn_prod", "group", "apps_acc", "CAN_READ"),
-     ("extra-grant", "churn_prod", "apps_acc", "", "CAN_READ")),
-    (lambda w: (w.revoke("registered_model", "churn_acc", "apps_acc"),
-                w.grant("registered_model", "churn_acc", "group", "apps_acc", "CAN_MANAGE")),
-     ("wrong-level", "churn_acc", "apps_acc", "CAN_MANAGE_STAGING_VERSIONS", "CAN_MANAGE")),
-    (lambda w: w.directories.pop("/experiments/preprod"),
-     ("missing-object", "/experiments/preprod", "", "", "")),
-    (lambda w: w.models.pop("fraud_prod"), ("missing-object", "fraud_prod", "", "", "")),
-    (lambda w: w.obj("registered_model", "fraud2_prod"),
-     ("undeclared-production-model", "fraud2_prod", "", "", "")),
-    (lambda w: w.grant("directory", "/experiments/prod", "group", "users", "CAN_READ", inherited_from="/directories/1"),
-     ("extra-grant", "/experiments/prod", "users", "", "CAN_READ")),
-    (lambda w: w.groups["apps_prod"]["members"].append({"value": w.service_principal("3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01"),
-                                                         "display": "acc", "$ref": "ServicePrincipals/x"}),
-     ("extra-grant", "apps_prod", "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01", "", "MEMBER")),
-    (lambda w: w.groups["apps_all"]["members"].clear(),
-     ("missing-grant", "apps_all", "apps_prod", "MEMBER", "")),
-    (lambda w: w.groups.pop("apps_preprod"), ("missing-object", "apps_preprod", "", "", "")),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            lambda w: w.revoke("registered_model", "churn_prod", "apps_prod"),
+            ("missing-grant", "churn_prod", "apps_prod", "CAN_MANAGE_PRODUCTION_VERSIONS", ""),
+        ),
+        (
+            lambda w: w.grant("registered_model", "churn_prod", "group", "apps_acc", "CAN_READ"),
+            ("extra-grant", "churn_prod", "apps_acc", "", "CAN_READ"),
+        ),
+        (
+            lambda w: (
+                w.revoke("registered_model", "churn_acc", "apps_acc"),
+                w.grant("registered_model", "churn_acc", "group", "apps_acc", "CAN_MANAGE"),
+            ),
+            ("wrong-level", "churn_acc", "apps_acc", "CAN_MANAGE_STAGING_VERSIONS", "CAN_MANAGE"),
+        ),
+        (lambda w: w.directories.pop("/experiments/preprod"), ("missing-object", "/experiments/preprod", "", "", "")),
+        (lambda w: w.models.pop("fraud_prod"), ("missing-object", "fraud_prod", "", "", "")),
+        (
+            lambda w: w.obj("registered_model", "fraud2_prod"),
+            ("undeclared-production-model", "fraud2_prod", "", "", ""),
+        ),
+        (
+            lambda w: w.grant(
+                "directory", "/experiments/prod", "group", "users", "CAN_READ", inherited_from="/directories/1"
+            ),
+            ("extra-grant", "/experiments/prod", "users", "", "CAN_READ"),
+        ),
+        (
+            lambda w: w.groups["apps_prod"]["members"].append(
+                {
+                    "value": w.service_principal("3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01"),
+                    "display": "acc",
+                    "$ref": "ServicePrincipals/x",
+                }
+            ),
+            ("extra-grant", "apps_prod", "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01", "", "MEMBER"),
+        ),
+        (lambda w: w.groups["apps_all"]["members"].clear(), ("missing-grant", "apps_all", "apps_prod", "MEMBER", "")),
+        (lambda w: w.groups.pop("apps_preprod"), ("missing-object", "apps_preprod", "", "", "")),
+    ],
+)
 def test_each_kind_of_drift(workspace, audit_cli, change, expected):
     change(workspace)
     result = audit_cli(workspace, "--format", "json")
@@ -156,8 +180,10 @@ def test_thousand_models_concurrently_within_the_bound(tmp_path, audit_cli):
     model = synthetic_model(tmp_path / "synthetic", environments=10, models=100)
     workspace = FakeWorkspace.matching(model)
     workspace.latency = 0.002
-    from generator.workspace.audit import audit
     from databricks.sdk import WorkspaceClient
+
+    from generator.workspace.audit import audit
+
     with FakeDatabricks(workspace) as server:
         client = WorkspaceClient(host=server.host, token=TOKEN)
         report = audit(model, client, concurrency=6, progress=False)

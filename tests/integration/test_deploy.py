@@ -11,19 +11,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stand_in import FakeDatabricks, FakeWorkspace
-from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module, write
-
 from generator.errors import MissingCredentials
 from generator.terraform.credentials import check_credentials
 from generator.terraform.toolchain import cache_directory
+from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module, write
+from tests.support.stand_in import FakeDatabricks, FakeWorkspace
 
 PROVIDER = 'provider["registry.terraform.io/databricks/databricks"]'
 
 
 def _state_with(root: Path, *resources: dict) -> None:
-    state = {"version": 4, "terraform_version": "1.7.0", "serial": 1, "lineage": "mlenv-test", "outputs": {},
-             "resources": list(resources), "check_results": None}
+    state = {
+        "version": 4,
+        "terraform_version": "1.7.0",
+        "serial": 1,
+        "lineage": "mlenv-test",
+        "outputs": {},
+        "resources": list(resources),
+        "check_results": None,
+    }
     write(root, "terraform.tfstate", json.dumps(state))
 
 
@@ -31,8 +37,14 @@ def _resource(module: str, kind: str, attributes: dict, key: str | None = None) 
     instance = {"schema_version": 0, "attributes": attributes, "sensitive_attributes": []}
     if key is not None:
         instance["index_key"] = key
-    return {"module": module, "mode": "managed", "type": kind, "name": "this", "provider": PROVIDER,
-            "instances": [instance]}
+    return {
+        "module": module,
+        "mode": "managed",
+        "type": kind,
+        "name": "this",
+        "provider": PROVIDER,
+        "instances": [instance],
+    }
 
 
 @pytest.mark.terraform
@@ -74,11 +86,20 @@ def test_plan_refuses_stale_generated_files(rendered, empty_workspace):
 def test_removed_environment_deletions_are_listed_and_refused(rendered, empty_workspace):
     # An environment "old" that the manifests no longer declare: its directory and model would be
     # deleted, and prevent_destroy cannot stop that because its configuration is gone too.
-    _state_with(rendered,
-                _resource("module.old_experiments", "databricks_directory",
-                          {"id": "/experiments/old", "path": "/experiments/old", "object_id": 42}),
-                _resource("module.old_models", "databricks_mlflow_model",
-                          {"id": "churn_old", "name": "churn_old", "registered_model_id": "7"}, key="churn_old"))
+    _state_with(
+        rendered,
+        _resource(
+            "module.old_experiments",
+            "databricks_directory",
+            {"id": "/experiments/old", "path": "/experiments/old", "object_id": 42},
+        ),
+        _resource(
+            "module.old_models",
+            "databricks_mlflow_model",
+            {"id": "churn_old", "name": "churn_old", "registered_model_id": "7"},
+            key="churn_old",
+        ),
+    )
     plan = run_module("--root", rendered, "plan", "--no-refresh")
     assert plan.code == 0, plan.out + plan.err
     assert "2 deletes or replaces" in plan.out
@@ -86,9 +107,11 @@ def test_removed_environment_deletions_are_listed_and_refused(rendered, empty_wo
     assert '  delete module.old_models.databricks_mlflow_model.this["churn_old"]' in plan.out
     apply = run_module("--root", rendered, "apply")
     assert apply.code == 4
-    assert ("the plan deletes or replaces 2 resources (delete module.old_experiments.databricks_directory.this; "
-            'delete module.old_models.databricks_mlflow_model.this["churn_old"]); rerun with --allow-destroy') in apply.err
-    assert ("DELETE" not in {method for method, _ in empty_workspace.workspace.requests})
+    assert (
+        "the plan deletes or replaces 2 resources (delete module.old_experiments.databricks_directory.this; "
+        'delete module.old_models.databricks_mlflow_model.this["churn_old"]); rerun with --allow-destroy'
+    ) in apply.err
+    assert "DELETE" not in {method for method, _ in empty_workspace.workspace.requests}
 
 
 def test_missing_credentials_are_one_line(rendered, monkeypatch, tmp_path):
@@ -98,8 +121,10 @@ def test_missing_credentials_are_one_line(rendered, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
     result = run_module("--root", rendered, "plan")
     assert result.code == 3
-    assert result.err == ("mlenv: no Databricks credentials: set DATABRICKS_HOST and DATABRICKS_TOKEN, or "
-                          "DATABRICKS_CONFIG_PROFILE naming a profile in ~/.databrickscfg\n")
+    assert result.err == (
+        "mlenv: no Databricks credentials: set DATABRICKS_HOST and DATABRICKS_TOKEN, or "
+        "DATABRICKS_CONFIG_PROFILE naming a profile in ~/.databrickscfg\n"
+    )
 
 
 def test_credentials_from_a_profile(tmp_path):
@@ -139,8 +164,14 @@ def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, point_at
     assert "Apply complete! Resources: 31 added, 0 changed, 0 destroyed." in apply.out
     assert audit.code == 0, audit.out + audit.err
     assert json.loads(audit.out)["summary"] == "clean"
-    assert sorted(workspace.models) == ["churn_acc", "churn_preprod", "churn_prod", "fraud_acc", "fraud_preprod",
-                                        "fraud_prod"]
+    assert sorted(workspace.models) == [
+        "churn_acc",
+        "churn_preprod",
+        "churn_prod",
+        "fraud_acc",
+        "fraud_preprod",
+        "fraud_prod",
+    ]
     assert replan.code == 0 and "No changes." in replan.out, replan.out + replan.err
 
 

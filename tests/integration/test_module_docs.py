@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.terraform.module_docs import ModuleDocsError, render_module_docs
+from generator.errors import InvalidInput
+from generator.terraform.module_docs import render_module_docs
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 MODULES = ("experiment-directory", "group", "registered-models", "service-principals")
-REGENERATE = (
-    "python -c 'from pathlib import Path; from generator.terraform.module_docs import write_module_docs; "
-    'print(write_module_docs(Path(".")))\''
-)
+REGENERATE = "mlenv module-docs"
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -65,7 +63,7 @@ def test_committed_readmes_are_generated_from_the_modules():
 def test_an_undescribed_or_untyped_declaration_is_refused_naming_its_file(modules_copy, file, block, expected):
     path = modules_copy / "modules/group" / file
     path.write_text((path.read_text() + "\n" if path.exists() else "") + block)
-    with pytest.raises(ModuleDocsError) as raised:
+    with pytest.raises(InvalidInput) as raised:
         render_module_docs(modules_copy)
     assert expected in str(raised.value)
     assert str(raised.value).count("\n") == 0, "only the broken declaration is reported"
@@ -74,7 +72,7 @@ def test_an_undescribed_or_untyped_declaration_is_refused_naming_its_file(module
 def test_a_readme_without_markers_is_refused_naming_it(modules_copy):
     readme = modules_copy / "modules/registered-models/README.md"
     readme.write_text(readme.read_text().replace("<!-- END_MLENV_DOCS -->\n", ""))
-    with pytest.raises(ModuleDocsError, match=r"^modules/registered-models/README\.md: needs exactly one"):
+    with pytest.raises(InvalidInput, match=r"^modules/registered-models/README\.md: needs exactly one"):
         render_module_docs(modules_copy)
 
 

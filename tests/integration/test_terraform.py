@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -32,13 +31,23 @@ def test_validate_terraform_passes_on_the_examples(rendered, mlenv):
 
 
 @pytest.mark.terraform
-@pytest.mark.parametrize("module, original, broken", [
-    ("group", "display_name = var.display_name", "dispaly_name = var.display_name"),
-    ("experiment-directory", "directory_path = databricks_directory.this.path",
-     "directory_pth = databricks_directory.this.path"),
-    ("registered-models", 'dynamic "access_control"', 'dynamic "access_controls"'),
-    ("service-principals", "application_id = each.value.application_id", "aplication_id = each.value.application_id"),
-])
+@pytest.mark.parametrize(
+    "module, original, broken",
+    [
+        ("group", "display_name = var.display_name", "dispaly_name = var.display_name"),
+        (
+            "experiment-directory",
+            "directory_path = databricks_directory.this.path",
+            "directory_pth = databricks_directory.this.path",
+        ),
+        ("registered-models", 'dynamic "access_control"', 'dynamic "access_controls"'),
+        (
+            "service-principals",
+            "application_id = each.value.application_id",
+            "aplication_id = each.value.application_id",
+        ),
+    ],
+)
 def test_validate_terraform_fails_on_a_schema_error(rendered, mlenv, module, original, broken):
     main = rendered / "modules" / module / "main.tf"
     text = main.read_text()
@@ -63,24 +72,34 @@ def test_module_and_root_terraform_tests_pass(rendered, mlenv):
 def test_root_test_fails_when_terraform_differs_from_the_permission_model(rendered, mlenv, tamper):
     path = rendered / "mlenv_prod.tf"
     text = path.read_text()
-    grant = ('        {\n          group_name       = "apps_prod"\n'
-             '          permission_level = "CAN_MANAGE_PRODUCTION_VERSIONS"\n        },\n')
+    grant = (
+        '        {\n          group_name       = "apps_prod"\n'
+        '          permission_level = "CAN_MANAGE_PRODUCTION_VERSIONS"\n        },\n'
+    )
     assert grant in text
     if tamper == "extra_grant":
-        text = text.replace(grant, grant + '        {\n          group_name       = "apps_acc"\n'
-                                           '          permission_level = "CAN_READ"\n        },\n', 1)
+        text = text.replace(
+            grant,
+            grant + '        {\n          group_name       = "apps_acc"\n'
+            '          permission_level = "CAN_READ"\n        },\n',
+            1,
+        )
     elif tamper == "missing_grant":
         path = rendered / "mlenv_acc.tf"
         text = path.read_text()
-        reader = ('        {\n          group_name       = "data-scientists"\n'
-                  '          permission_level = "CAN_READ"\n        },\n')
+        reader = (
+            '        {\n          group_name       = "data-scientists"\n'
+            '          permission_level = "CAN_READ"\n        },\n'
+        )
         assert reader in text
         text = text.replace(reader, "", 1)
     elif tamper == "changed_level":
         text = text.replace(grant, grant.replace("CAN_MANAGE_PRODUCTION_VERSIONS", "CAN_MANAGE_STAGING_VERSIONS"), 1)
     else:
-        text = text.replace("member_ids   = module.prod_service_principals.ids",
-                            'member_ids   = merge(module.prod_service_principals.ids, { intruder = "1" })')
+        text = text.replace(
+            "member_ids   = module.prod_service_principals.ids",
+            'member_ids   = merge(module.prod_service_principals.ids, { intruder = "1" })',
+        )
     path.write_text(text)
     result = run_module("--root", rendered, "tftest")
     assert result.code == 1
@@ -90,14 +109,18 @@ def test_root_test_fails_when_terraform_differs_from_the_permission_model(render
 @pytest.mark.terraform
 def test_backend_from_workspace_yaml_renders_and_validates(rendered, mlenv):
     settings = rendered / "environments/workspace.yaml"
-    settings.write_text(settings.read_text() + "backend:\n  type: azurerm\n  config:\n"
-                        "    storage_account_name: mlenvstate\n    container_name: tfstate\n"
-                        "    key: mlenv.tfstate\n    resource_group_name: rg-mlenv\n    use_azuread_auth: true\n")
+    settings.write_text(
+        settings.read_text() + "backend:\n  type: azurerm\n  config:\n"
+        "    storage_account_name: mlenvstate\n    container_name: tfstate\n"
+        "    key: mlenv.tfstate\n    resource_group_name: rg-mlenv\n    use_azuread_auth: true\n"
+    )
     assert mlenv("--root", rendered, "render").code == 0
     backend = (rendered / "mlenv_backend.tf").read_text()
-    assert ('  backend "azurerm" {\n    container_name       = "tfstate"\n    key                  = "mlenv.tfstate"\n'
-            '    resource_group_name  = "rg-mlenv"\n    storage_account_name = "mlenvstate"\n'
-            '    use_azuread_auth     = true\n  }\n') in backend
+    assert (
+        '  backend "azurerm" {\n    container_name       = "tfstate"\n    key                  = "mlenv.tfstate"\n'
+        '    resource_group_name  = "rg-mlenv"\n    storage_account_name = "mlenvstate"\n'
+        "    use_azuread_auth     = true\n  }\n"
+    ) in backend
     result = run_module("--root", rendered, "validate", "--terraform")
     assert result.code == 0, result.out + result.err
     settings.write_text(settings.read_text().split("backend:")[0])

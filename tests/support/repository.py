@@ -26,8 +26,9 @@ class CliResult:
 
 def run_module(*arguments: str | Path, cwd: Path | None = None) -> CliResult:
     """Run ``python -m generator ARGS`` in a new process (real exit codes and streams)."""
-    completed = subprocess.run([sys.executable, "-m", "generator", *map(str, arguments)], cwd=cwd,
-                               capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, arguments)], cwd=cwd, capture_output=True, text=True, check=False
+    )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 

@@ -18,8 +18,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from generator.model.permission_model import (DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, TERRAFORM_IDENTITY, USER,
-                                       PermissionModel)
+from generator.model.permission_model import (
+    DIRECTORY,
+    GROUP,
+    REGISTERED_MODEL,
+    SERVICE_PRINCIPAL,
+    TERRAFORM_IDENTITY,
+    USER,
+    PermissionModel,
+)
 
 TOKEN = "dapi-fake-token"
 WORKSPACE_ID = "1234567890123456"
@@ -63,18 +70,24 @@ class FakeWorkspace:
                 group = workspace.group(grant.object)
                 if grant.principal_type == SERVICE_PRINCIPAL:
                     sp_id = workspace.service_principal(grant.principal)
-                    group["members"].append({"value": sp_id, "display": grant.principal,
-                                             "$ref": f"ServicePrincipals/{sp_id}"})
+                    group["members"].append(
+                        {"value": sp_id, "display": grant.principal, "$ref": f"ServicePrincipals/{sp_id}"}
+                    )
                 else:
                     member = workspace.group(grant.principal)
-                    group["members"].append({"value": member["id"], "display": grant.principal,
-                                             "$ref": f"Groups/{member['id']}"})
+                    group["members"].append(
+                        {"value": member["id"], "display": grant.principal, "$ref": f"Groups/{member['id']}"}
+                    )
             elif not grant.implicit:
-                workspace.grant(grant.object_type, grant.object, grant.principal_type, grant.principal,
-                                grant.permission_level)
+                workspace.grant(
+                    grant.object_type, grant.object, grant.principal_type, grant.principal, grant.permission_level
+                )
             elif grant.principal != "admins":
-                principal_type, principal = (USER, unnamed_identity) if grant.principal_type == TERRAFORM_IDENTITY \
+                principal_type, principal = (
+                    (USER, unnamed_identity)
+                    if grant.principal_type == TERRAFORM_IDENTITY
                     else (grant.principal_type, grant.principal)
+                )
                 workspace.grant(grant.object_type, grant.object, principal_type, principal, grant.permission_level)
         return workspace
 
@@ -94,22 +107,48 @@ class FakeWorkspace:
     def version(self, model: str, version: int, stage: str, user_id: str) -> None:
         """Record ``version`` of ``model`` as the latest in ``stage``, registered by ``user_id``."""
         self.obj(REGISTERED_MODEL, model).setdefault("latest_versions", []).append(
-            {"name": model, "version": str(version), "current_stage": stage, "user_id": user_id, "status": "READY",
-             "creation_timestamp": 1700000000000 + version})
+            {
+                "name": model,
+                "version": str(version),
+                "current_stage": stage,
+                "user_id": user_id,
+                "status": "READY",
+                "creation_timestamp": 1700000000000 + version,
+            }
+        )
 
     def obj(self, object_type: str, name: str) -> dict[str, Any]:
         """The directory or registered model ``name``, created with Databricks' inherited admin grant."""
         if object_type == REGISTERED_MODEL:
-            return self.models.setdefault(name, {"id": f"{self.new_id()}abcdef", "acl": self._admins("/registered-models/")})
-        return self.directories.setdefault(name, {"object_id": int(self.new_id()), "acl": self._admins("/directories/")})
+            return self.models.setdefault(
+                name, {"id": f"{self.new_id()}abcdef", "acl": self._admins("/registered-models/")}
+            )
+        return self.directories.setdefault(
+            name, {"object_id": int(self.new_id()), "acl": self._admins("/directories/")}
+        )
 
-    def grant(self, object_type: str, name: str, principal_type: str, principal: str, level: str,
-              inherited_from: str | None = None) -> None:
+    def grant(
+        self,
+        object_type: str,
+        name: str,
+        principal_type: str,
+        principal: str,
+        level: str,
+        inherited_from: str | None = None,
+    ) -> None:
         """Add a direct (or inherited) permission."""
         self.obj(object_type, name)["acl"].append(
-            {_PRINCIPAL_FIELD[principal_type]: principal, "all_permissions": [
-                {"permission_level": level, "inherited": inherited_from is not None,
-                 **({"inherited_from_object": [inherited_from]} if inherited_from else {})}]})
+            {
+                _PRINCIPAL_FIELD[principal_type]: principal,
+                "all_permissions": [
+                    {
+                        "permission_level": level,
+                        "inherited": inherited_from is not None,
+                        **({"inherited_from_object": [inherited_from]} if inherited_from else {}),
+                    }
+                ],
+            }
+        )
 
     def revoke(self, object_type: str, name: str, principal: str) -> None:
         """Remove every permission of ``principal`` on the object."""
@@ -118,8 +157,14 @@ class FakeWorkspace:
 
     @staticmethod
     def _admins(root: str) -> list[dict[str, Any]]:
-        return [{"group_name": "admins", "all_permissions": [
-            {"permission_level": "CAN_MANAGE", "inherited": True, "inherited_from_object": [root]}]}]
+        return [
+            {
+                "group_name": "admins",
+                "all_permissions": [
+                    {"permission_level": "CAN_MANAGE", "inherited": True, "inherited_from_object": [root]}
+                ],
+            }
+        ]
 
     # ---------------------------------------------------------------- HTTP
 
@@ -137,37 +182,65 @@ class FakeWorkspace:
             found = [group for group in self.groups.values() if not wanted or group["displayName"] == wanted]
             return 200, _scim_page(found, query), {}
         if path == "/api/2.0/preview/scim/v2/Me":  # the provider reads the workspace id from the header
-            return 200, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "1",
-                         "userName": FAKE_DEPLOYER}, {"X-Databricks-Org-Id": WORKSPACE_ID}
+            return (
+                200,
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "1", "userName": FAKE_DEPLOYER},
+                {"X-Databricks-Org-Id": WORKSPACE_ID},
+            )
         if path.startswith("/api/2.0/preview/scim/v2/Groups/"):
             group_id = path.rpartition("/")[2]
             for group in self.groups.values():
                 if group["id"] == group_id:
                     return 200, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], **group}, {}
-            return 404, {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "Group not found",
-                         "status": "404"}, {}
+            return (
+                404,
+                {
+                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                    "detail": "Group not found",
+                    "status": "404",
+                },
+                {},
+            )
         if path == "/api/2.0/preview/scim/v2/ServicePrincipals":
             found = [{"id": sp_id, **sp} for sp_id, sp in self.service_principals.items()]
             return 200, _scim_page(found, query), {}
         if path == "/api/2.0/workspace/get-status":
             directory = self.directories.get(query.get("path", ""))
             if directory is None:
-                return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
-                             "message": f"Path ({query.get('path')}) doesn't exist."}, {}
+                return (
+                    404,
+                    {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": f"Path ({query.get('path')}) doesn't exist."},
+                    {},
+                )
             return 200, {"object_type": "DIRECTORY", "path": query["path"], "object_id": directory["object_id"]}, {}
         if path == "/api/2.0/mlflow/databricks/registered-models/get":
             model = self.models.get(query.get("name", ""))
             if model is None:
-                return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
-                             "message": f"RegisteredModel '{query.get('name')}' does not exist."}, {}
-            return 200, {"registered_model_databricks": {"name": query["name"], "id": model["id"],
-                                                         "permission_level": "CAN_MANAGE",
-                                                         "latest_versions": model.get("latest_versions", [])}}, {}
+                return (
+                    404,
+                    {
+                        "error_code": "RESOURCE_DOES_NOT_EXIST",
+                        "message": f"RegisteredModel '{query.get('name')}' does not exist.",
+                    },
+                    {},
+                )
+            return (
+                200,
+                {
+                    "registered_model_databricks": {
+                        "name": query["name"],
+                        "id": model["id"],
+                        "permission_level": "CAN_MANAGE",
+                        "latest_versions": model.get("latest_versions", []),
+                    }
+                },
+                {},
+            )
         if path == "/api/2.0/mlflow/registered-models/list":
             names = sorted(self.models)
             start = int(query.get("page_token") or 0)
             size = int(query.get("max_results") or 100)
-            page = names[start:start + size]
+            page = names[start : start + size]
             body: dict[str, Any] = {"registered_models": [{"name": name} for name in page]}
             if start + size < len(names):
                 body["next_page_token"] = str(start + size)
@@ -185,7 +258,6 @@ class FakeWorkspace:
             return 200, self._service_principal_resource(sp_id), {}
         return _not_implemented(method, path)
 
-
     def change(self, method: str, path: str, body: dict[str, Any], authorization: str) -> tuple[int, dict, dict]:
         """Status, JSON body and headers for a request that changes the workspace (what Terraform sends)."""
         if authorization != f"Bearer {TOKEN}":
@@ -194,8 +266,11 @@ class FakeWorkspace:
         if method == "POST" and path == f"{scim}Groups":
             if body.get("displayName") in self.groups:
                 return 409, _scim_error(f"Group with name {body['displayName']} already exists.", 409), {}
-            return 201, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-                         **self.group(body["displayName"])}, {}
+            return (
+                201,
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], **self.group(body["displayName"])},
+                {},
+            )
         if method == "PATCH" and path.startswith(f"{scim}Groups/"):
             group = next((g for g in self.groups.values() if g["id"] == path.rpartition("/")[2]), None)
             if group is None:
@@ -206,8 +281,11 @@ class FakeWorkspace:
         if method == "POST" and path == f"{scim}ServicePrincipals":
             application_id = body.get("applicationId", "")
             if any(sp["applicationId"] == application_id for sp in self.service_principals.values()):
-                return 409, _scim_error(f"Service principal with application ID {application_id} already exists.",
-                                        409), {}
+                return (
+                    409,
+                    _scim_error(f"Service principal with application ID {application_id} already exists.", 409),
+                    {},
+                )
             sp_id = self.service_principal(application_id)
             if body.get("displayName"):
                 self.service_principals[sp_id]["displayName"] = body["displayName"]
@@ -232,12 +310,27 @@ class FakeWorkspace:
             return 200, {}, {}
         if method == "POST" and path == "/api/2.0/mlflow/registered-models/create":
             if body["name"] in self.models:
-                return 400, {"error_code": "RESOURCE_ALREADY_EXISTS",
-                             "message": f"Registered Model (name={body['name']}) already exists."}, {}
+                return (
+                    400,
+                    {
+                        "error_code": "RESOURCE_ALREADY_EXISTS",
+                        "message": f"Registered Model (name={body['name']}) already exists.",
+                    },
+                    {},
+                )
             model = self.obj(REGISTERED_MODEL, body["name"])
             model["description"] = body.get("description", "")
-            return 200, {"registered_model": {"name": body["name"], "description": model["description"],
-                                              "creation_timestamp": 1700000000000}}, {}
+            return (
+                200,
+                {
+                    "registered_model": {
+                        "name": body["name"],
+                        "description": model["description"],
+                        "creation_timestamp": 1700000000000,
+                    }
+                },
+                {},
+            )
         if method == "PUT" and path.startswith("/api/2.0/permissions/"):
             kind, _, object_id = path.partition("/api/2.0/permissions/")[2].partition("/")
             item = self._by_permission_id(kind, object_id)
@@ -246,7 +339,8 @@ class FakeWorkspace:
             item["acl"] = self._admins(f"/{kind}/") + [
                 {field: entry[field] for field in _PRINCIPAL_FIELD.values() if entry.get(field)}
                 | {"all_permissions": [{"permission_level": entry["permission_level"], "inherited": False}]}
-                for entry in body.get("access_control_list", [])]
+                for entry in body.get("access_control_list", [])
+            ]
             return 200, self._permissions(kind, object_id, item), {}
         return _not_implemented(method, path)
 
@@ -262,25 +356,34 @@ class FakeWorkspace:
 
     def _member(self, member_id: str) -> dict[str, str]:
         if member_id in self.service_principals:
-            return {"value": member_id, "display": self.service_principals[member_id]["displayName"],
-                    "$ref": f"ServicePrincipals/{member_id}"}
+            return {
+                "value": member_id,
+                "display": self.service_principals[member_id]["displayName"],
+                "$ref": f"ServicePrincipals/{member_id}",
+            }
         group = next(g for g in self.groups.values() if g["id"] == member_id)
         return {"value": member_id, "display": group["displayName"], "$ref": f"Groups/{member_id}"}
 
     def _service_principal_resource(self, sp_id: str) -> dict[str, Any]:
         sp = self.service_principals[sp_id]
-        return {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal"], "id": sp_id, "active": True,
-                **sp}
+        return {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal"],
+            "id": sp_id,
+            "active": True,
+            **sp,
+        }
 
     def _by_permission_id(self, kind: str, object_id: str) -> dict[str, Any] | None:
         store = self.directories if kind == "directories" else self.models
-        return next((item for item in store.values() if str(item.get("object_id", item.get("id"))) == object_id),
-                    None)
+        return next((item for item in store.values() if str(item.get("object_id", item.get("id"))) == object_id), None)
 
     @staticmethod
     def _permissions(kind: str, object_id: str, item: dict[str, Any]) -> dict[str, Any]:
-        return {"object_id": f"/{kind}/{object_id}", "object_type": _OBJECT_TYPES.get(kind, kind),
-                "access_control_list": item["acl"]}
+        return {
+            "object_id": f"/{kind}/{object_id}",
+            "object_type": _OBJECT_TYPES.get(kind, kind),
+            "access_control_list": item["acl"],
+        }
 
 
 def _not_implemented(method: str, path: str) -> tuple[int, dict, dict]:
@@ -295,9 +398,14 @@ def _scim_error(detail: str, status: int) -> dict[str, Any]:
 def _scim_page(resources: list[dict], query: dict[str, str]) -> dict[str, Any]:
     start = int(query.get("startIndex", "1"))
     count = int(query.get("count", "100"))
-    page = resources[start - 1:start - 1 + count]
-    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": len(resources),
-            "startIndex": start, "itemsPerPage": len(page), "Resources": page}
+    page = resources[start - 1 : start - 1 + count]
+    return {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": len(resources),
+        "startIndex": start,
+        "itemsPerPage": len(page),
+        "Resources": page,
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -322,8 +430,9 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body, headers = workspace.answer("GET", parsed.path, query, authorization)
             else:
                 with workspace._lock:
-                    status, body, headers = workspace.change(self.command, parsed.path, {**query, **request},
-                                                             authorization)
+                    status, body, headers = workspace.change(
+                        self.command, parsed.path, {**query, **request}, authorization
+                    )
         finally:
             with workspace._lock:
                 workspace.in_flight -= 1
@@ -336,7 +445,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve  # noqa: N815 - http.server naming
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
     def log_message(self, *arguments: object) -> None:
         """Quiet."""

@@ -15,7 +15,8 @@ def synthesize(root: Path, environments: int, models: int) -> None:
     """Write `environments` manifests of `models` models each (every 10th environment is production)."""
     (root / "environments").mkdir(parents=True)
     (root / "environments" / "workspace.yaml").write_text(
-        "terraform_identity:\n  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05\n", encoding="utf-8")
+        "terraform_identity:\n  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05\n", encoding="utf-8"
+    )
     shutil.copytree(REPOSITORY / "modules", root / "modules", ignore=shutil.ignore_patterns(".terraform*"))
     shutil.copy2(REPOSITORY / "versions.tf", root / "versions.tf")
     for index in range(environments):
@@ -24,8 +25,12 @@ def synthesize(root: Path, environments: int, models: int) -> None:
             "production": index % 10 == 0,
             "description": f"Synthetic environment {index}",
             "service_principals": [{"application_id": str(uuid.UUID(int=index + 1)), "display_name": f"{name}-runner"}],
-            "models": [{"name": f"model{m:03d}", "description": f"Model {m}", "readers": ["data-scientists"]}
-                       if m % 3 == 0 else f"model{m:03d}" for m in range(models)],
+            "models": [
+                {"name": f"model{m:03d}", "description": f"Model {m}", "readers": ["data-scientists"]}
+                if m % 3 == 0
+                else f"model{m:03d}"
+                for m in range(models)
+            ],
             "experiment_readers": ["data-scientists"],
         }
         (root / "environments" / f"{name}.yaml").write_text(yaml.safe_dump(manifest), encoding="utf-8")

@@ -6,9 +6,9 @@ import csv
 import io
 import json
 
+from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
 from generator.model.permission_model import GROUP, Grant, PermissionModel
-from generator.model.checked import load_and_check
 from tests.support.repository import REPOSITORY
 
 PROD_RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
@@ -73,11 +73,21 @@ def test_access_by_display_name_or_application_id(mlenv):
     assert by_name.code == by_id.code == 0, by_name.err + by_id.err
     assert by_name.out == by_id.out
     rows = json.loads(by_name.out)
-    assert [list(row) for row in rows][0] == ["principal", "principal_type", "environment", "object_type", "object",
-                                             "permission_level", "via", "implicit"]
+    assert list(rows[0]) == [
+        "principal",
+        "principal_type",
+        "environment",
+        "object_type",
+        "object",
+        "permission_level",
+        "via",
+        "implicit",
+    ]
     assert {(row["object"], row["permission_level"]) for row in rows} == {
-        ("/experiments/prod", "CAN_MANAGE"), ("churn_prod", "CAN_MANAGE_PRODUCTION_VERSIONS"),
-        ("fraud_prod", "CAN_MANAGE_PRODUCTION_VERSIONS")}
+        ("/experiments/prod", "CAN_MANAGE"),
+        ("churn_prod", "CAN_MANAGE_PRODUCTION_VERSIONS"),
+        ("fraud_prod", "CAN_MANAGE_PRODUCTION_VERSIONS"),
+    }
     assert all(row["via"] == ["apps_prod"] and row["implicit"] is False for row in rows)
 
 
@@ -97,8 +107,17 @@ def test_table_and_environment_filter(mlenv):
     result = mlenv("--root", REPOSITORY, "access", "--env", "acc")
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0].split() == ["PRINCIPAL", "PRINCIPAL", "TYPE", "OBJECT", "TYPE", "OBJECT", "LEVEL", "THROUGH",
-                                "IMPLICIT"]
+    assert lines[0].split() == [
+        "PRINCIPAL",
+        "PRINCIPAL",
+        "TYPE",
+        "OBJECT",
+        "TYPE",
+        "OBJECT",
+        "LEVEL",
+        "THROUGH",
+        "IMPLICIT",
+    ]
     assert all("_acc" in line or "/experiments/acc" in line for line in lines[1:])
     assert any(line.startswith(ACC_RUNNER) and line.rstrip().endswith("apps_acc") for line in lines)
 
@@ -116,6 +135,8 @@ def test_unknown_principal_or_object_is_invalid_input(mlenv):
 def test_permission_files_show_what_each_runner_reaches():
     prod = (REPOSITORY / "permissions/prod.md").read_text()
     section = prod.split("## What the service principals of this environment can reach", 1)[1]
-    assert f"| `{PROD_RUNNER}` | `churn_prod` | registered_model | CAN_MANAGE_PRODUCTION_VERSIONS | `apps_prod` |" \
+    assert (
+        f"| `{PROD_RUNNER}` | `churn_prod` | registered_model | CAN_MANAGE_PRODUCTION_VERSIONS | `apps_prod` |"
         in section
+    )
     assert "_acc" not in section and "_preprod" not in section

@@ -21,11 +21,11 @@ def _parse(case: Path) -> tuple[list[str], dict[str, str]]:
     current: list[str] | None = None
     for line in case.read_text(encoding="utf-8").splitlines(keepends=True):
         if line.startswith("# file: "):
-            current = files.setdefault(line[len("# file: "):].strip(), [])
+            current = files.setdefault(line[len("# file: ") :].strip(), [])
         elif current is not None:
             current.append(line)
         elif line.startswith("# expect: "):
-            expectations.append(line[len("# expect: "):].rstrip("\n"))
+            expectations.append(line[len("# expect: ") :].rstrip("\n"))
     return expectations, {path: "".join(lines) for path, lines in files.items()}
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.repository import run_module, write
-
 import generator.render.writer
+from tests.support.repository import run_module, write
 
 
 def _generated(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-            if p.is_file() and ("mlenv_" in p.name or p.parts[-2] in ("permissions", "schema"))}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ("mlenv_" in p.name or p.parts[-2] in ("permissions", "schema"))
+    }
 
 
 def test_render_check_lists_missing_files_then_passes_after_render(repo, mlenv):
@@ -32,8 +34,13 @@ def test_manifest_change_makes_exactly_the_affected_files_stale(repo, mlenv):
     result = mlenv("--root", repo, "render", "--check")
     assert result.code == 1
     stale = sorted(line.strip() for line in result.err.splitlines()[1:])
-    assert stale == ["mlenv_preprod.tf", "permissions/preprod.md", "permissions/workspace.csv",
-                     "permissions/workspace.json", "tests/terraform/mlenv_permissions.tftest.hcl"]
+    assert stale == [
+        "mlenv_preprod.tf",
+        "permissions/preprod.md",
+        "permissions/workspace.csv",
+        "permissions/workspace.json",
+        "tests/terraform/mlenv_permissions.tftest.hcl",
+    ]
 
 
 def test_removing_an_environment_removes_its_generated_files(repo, mlenv):
@@ -109,8 +116,24 @@ def test_missing_environments_directory(tmp_path, mlenv):
     assert "environments: directory not found (run mlenv in the repository root or pass --root" in result.err
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["render"], ["permissions"], ["new-env"], ["toolchain"],
-                                     ["tftest"], ["plan"], ["apply"], ["audit"], ["diff"], ["access"], ["adopt"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["validate"],
+        ["render"],
+        ["permissions"],
+        ["new-env"],
+        ["toolchain"],
+        ["tftest"],
+        ["plan"],
+        ["apply"],
+        ["audit"],
+        ["diff"],
+        ["access"],
+        ["adopt"],
+    ],
+)
 def test_help_on_every_command(command):
     result = run_module(*command, "--help")
     assert result.code == 0 and "usage: mlenv" in result.out

@@ -13,16 +13,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
 from generator.model.levels import MEMBER
-from generator.model.checked import load_and_check
-from generator.render.generated import render_files
 from generator.model.policy import check_policy
+from generator.render.generated import render_files
 
 ENV_NAMES = st.from_regex(r"[a-z][a-z0-9]{1,7}", fullmatch=True)
 MODEL_NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}[a-z0-9]", fullmatch=True)
 GROUPS = st.from_regex(r"team-[a-z0-9]{1,8}", fullmatch=True)
-TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t\"\\${}%"), max_size=40)
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from('\n\t"\\${}%'), max_size=40)
 
 
 @st.composite
@@ -31,8 +31,9 @@ def workspaces(draw) -> dict[str, dict]:
     names = draw(st.lists(ENV_NAMES, min_size=1, max_size=4, unique=True))
     manifests = {}
     for name in names:
-        models = draw(st.lists(MODEL_NAMES.filter(lambda m: not any(m.endswith(f"_{n}") for n in names)),
-                               max_size=5, unique=True))
+        models = draw(
+            st.lists(MODEL_NAMES.filter(lambda m: not any(m.endswith(f"_{n}") for n in names)), max_size=5, unique=True)
+        )
         entries = []
         for model in models:
             if draw(st.booleans()):
@@ -45,9 +46,13 @@ def workspaces(draw) -> dict[str, dict]:
                 entries.append(entry)
         manifests[name] = {
             "production": draw(st.booleans()),
-            "service_principals": [{"application_id": str(draw(st.uuids().filter(lambda u: u.int != 0))),
-                                    "display_name": f"{name}-runner-{i}"}
-                                   for i in range(draw(st.integers(0, 2)))],
+            "service_principals": [
+                {
+                    "application_id": str(draw(st.uuids().filter(lambda u: u.int != 0))),
+                    "display_name": f"{name}-runner-{i}",
+                }
+                for i in range(draw(st.integers(0, 2)))
+            ],
             "models": entries,
             "experiment_readers": draw(st.lists(GROUPS, max_size=2, unique=True)),
         }
@@ -86,8 +91,9 @@ def test_valid_manifests_render_deterministically_and_keep_the_invariants(manife
         if grant.object_type == "registered_model" and grant.principal == facts.group:
             expected = "CAN_MANAGE_PRODUCTION_VERSIONS" if facts.production else "CAN_MANAGE_STAGING_VERSIONS"
             assert grant.permission_level == expected
-    principal_environment = {principal: name for name, facts in model.environments.items()
-                             for principal in (*facts.principals, facts.group)}
+    principal_environment = {
+        principal: name for name, facts in model.environments.items() for principal in (*facts.principals, facts.group)
+    }
     for reach in effective_access(model):  # through any chain of groups, a runner reaches only its own objects
         home = principal_environment.get(reach.principal)
         assert home is None or reach.environment == home, reach
@@ -102,8 +108,9 @@ def test_valid_manifests_render_deterministically_and_keep_the_invariants(manife
         assert re.search(r"(?<!%)%\{", terraform) is None
 
 
-CORRUPTIONS = st.sampled_from(["unknown_key", "production_text", "bad_model", "list_document", "bad_bytes",
-                               "bad_uuid", "reader_env_group"])
+CORRUPTIONS = st.sampled_from(
+    ["unknown_key", "production_text", "bad_model", "list_document", "bad_bytes", "bad_uuid", "reader_env_group"]
+)
 
 
 @PROPERTY_SETTINGS
@@ -117,11 +124,17 @@ def test_invalid_manifests_exit_2_naming_the_file(manifests, corruption, data):
     elif corruption == "production_text":
         manifest["production"] = data.draw(TEXT | st.integers())
     elif corruption == "bad_model":
-        manifest["models"] = [data.draw(TEXT.filter(lambda t: re.fullmatch(r"[a-z][a-z0-9_-]{0,62}[a-z0-9]", t) is None))]
+        manifest["models"] = [
+            data.draw(TEXT.filter(lambda t: re.fullmatch(r"[a-z][a-z0-9_-]{0,62}[a-z0-9]", t) is None))
+        ]
     elif corruption == "list_document":
         raw = yaml.safe_dump([manifest]).encode()
     elif corruption == "bad_bytes":
-        raw = b"production: false\ndescription: " + data.draw(st.binary(min_size=1, max_size=8)).replace(b"\n", b"") + b"\xff\xfe\n"
+        raw = (
+            b"production: false\ndescription: "
+            + data.draw(st.binary(min_size=1, max_size=8)).replace(b"\n", b"")
+            + b"\xff\xfe\n"
+        )
     elif corruption == "bad_uuid":
         manifest["service_principals"] = [{"application_id": data.draw(st.text(max_size=20))}]
     else:
