@@ -107,7 +107,7 @@ def _group_by(grants: tuple[Grant, ...], key: Callable[[Grant], Key]) -> dict[Ke
 
 
 def build_permission_model(manifests: Manifests) -> PermissionModel:
-    """Apply the default policy (DESIGN.md section 3) to every environment of ``workspace``."""
+    """Apply the default policy (docs/ARCHITECTURE.md, "Where a grant is decided") to every environment."""
     settings = manifests.settings
     identity_principal, identity_type = _terraform_identity(settings.terraform_identity)
     grants: list[Grant] = []

@@ -12,7 +12,7 @@ PREPROD_SP = "7c4d2e9a-1b3f-4a6c-8d5e-2f9a0b1c3d02"
 PROD_SP = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
 TF = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"  # terraform_identity in environments/workspace.yaml
 
-# DESIGN.md section 3, written out for the example manifests (plus their reader groups).
+# The default policy (README, docs/ARCHITECTURE.md), written out for the example manifests (plus their reader groups).
 EXPECTED_EXPLICIT = {
     ("acc", "group", "apps_acc", ACC_SP, "service_principal", "MEMBER"),
     ("acc", "group", "apps_all", "apps_acc", "group", "MEMBER"),
