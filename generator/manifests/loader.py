@@ -13,6 +13,7 @@ from generator.manifests.cross_checks import cross_environment_problems, duplica
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS, EnvironmentManifest, WorkspaceSettings
 from generator.manifests.messages import problems_from_validation_error
+from generator.manifests.yaml_limits import MAX_MANIFESTS
 from generator.manifests.yaml_source import YamlDocument, load_yaml
 from generator.paths import ENVIRONMENTS_DIRECTORY, MANIFEST_SUFFIX, SETTINGS_FILE_NAME, SETTINGS_MANIFEST
 
@@ -37,7 +38,19 @@ def load_manifests(root: Path) -> Manifests:
     problems: list[Problem] = []
     settings, settings_source = _load_settings(directory, problems)
     environments: list[Environment] = []
-    for path in sorted(directory.iterdir()):
+    paths = sorted(directory.iterdir())
+    if len(paths) > MAX_MANIFESTS:
+        raise InvalidInput(
+            [
+                Problem(
+                    ENVIRONMENTS_DIRECTORY,
+                    None,
+                    f"holds {len(paths):,} files; mlenv reads at most {MAX_MANIFESTS:,}",
+                    "one workspace is not meant for that many environments; split it",
+                )
+            ]
+        )
+    for path in paths:
         display = f"{ENVIRONMENTS_DIRECTORY}/{path.name}"
         if path.suffix == ".yml":
             problems.append(

@@ -25,6 +25,15 @@ GROUP_PATTERN_PATTERN = r"^[A-Za-z0-9_.-]*\{env\}[A-Za-z0-9_.-]*$"
 FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
+#: Most registered models one environment may own.
+MAX_MODELS = 1000
+#: Most service principals one environment may have.
+MAX_SERVICE_PRINCIPALS = 100
+#: Most reader groups on one model or experiment directory.
+MAX_READERS = 100
+#: Most tags on one model.
+MAX_TAGS = 100
+
 #: Hints shown when a value does not match one of the patterns above.
 PATTERN_HINTS: dict[str, str] = {
     ENVIRONMENT_NAME_PATTERN: "2-16 lowercase letters and digits, starting with a letter, no '_', e.g. acc",
@@ -94,13 +103,14 @@ class ModelSpec(_Strict):
     description: FreeText | None = Field(default=None, description="Shown in the model registry.")
     readers: list[GroupName] = Field(
         default_factory=list,
+        max_length=MAX_READERS,
         description=(
             "Extra workspace groups given CAN_READ on this model. On a production model this is an "
             "explicit, reported opt-in; environment groups are never allowed."
         ),
     )
     tags: dict[Annotated[str, Field(pattern=TAG_KEY_PATTERN)], FreeText] = Field(
-        default_factory=dict, description="Tags set on the registered model."
+        default_factory=dict, max_length=MAX_TAGS, description="Tags set on the registered model."
     )
 
     @model_validator(mode="before")
@@ -132,13 +142,17 @@ class EnvironmentManifest(_Strict):
     description: FreeText | None = Field(default=None, description="Who owns this environment and what it is for.")
     service_principals: list[ServicePrincipal] = Field(
         default_factory=list,
+        max_length=MAX_SERVICE_PRINCIPALS,
         description=("Identities that run this environment's jobs; they become members of its group."),
     )
     models: list[ModelSpec] = Field(
-        default_factory=list, description=("Registered models this environment owns; each becomes {name}_{env}.")
+        default_factory=list,
+        max_length=MAX_MODELS,
+        description=("Registered models this environment owns; each becomes {name}_{env}."),
     )
     experiment_readers: list[GroupName] = Field(
         default_factory=list,
+        max_length=MAX_READERS,
         description=("Extra workspace groups given CAN_READ on the environment's experiment directory."),
     )
 

@@ -58,7 +58,14 @@ def _describe(item: ErrorDetails, location: Location, root_model: type[BaseModel
         )
     if kind == "value_error":
         return f"{label}: {item['ctx']['error']}", ""
-    if kind in ("string_too_long", "too_long"):
+    if kind == "too_long":
+        context = item.get("ctx", {})
+        return (
+            f"{label} has {context.get('actual_length', 'too many')} entries; at most {context.get('max_length')} "
+            "are allowed",
+            "split the environment or remove entries it does not need",
+        )
+    if kind == "string_too_long":
         return f"{label} is too long: {item['msg']}", "shorten it"
     return f"{label}: {item['msg']}", ""
 

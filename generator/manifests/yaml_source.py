@@ -14,11 +14,7 @@ from typing import Any
 import yaml
 
 from generator.errors import InvalidInput, Problem
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+from generator.manifests.yaml_limits import LOADER, MAX_FILE_BYTES, check_yaml_limits
 
 Location = tuple[str | int, ...]
 
@@ -43,15 +39,29 @@ class YamlDocument:
 def load_yaml(path: Path, display_path: str) -> YamlDocument:
     """Parse ``path``; raise :class:`InvalidInput` naming ``display_path`` on any problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise InvalidInput(
+                [
+                    Problem(
+                        display_path,
+                        None,
+                        f"file is larger than {MAX_FILE_BYTES:,} bytes",
+                        "a manifest describes one environment; split it or remove what it does not need",
+                    )
+                ]
+            )
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidInput(
             [Problem(display_path, None, f"file is not UTF-8 text ({error.reason})", "save the manifest as UTF-8")]
         ) from None
     except OSError as error:
         raise InvalidInput([Problem(display_path, None, f"cannot read file: {error.strerror}")]) from None
+    check_yaml_limits(text, display_path)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None

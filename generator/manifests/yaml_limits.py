@@ -1,0 +1,99 @@
+"""Bounds on what a manifest may be, checked on the YAML event stream before any tree is built.
+
+A manifest is a small mapping of plain values. Anything else is refused with its line before
+PyYAML composes a node tree, so that no input can make mlenv run long or use unbounded memory:
+
+- anchors (``&a``) and aliases (``*a``): aliases are expanded while converting to plain data, so
+  a few hundred bytes of nested aliases ("billion laughs") would become gigabytes;
+- tags other than YAML's own plain types (``!!python/object``, ``!custom``);
+- nesting deeper than :data:`MAX_DEPTH` (a manifest needs four levels) and more than
+  :data:`MAX_NODES` values in one file; the file size is bounded by the loader
+  (:data:`MAX_FILE_BYTES`).
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from generator.errors import InvalidInput, Problem
+
+#: Largest manifest read, in bytes (a manifest with a thousand models is about 50 KB).
+MAX_FILE_BYTES = 1_000_000
+#: Deepest nesting of mappings and lists (a manifest needs four: models -> model -> tags -> value).
+MAX_DEPTH = 16
+#: Most keys, values and items in one file.
+MAX_NODES = 100_000
+#: Most files in ``environments/`` (one per environment, plus the settings).
+MAX_MANIFESTS = 1000
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(f"{_STANDARD_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_COLLECTION_TAGS = frozenset({f"{_STANDARD_TAG}seq", f"{_STANDARD_TAG}map"})
+_NO_TAG_HINT = "remove the '!' tag; manifests use plain values"
+
+#: PyYAML's C loader (libyaml) when it is built in: fast on large manifests.
+LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def check_yaml_limits(text: str, display_path: str) -> None:
+    """Raise :class:`InvalidInput` at the first anchor, alias, foreign tag, or depth or size beyond the bounds.
+
+    YAML syntax errors are left to the composer, which reports them with their line.
+    """
+    depth = nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=LOADER):
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
+            if isinstance(event, yaml.AliasEvent):
+                _refuse(
+                    display_path,
+                    line,
+                    f"YAML alias '*{event.anchor}' is not supported",
+                    "write the value out in full; manifests do not use anchors or aliases",
+                )
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                _refuse(
+                    display_path,
+                    line,
+                    f"YAML anchor '&{event.anchor}' is not supported",
+                    "remove the anchor and write values out in full",
+                )
+            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+                nodes += 1
+                _check_tag(event, display_path, line)
+            if nodes > MAX_NODES:
+                _refuse(
+                    display_path,
+                    line,
+                    f"more than {MAX_NODES:,} values in one manifest",
+                    "split the environment, or remove what it does not need",
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    _refuse(
+                        display_path,
+                        line,
+                        f"nested more than {MAX_DEPTH} levels deep",
+                        "manifests are a few levels of keys and lists; check the indentation",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the composer reports the syntax error with its line
+
+
+def _check_tag(event: yaml.ScalarEvent | yaml.CollectionStartEvent, display_path: str, line: int) -> None:
+    tag = event.tag
+    if tag is None or tag == "!":
+        return
+    if isinstance(event, yaml.ScalarEvent):
+        if event.implicit[0] or tag in _SCALAR_TAGS:
+            return
+    elif event.implicit or tag in _COLLECTION_TAGS:
+        return
+    _refuse(display_path, line, f"unsupported YAML tag {tag}", _NO_TAG_HINT)
+
+
+def _refuse(display_path: str, line: int, message: str, hint: str) -> None:
+    raise InvalidInput([Problem(display_path, line, message, hint)])
