@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import ChangesFound, ExitCode
+from generator.manifests.loader import load_settings
 from generator.model.checked import load_and_check
 from generator.paths import SAVED_PLAN
 from generator.render.generated import render_files
@@ -16,6 +17,7 @@ from generator.terraform import deploy
 from generator.terraform.module_docs import render_module_docs
 from generator.terraform.runner import StepResult, TerraformRunner
 from generator.terraform.toolchain import locate, prepare
+from generator.workspace.preflight import preflight
 
 
 def toolchain(arguments: argparse.Namespace) -> int:
@@ -37,12 +39,15 @@ def tftest(arguments: argparse.Namespace) -> int:
 def plan(arguments: argparse.Namespace) -> int:
     """``mlenv plan``: refuse stale generated files, then plan into the saved plan file."""
     root: Path = arguments.root
-    stale = compare_outputs(root, render_files(load_and_check(root))).stale
+    checked = load_and_check(root)
+    stale = compare_outputs(root, render_files(checked)).stale
     if stale:
         raise ChangesFound(
             f"generated files are stale ({', '.join(stale)}): run 'mlenv render' and review the diff first"
         )
-    changes = deploy.plan(root, _runner(root), refresh=not arguments.no_refresh)
+    runner = _runner(root)
+    preflight("plan", checked.manifests.settings.databricks_host)
+    changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
     destructive = [change for change in changes if change.destructive]
     imports = sum(1 for change in changes if change.importing)
     print(
@@ -59,7 +64,11 @@ def plan(arguments: argparse.Namespace) -> int:
 
 def apply(arguments: argparse.Namespace) -> int:
     """``mlenv apply``: apply the saved plan after its guards."""
-    changes = deploy.apply(arguments.root, _runner(arguments.root), allow_destroy=arguments.allow_destroy)
+    root: Path = arguments.root
+    deploy.verify_saved_plan(root)
+    runner = _runner(root)
+    preflight("apply", load_settings(root).databricks_host)
+    changes = deploy.apply(root, runner, allow_destroy=arguments.allow_destroy)
     print(f"applied {len(changes)} changes")
     return ExitCode.OK
 

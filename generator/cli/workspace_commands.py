@@ -14,12 +14,15 @@ from generator.render.writer import write_atomically
 from generator.workspace.adopt import find_existing, production_models
 from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client
+from generator.workspace.preflight import preflight
 
 
 def audit(arguments: argparse.Namespace) -> int:
     """``mlenv audit``: compare the workspace the standard Databricks auth points at with the manifests."""
     _check_workspace_options(arguments)
-    model = load_and_check(arguments.root).model
+    checked = load_and_check(arguments.root)
+    model = checked.model
+    preflight("audit the workspace", checked.manifests.settings.databricks_host)
     with workspace_client("audit the workspace", arguments.timeout) as client:
         report = audit_workspace(model, client, concurrency=arguments.concurrency)
     writers = {"json": report_json, "markdown": report_markdown}
@@ -31,7 +34,9 @@ def audit(arguments: argparse.Namespace) -> int:
 def adopt(arguments: argparse.Namespace) -> int:
     """``mlenv adopt``: write import blocks for the declared objects that already exist."""
     _check_workspace_options(arguments)
-    model = load_and_check(arguments.root).model
+    checked = load_and_check(arguments.root)
+    model = checked.model
+    preflight("read the workspace", checked.manifests.settings.databricks_host)
     with workspace_client("read the workspace", arguments.timeout) as client:
         host = client.config.host or ""
         existing = find_existing(model, client, arguments.concurrency)

@@ -22,6 +22,7 @@ TAG_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 BACKEND_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 WORKSPACE_PATH_PATTERN = r"^(/[A-Za-z0-9][A-Za-z0-9_.-]*)+$"
 GROUP_PATTERN_PATTERN = r"^[A-Za-z0-9_.-]*\{env\}[A-Za-z0-9_.-]*$"
+HOST_PATTERN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$"
 FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
@@ -47,6 +48,7 @@ PATTERN_HINTS: dict[str, str] = {
     TAG_KEY_PATTERN: "tag keys are 1-64 letters, digits, '_', '.' and '-', starting with a letter",
     WORKSPACE_PATH_PATTERN: "an absolute workspace path of letters, digits, '_', '.' and '-', e.g. /experiments",
     GROUP_PATTERN_PATTERN: "letters, digits, '_', '.' and '-' around one '{env}', e.g. apps_{env}",
+    HOST_PATTERN: "the workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net",
     FREE_TEXT_PATTERN: "remove control characters; use plain text on one or more lines",
 }
 
@@ -206,6 +208,14 @@ class WorkspaceSettings(_Strict):
     terraform_identity: TerraformIdentity | None = Field(
         default=None,
         description=("The identity that runs terraform apply, so permission files name it instead of a placeholder."),
+    )
+    databricks_host: str | None = Field(
+        default=None,
+        pattern=HOST_PATTERN,
+        description=(
+            "URL of the workspace these manifests manage, e.g. https://adb-123.4.azuredatabricks.net. When set, "
+            "plan, apply, audit and adopt refuse credentials that point at another workspace."
+        ),
     )
     backend: Backend | None = Field(
         default=None, description=("Remote state for the root module; without it Terraform keeps local state.")

@@ -17,7 +17,6 @@ from python_terraform import IsFlagged
 
 from generator.errors import Refused, TerraformFailed
 from generator.paths import PLAN_INPUT_GLOBS, SAVED_PLAN, SAVED_PLAN_RECORD, STATE_DIRECTORY
-from generator.terraform.credentials import check_credentials
 from generator.terraform.runner import StepResult, TerraformRunner
 
 
@@ -51,9 +50,9 @@ def fingerprint(root: Path) -> str:
 
 def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Change]:
     """Init, plan into ``.mlenv/tfplan`` and record the inputs' fingerprint; return the planned changes."""
-    check_credentials()
     (root / STATE_DIRECTORY).mkdir(exist_ok=True)
     (root / SAVED_PLAN_RECORD).unlink(missing_ok=True)
+    (root / SAVED_PLAN).unlink(missing_ok=True)
     _require(runner.run(root, "init", input=False))
     result = runner.run(
         root, "plan", input=False, out=SAVED_PLAN, detailed_exitcode=IsFlagged, refresh=None if refresh else False
@@ -67,12 +66,7 @@ def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Chan
 
 def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False) -> list[Change]:
     """Apply the saved plan after checking it is current and deletes nothing (unless allowed)."""
-    record = root / SAVED_PLAN_RECORD
-    if not (root / SAVED_PLAN).is_file() or not record.is_file():
-        raise Refused("no saved plan: run 'mlenv plan' first")
-    if json.loads(record.read_text(encoding="utf-8")).get("fingerprint") != fingerprint(root):
-        raise Refused("the saved plan was made from other manifests or Terraform files: run 'mlenv plan' again")
-    check_credentials()
+    verify_saved_plan(root)
     changes = read_changes(root, runner)
     destructive = [change for change in changes if change.destructive]
     if destructive and not allow_destroy:
@@ -84,6 +78,20 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False) -> l
     _require(runner.run(root, "apply", SAVED_PLAN, input=False))
     (root / SAVED_PLAN_RECORD).unlink()
     return changes
+
+
+def verify_saved_plan(root: Path) -> None:
+    """Raise :class:`Refused` unless a complete saved plan exists and was made from the current inputs."""
+    record = root / SAVED_PLAN_RECORD
+    if not (root / SAVED_PLAN).is_file():
+        raise Refused("no saved plan: run 'mlenv plan' first")
+    if not record.is_file():
+        raise Refused(
+            f"the saved plan {SAVED_PLAN} is incomplete: the plan that wrote it did not finish (interrupted or "
+            "failed); run 'mlenv plan' again"
+        )
+    if json.loads(record.read_text(encoding="utf-8")).get("fingerprint") != fingerprint(root):
+        raise Refused("the saved plan was made from other manifests or Terraform files: run 'mlenv plan' again")
 
 
 def read_changes(root: Path, runner: TerraformRunner) -> list[Change]:

@@ -158,7 +158,7 @@ def test_unauthenticated_is_one_line_exit_3(workspace, audit_cli):
     result = audit_cli(workspace, token="wrong")
     assert result.code == 3
     assert result.err.startswith("mlenv: cannot audit the workspace: ")
-    assert "Invalid access token" in result.err and result.err.count("\n") == 1
+    assert "refused the credentials (401)" in result.err and result.err.count("\n") == 1
 
 
 def test_unreachable_workspace_is_exit_3(audit_cli, monkeypatch, mlenv):
@@ -173,7 +173,7 @@ def test_missing_credentials_is_exit_3(mlenv, monkeypatch, tmp_path):
     for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     result = mlenv("--root", REPOSITORY, "audit")
-    assert result.code == 3 and result.err.startswith("mlenv: cannot audit the workspace:")
+    assert result.code == 3 and result.err.startswith("mlenv: no Databricks credentials: set DATABRICKS_HOST")
 
 
 def test_thousand_models_concurrently_within_the_bound(tmp_path, audit_cli):

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import MissingCredentials
-from generator.terraform.credentials import check_credentials
 from generator.terraform.toolchain import cache_directory
 from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module, write
 from tests.support.stand_in import FakeDatabricks, FakeWorkspace
@@ -125,17 +123,6 @@ def test_missing_credentials_are_one_line(rendered, monkeypatch, tmp_path):
         "mlenv: no Databricks credentials: set DATABRICKS_HOST and DATABRICKS_TOKEN, or "
         "DATABRICKS_CONFIG_PROFILE naming a profile in ~/.databrickscfg\n"
     )
-
-
-def test_credentials_from_a_profile(tmp_path):
-    config = tmp_path / ".databrickscfg"
-    config.write_text("[DEFAULT]\nhost = https://adb-1.azuredatabricks.net\ntoken = x\n\n[prod]\nhost = h\n")
-    assert check_credentials({"HOME": str(tmp_path)}).startswith("profile DEFAULT")
-    assert check_credentials({"HOME": str(tmp_path), "DATABRICKS_CONFIG_PROFILE": "prod"}).startswith("profile prod")
-    with pytest.raises(MissingCredentials, match="profile 'staging' not found"):
-        check_credentials({"HOME": str(tmp_path), "DATABRICKS_CONFIG_PROFILE": "staging"})
-    with pytest.raises(MissingCredentials, match="DATABRICKS_HOST is set but no credential is"):
-        check_credentials({"HOME": str(tmp_path), "DATABRICKS_HOST": "https://x"})
 
 
 @pytest.mark.terraform

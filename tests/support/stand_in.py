@@ -29,6 +29,8 @@ from generator.model.permission_model import (
 )
 
 TOKEN = "dapi-fake-token"
+#: A token of an identity that exists but may not use this workspace: every request answers 403.
+FORBIDDEN_TOKEN = "dapi-forbidden-token"
 WORKSPACE_ID = "1234567890123456"
 #: The user the token belongs to (SCIM Me): the identity running Terraform against this stand-in.
 FAKE_DEPLOYER = "deployer@example.com"
@@ -172,6 +174,8 @@ class FakeWorkspace:
         """Status, JSON body and extra headers for one request."""
         if path == "/.well-known/databricks-config":  # host metadata: this stand-in has none
             return 404, {"error_code": "NOT_FOUND", "message": "Not found"}, {}
+        if authorization == f"Bearer {FORBIDDEN_TOKEN}":
+            return 403, {"error_code": "PERMISSION_DENIED", "message": "You are not allowed to use this workspace."}, {}
         if authorization != f"Bearer {TOKEN}":
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
         if path in self.throttle_once:
@@ -260,6 +264,8 @@ class FakeWorkspace:
 
     def change(self, method: str, path: str, body: dict[str, Any], authorization: str) -> tuple[int, dict, dict]:
         """Status, JSON body and headers for a request that changes the workspace (what Terraform sends)."""
+        if authorization == f"Bearer {FORBIDDEN_TOKEN}":
+            return 403, {"error_code": "PERMISSION_DENIED", "message": "You are not allowed to use this workspace."}, {}
         if authorization != f"Bearer {TOKEN}":
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
         scim = "/api/2.0/preview/scim/v2/"

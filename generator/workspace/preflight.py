@@ -1,0 +1,166 @@
+"""Before anything talks to Databricks: are there credentials, is the workspace there, does it take them?
+
+One cheap authenticated call (SCIM ``Me``) through databricks-sdk with short timeouts, under an
+overall deadline, so that a wrong host, a closed port, a DNS failure, a TLS or proxy problem, an
+expired token or missing permissions each end in one line and exit 3 within seconds, before
+Terraform starts or an audit begins. Credentials are resolved the standard way (environment
+variables, then ``~/.databrickscfg`` profiles), as Terraform's provider resolves them.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.config import Config
+from databricks.sdk.errors import NotFound, PermissionDenied, Unauthenticated
+from databricks.sdk.errors.base import DatabricksError
+from requests.exceptions import ProxyError, SSLError
+
+from generator.errors import MissingCredentials, WorkspaceUnreachable
+from generator.workspace.credentials import locate_credentials
+
+#: Overall deadline of the preflight, in seconds.
+DEADLINE_SECONDS = 8.0
+_CONNECT_SECONDS = 4.0
+
+
+@dataclass(frozen=True)
+class Reached:
+    """The workspace answered: who the credentials belong to, and which workspace it is."""
+
+    host: str
+    user: str
+    workspace_id: str
+
+
+def preflight(action: str, expected_host: str | None = None) -> Reached:
+    """Check that the standard Databricks credentials reach a workspace that accepts them.
+
+    ``expected_host``, when the settings name one, must be the host the credentials point at.
+    Raises :class:`MissingCredentials` or :class:`WorkspaceUnreachable` with one line saying what
+    failed and what to check.
+    """
+    logging.getLogger("databricks.sdk").setLevel(logging.CRITICAL)
+    locate_credentials()  # no network: a missing credential is reported as such, at once
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(_check, action)
+        try:
+            reached = future.result(timeout=DEADLINE_SECONDS)
+        except FutureTimeout:
+            raise WorkspaceUnreachable(
+                f"cannot {action}: no answer from the workspace within {DEADLINE_SECONDS:.0f} s; check "
+                "DATABRICKS_HOST, the network and any proxy (HTTPS_PROXY, NO_PROXY)"
+            ) from None
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+    if expected_host is not None and _normalized(reached.host) != _normalized(expected_host):
+        raise WorkspaceUnreachable(
+            f"cannot {action}: the credentials point at {reached.host}, but environments/workspace.yaml "
+            f"names {expected_host} (databricks_host); check DATABRICKS_HOST or DATABRICKS_CONFIG_PROFILE"
+        )
+    return reached
+
+
+def _check(action: str) -> Reached:
+    host = locate_credentials().host
+    _check_connection(action, host)
+    try:
+        config = Config(retry_timeout_seconds=3, http_timeout_seconds=int(_CONNECT_SECONDS))
+    except ValueError as error:
+        raise MissingCredentials(f"cannot {action}: {_first_sentence(error)}") from None
+    host = config.host or host
+    try:
+        response = WorkspaceClient(config=config).api_client.do(
+            "GET", "/api/2.0/preview/scim/v2/Me", response_headers=["X-Databricks-Org-Id"]
+        )
+    except Unauthenticated:
+        raise WorkspaceUnreachable(
+            f"cannot {action}: {host} refused the credentials (401); check that the token "
+            "or client secret is valid and not expired"
+        ) from None
+    except PermissionDenied:
+        raise WorkspaceUnreachable(
+            f"cannot {action}: {host} accepted the credentials but does not let them use "
+            "this workspace (403); check the identity's workspace access"
+        ) from None
+    except NotFound:
+        raise WorkspaceUnreachable(
+            f"cannot {action}: {host} does not look like a Databricks workspace (no SCIM "
+            "API there); check DATABRICKS_HOST"
+        ) from None
+    except DatabricksError as error:
+        raise WorkspaceUnreachable(f"cannot {action}: {host} answered {_first_sentence(error)}") from None
+    except (TimeoutError, OSError) as error:
+        raise WorkspaceUnreachable(f"cannot {action}: {_network_reason(host, error)}") from None
+    if not isinstance(response, dict):
+        raise WorkspaceUnreachable(f"cannot {action}: {host} does not look like a Databricks workspace")
+    return Reached(
+        host,
+        str(response.get("userName") or response.get("displayName") or ""),
+        str(response.get("X-Databricks-Org-Id") or ""),
+    )
+
+
+def _check_connection(action: str, host: str) -> None:
+    """Resolve and connect to ``host`` directly (unless a proxy is configured for it), to name the failure."""
+    url = urllib.parse.urlparse(host)
+    hostname = url.hostname or ""
+    if urllib.request.getproxies() and not urllib.request.proxy_bypass(hostname):
+        return  # through a proxy: the SDK call below reports what goes wrong
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        addresses = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise WorkspaceUnreachable(
+            f"cannot {action}: the host name {hostname!r} does not resolve (DNS); check DATABRICKS_HOST"
+        ) from None
+    family, kind, protocol, _, address = addresses[0]
+    try:
+        with socket.socket(family, kind, protocol) as connection:
+            connection.settimeout(_CONNECT_SECONDS)
+            connection.connect(address)
+    except ConnectionRefusedError:
+        raise WorkspaceUnreachable(
+            f"cannot {action}: {hostname} refuses connections on port {port}; check DATABRICKS_HOST (scheme and port)"
+        ) from None
+    except OSError:
+        raise WorkspaceUnreachable(
+            f"cannot {action}: no connection to {hostname}:{port} within "
+            f"{_CONNECT_SECONDS:.0f} s; check DATABRICKS_HOST, the network, a firewall or "
+            "a proxy (HTTPS_PROXY)"
+        ) from None
+
+
+def _network_reason(host: str, error: BaseException) -> str:
+    """What went wrong on the way to ``host``, from the exception and its causes."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    text = " ".join(str(item) for item in chain)
+    if any(isinstance(item, SSLError | ssl.SSLError) for item in chain) or "CERTIFICATE_VERIFY_FAILED" in text:
+        return (
+            f"the TLS handshake with {host} failed; check the certificate (REQUESTS_CA_BUNDLE) or a proxy "
+            "that intercepts TLS"
+        )
+    if any(isinstance(item, ProxyError) for item in chain):
+        return "the proxy refused or failed the connection; check HTTPS_PROXY and NO_PROXY"
+    return f"no answer from {host}; check DATABRICKS_HOST, the network and any proxy (HTTPS_PROXY, NO_PROXY)"
+
+
+def _first_sentence(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text.split(". ")[0].rstrip(".")
+
+
+def _normalized(host: str) -> str:
+    return host.strip().rstrip("/").lower()
