@@ -20,6 +20,8 @@ from generator.model.access_diff import access_changes
 from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
 from generator.paths import SETTINGS_FILE_NAME, environment_manifest
+from generator.render.diagram_dot import dot
+from generator.render.diagrams import access_graph, mermaid, principal_names
 from generator.render.diff_report import diff_markdown
 from generator.render.generated import render_files
 from generator.render.reports import (
@@ -104,10 +106,14 @@ def access(arguments: argparse.Namespace) -> int:
     if arguments.object is not None:
         _check_known("--object", arguments.object, {grant.object for grant in grants}, "object")
         grants = tuple(grant for grant in grants if grant.object == arguments.object)
+    production = {name for name, facts in checked.model.environments.items() if facts.production}
+    names = principal_names(checked.manifests)
     writers: dict[str, Callable[[Sequence[Any]], str]] = {
         "table": effective_table,
         "csv": effective_csv,
         "json": effective_json_text,
+        "mermaid": lambda rows: mermaid(access_graph(rows, production, names)),
+        "dot": lambda rows: dot(access_graph(rows, production, names)),
     }
     sys.stdout.write(writers[arguments.format](grants))
     return ExitCode.OK
@@ -116,11 +122,12 @@ def access(arguments: argparse.Namespace) -> int:
 def diff(arguments: argparse.Namespace) -> int:
     """``mlenv diff``: access changes between two git revisions, as Markdown."""
     with manifests_at(arguments.root, arguments.base) as base_root:
-        base = load_and_check(base_root).model
+        base = load_and_check(base_root)
     with manifests_at(arguments.root, arguments.head) as head_root:
-        head = load_and_check(head_root).model
-    changes = access_changes(base, head)
-    sys.stdout.write(diff_markdown(changes, arguments.base, arguments.head))
+        head = load_and_check(head_root)
+    changes = access_changes(base.model, head.model)
+    names = {**principal_names(base.manifests), **principal_names(head.manifests)}
+    sys.stdout.write(diff_markdown(changes, arguments.base, arguments.head, names))
     return ExitCode.CHANGES if changes and arguments.exit_code else ExitCode.OK
 
 

@@ -91,7 +91,11 @@ def _add_manifest_commands(commands: Commands) -> None:
     access.add_argument("--object", metavar="NAME", help="only this registered model or experiment directory")
     access.add_argument("--env", metavar="NAME", help="only objects of this environment")
     access.add_argument(
-        "--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)"
+        "--format",
+        choices=("table", "json", "csv", "mermaid", "dot"),
+        default="table",
+        help="output format: a table, JSON, CSV, or a picture as a Mermaid flowchart or a Graphviz digraph "
+        "(default: table)",
     )
     access.set_defaults(command="manifest_commands:access")
 
@@ -101,7 +105,7 @@ def _add_manifest_commands(commands: Commands) -> None:
         description="Compare the permission models of environments/ at two git revisions "
         "and print grants added, removed or changed in level and principals "
         "joining or leaving groups, production first, as Markdown for a pull "
-        "request.",
+        "request, followed by a Mermaid picture of the changes.",
     )
     diff.add_argument("base", metavar="BASE", help="git revision to compare from, e.g. origin/main")
     diff.add_argument(

@@ -1,15 +1,17 @@
-"""``mlenv diff`` output: access changes as Markdown for a pull request, production first."""
+"""``mlenv diff`` output: access changes as Markdown for a pull request, production first, then a picture."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from generator.model.access_diff import AccessChange
+from generator.render.diagrams import MERMAID_MAX_EDGES, changes_graph, drawable_mermaid
 from generator.tables import Table, code
 
 
-def diff_markdown(changes: Sequence[AccessChange], base: str, head: str) -> str:
-    """The changes between revisions ``base`` and ``head`` as Markdown, production first."""
+def diff_markdown(changes: Sequence[AccessChange], base: str, head: str, names: Mapping[str, str] | None = None) -> str:
+    """The changes between revisions ``base`` and ``head`` as Markdown, production first, then a Mermaid picture
+    of them; ``names`` are the display names of principals known by id."""
     lines = [f"## Access changes: `{base}` → `{head}`", ""]
     if not changes:
         return "\n".join([*lines, "No access changes.", ""])
@@ -35,4 +37,21 @@ def diff_markdown(changes: Sequence[AccessChange], base: str, head: str) -> str:
             ],
         ).markdown()
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join([*lines, *_picture(changes, names or {})])
+
+
+def _picture(changes: Sequence[AccessChange], names: Mapping[str, str]) -> list[str]:
+    graph = changes_graph(changes, names)
+    lines = ["### Picture", ""]
+    text = drawable_mermaid(graph)
+    if text is None:
+        return [
+            *lines,
+            f"Too many changes to draw ({len(graph.edges)} arrows; Mermaid draws up to {MERMAID_MAX_EDGES}).",
+            "",
+        ]
+    legend = (
+        "Green solid arrows are added access and new memberships, red dashed arrows removed access and memberships "
+        "left, orange arrows a changed level; production environments first, in red boxes."
+    )
+    return [*lines, legend, "", "```mermaid", text.rstrip("\n"), "```", ""]

@@ -11,6 +11,7 @@ from generator.model.effective_access import EFFECTIVE_FIELDS, EffectiveGrant, e
 from generator.model.levels import describe
 from generator.model.permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
+from generator.render.diagrams import MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid, principal_names
 from generator.tables import Table, code, code_list
 
 #: ``header(sources, comment)``: the generated-file header naming ``sources`` in a comment syntax.
@@ -23,12 +24,21 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 def render_reports(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
     """Every permission file, by path relative to the repository root."""
     reach: dict[str, list[EffectiveGrant]] = {}
+    by_environment: dict[str, list[EffectiveGrant]] = {}
     runners = {principal for facts in model.environments.values() for principal in facts.principals}
-    for grant in effective_access(model, runners):
-        reach.setdefault(grant.principal, []).append(grant)
+    for grant in effective_access(model):
+        by_environment.setdefault(grant.environment, []).append(grant)
+        if grant.principal in runners:
+            reach.setdefault(grant.principal, []).append(grant)
+    production = {name for name, facts in model.environments.items() if facts.production}
+    names = principal_names(manifests)
     files = {
         environment_permissions_file(environment.name): _markdown(
-            environment, model, reach, header(manifests.sources_of(environment), "md")
+            environment,
+            model,
+            reach,
+            access_graph(by_environment.get(environment.name, ()), production, names),
+            header(manifests.sources_of(environment), "md"),
         )
         for environment in manifests.environments
     }
@@ -142,7 +152,11 @@ def _csv_cell(value: Any) -> str:
 
 
 def _markdown(
-    environment: Environment, model: PermissionModel, reach_of: dict[str, list[EffectiveGrant]], header: str
+    environment: Environment,
+    model: PermissionModel,
+    reach_of: dict[str, list[EffectiveGrant]],
+    picture: Graph,
+    header: str,
 ) -> str:
     name = environment.name
     facts = model.environments[name]
@@ -171,6 +185,7 @@ def _markdown(
             + " can read production objects of this environment (CAN_READ only).",
             "",
         ]
+    lines += [*_picture(name, picture), "## Grants and memberships", ""]
     lines += ["Implicit grants are added by Databricks itself, not by these manifests; they are real access.", ""]
     lines += Table(
         ("Object", "Object type", "Principal", "Principal type", "Level", "Implicit", "What it allows"),
@@ -207,6 +222,31 @@ def _markdown(
     else:
         lines.append("The environment has no service principals.")
     return "\n".join(lines) + "\n"
+
+
+def _picture(environment: str, graph: Graph) -> list[str]:
+    """The "Picture" section: a Mermaid diagram of the environment's objects and who reaches them."""
+    lines = ["## Picture", ""]
+    text = drawable_mermaid(graph)
+    if text is None:
+        return [
+            *lines,
+            f"Too large to draw here ({len(graph.edges)} arrows; Mermaid draws up to {MERMAID_MAX_EDGES}): "
+            f"`mlenv access --env {environment} --format dot` writes it for Graphviz.",
+            "",
+        ]
+    return [
+        *lines,
+        "Who reaches the objects of this environment (`mlenv access --env "
+        f"{environment} --format mermaid`): service principals and groups on the left, the environment's objects "
+        "in the box on the right (red when production). Solid arrows are memberships and the grants of the manifests; "
+        "dashed arrows are implicit grants that Databricks adds itself (admins, the identity running Terraform).",
+        "",
+        "```mermaid",
+        text.rstrip("\n"),
+        "```",
+        "",
+    ]
 
 
 def _allows(grant: Grant) -> str:
