@@ -236,7 +236,9 @@ def mermaid(graph: Graph) -> str:
     lines += [f"  class {','.join(ids)} {name}" for name, ids in sorted(by_class.items())]
     for environment, _ in graph.environments():
         fill, stroke = ENVIRONMENT_COLOURS[environment in graph.production]
-        lines.append(f"  style env_{_escape_id(environment)} fill:{fill},stroke:{stroke},stroke-width:2px")
+        lines.append(
+            f"  style env_{_escape_id(environment)} fill:{fill},stroke:{stroke},stroke-width:2px,color:#202124"
+        )
     styles: dict[tuple[str, int], list[str]] = {}
     for index, edge in enumerate(edges):
         styles.setdefault(edge_colour(graph, edge), []).append(str(index))

@@ -99,7 +99,7 @@ def test_production_picture_structure(example):
     assert f'  {runner} -->|"member"| grp_apps__prod' in lines
     assert '  grp_apps__prod -->|"CAN_MANAGE_PRODUCTION_VERSIONS"| mdl_churn__prod' in lines
     assert "  class dir__2f_experiments_2f_prod,mdl_churn__prod,mdl_fraud__prod production" in lines
-    assert "  style env_prod fill:#fff5f4,stroke:#c5221f,stroke-width:2px" in lines
+    assert "  style env_prod fill:#fff5f4,stroke:#c5221f,stroke-width:2px,color:#202124" in lines
     assert "acc" not in text and "apps_all" not in text  # only prod's objects and who reaches them
 
 
