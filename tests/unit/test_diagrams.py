@@ -26,8 +26,11 @@ from generator.render.diagrams import (
     principal_names,
 )
 from generator.render.diff_report import diff_markdown
+from generator.render.header import generated_header
+from generator.render.reports import render_reports
 from tests.support.diagram_cases import HOSTILE_NAMES, hostile_access, hostile_access_graph, hostile_changes_graph
 from tests.support.repository import REPOSITORY, run_module
+from tests.support.synthetic import synthesize
 
 PROD_RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
 TF = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
@@ -277,3 +280,12 @@ def test_access_formats_honour_the_filters(mlenv):
     assert targets == {"mdl_churn__prod", "grp_apps__prod"}
     result = run_module("--root", REPOSITORY, "access", "--format", "png")
     assert result.code == 2 and "invalid choice" in result.err
+
+
+def test_a_permission_file_too_large_for_mermaid_points_at_dot(tmp_path):
+    synthesize(tmp_path, 1, 170)  # one production environment: 3 grants a model, a reader on every third
+    checked = load_and_check(tmp_path)
+    report = render_reports(checked.manifests, checked.model, generated_header)["permissions/env000.md"]
+    assert "## Picture\n\nToo large to draw here (" in report
+    assert "`mlenv access --env env000 --format dot` writes it for Graphviz." in report
+    assert "```mermaid" not in report
