@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from python_terraform import IsFlagged
 
-from generator.errors import Refused, TerraformFailed
+from generator.errors import Refused, TerraformFailed, WorkspaceUnreachable
 from generator.paths import PLAN_INPUT_GLOBS, SAVED_PLAN, SAVED_PLAN_RECORD, STATE_DIRECTORY
 from generator.terraform.runner import StepResult, TerraformRunner
 
@@ -58,6 +59,7 @@ def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Chan
         root, "plan", input=False, out=SAVED_PLAN, detailed_exitcode=IsFlagged, refresh=None if refresh else False
     )
     if result.returncode not in (0, 2):
+        _raise_if_provider_unavailable(result)
         raise TerraformFailed(f"terraform plan failed (exit {result.returncode}); nothing was saved")
     changes = read_changes(root, runner)
     (root / SAVED_PLAN_RECORD).write_text(json.dumps({"fingerprint": fingerprint(root)}) + "\n", encoding="utf-8")
@@ -109,4 +111,25 @@ def read_changes(root: Path, runner: TerraformRunner) -> list[Change]:
 
 def _require(result: StepResult) -> None:
     if not result.ok:
+        _raise_if_provider_unavailable(result)
         raise TerraformFailed(f"terraform {result.command} failed (exit {result.returncode})")
+
+
+#: What Terraform prints when the Databricks provider cannot be configured or cannot reach the workspace.
+_PROVIDER_UNAVAILABLE = re.compile(
+    r"ConfigureProvider|Plugin did not respond|cannot configure default credentials|invalid access token|"
+    r"Unauthorized|status code 401|status code 403|no such host|connection refused|i/o timeout|"
+    r"context deadline exceeded|certificate signed by unknown authority|proxyconnect",
+    re.IGNORECASE,
+)
+
+
+def _raise_if_provider_unavailable(result: StepResult) -> None:
+    """Raise :class:`WorkspaceUnreachable` when Terraform failed because the provider could not reach or
+    authenticate to the workspace (its full output was streamed above)."""
+    reason = next((line.strip(" │╷╵") for line in result.stderr_tail if _PROVIDER_UNAVAILABLE.search(line)), None)
+    if reason:
+        raise WorkspaceUnreachable(
+            f"terraform {result.command} could not configure the Databricks provider: {reason[:200]}; check "
+            "DATABRICKS_HOST, the credentials and the network (Terraform's output above has the details)"
+        )

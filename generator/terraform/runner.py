@@ -11,6 +11,7 @@ from pathlib import Path
 from python_terraform import IsFlagged, Terraform
 
 from generator.paths import EXAMPLES_DIRECTORY, MODULES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
+from generator.terraform.process import run_streamed
 from generator.terraform.toolchain import Toolchain
 
 
@@ -21,6 +22,7 @@ class StepResult:
     directory: str
     command: str
     returncode: int
+    stderr_tail: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -54,12 +56,12 @@ class TerraformRunner:
         return sorted(path.parent for path in (self.root / EXAMPLES_DIRECTORY).glob("*/main.tf"))
 
     def run(self, directory: Path, command: str, *args: str, **options: object) -> StepResult:
-        """Run ``terraform COMMAND`` in ``directory``, streaming its output."""
+        """Run ``terraform COMMAND`` in ``directory``, streaming its output (see :mod:`.process`)."""
         terraform = _Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))
         options.setdefault("no_color", IsFlagged)
-        with self._environment():
-            code, _, _ = terraform.cmd(command, *args, capture_output=False, **options)
-        return StepResult(self._display(directory), command, code)
+        argv = terraform.generate_cmd_string(command, *args, **options)
+        finished = run_streamed(argv, directory, self.toolchain.environment())
+        return StepResult(self._display(directory), command, finished.returncode, finished.stderr_tail)
 
     def capture(self, directory: Path, command: str, *args: str) -> tuple[int, str]:
         """Run ``terraform COMMAND ARGS`` in ``directory`` and return its exit code and stdout."""

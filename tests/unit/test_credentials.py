@@ -9,8 +9,9 @@ from generator.workspace.credentials import locate_credentials
 
 
 def test_environment_variables_come_first(tmp_path):
-    found = locate_credentials({"HOME": str(tmp_path), "DATABRICKS_HOST": "adb-1.azuredatabricks.net/",
-                                "DATABRICKS_TOKEN": "x"})
+    found = locate_credentials(
+        {"HOME": str(tmp_path), "DATABRICKS_HOST": "adb-1.azuredatabricks.net/", "DATABRICKS_TOKEN": "x"}
+    )
     assert (found.host, found.source) == ("https://adb-1.azuredatabricks.net", "DATABRICKS_HOST with DATABRICKS_TOKEN")
 
 
@@ -22,11 +23,14 @@ def test_profiles_of_the_config_file(tmp_path):
     assert locate_credentials({"HOME": str(tmp_path), "DATABRICKS_CONFIG_PROFILE": "prod"}).host == "https://h"
 
 
-@pytest.mark.parametrize("environ, message", [
-    ({"DATABRICKS_CONFIG_PROFILE": "staging"}, "profile 'staging' not found"),
-    ({"DATABRICKS_HOST": "https://x"}, "DATABRICKS_HOST is set but no credential is"),
-    ({}, "no Databricks credentials: set DATABRICKS_HOST and DATABRICKS_TOKEN"),
-])
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"DATABRICKS_CONFIG_PROFILE": "staging"}, "profile 'staging' not found"),
+        ({"DATABRICKS_HOST": "https://x"}, "DATABRICKS_HOST is set but no credential is"),
+        ({}, "no Databricks credentials: set DATABRICKS_HOST and DATABRICKS_TOKEN"),
+    ],
+)
 def test_missing_credentials_say_what_to_set(tmp_path, environ, message):
     (tmp_path / ".databrickscfg").write_text("[other]\nhost = https://y\n")
     with pytest.raises(MissingCredentials, match=message):
@@ -35,5 +39,5 @@ def test_missing_credentials_say_what_to_set(tmp_path, environ, message):
 
 def test_a_profile_without_host_is_named(tmp_path):
     (tmp_path / ".databrickscfg").write_text("[DEFAULT]\ntoken = x\n")
-    with pytest.raises(MissingCredentials, match="profile 'DEFAULT' .* has no host"):
+    with pytest.raises(MissingCredentials, match=r"profile 'DEFAULT' .* has no host"):
         locate_credentials({"HOME": str(tmp_path)})
