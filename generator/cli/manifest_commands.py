@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import re
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -16,13 +17,14 @@ from generator.manifests.git_revision import manifests_at
 from generator.manifests.loader import load_settings
 from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
 from generator.manifests.scaffold import scaffold_manifest
-from generator.model.access_diff import access_changes
+from generator.model.access_diff import Objects, access_changes, object_changes, objects_of
 from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
-from generator.paths import SETTINGS_FILE_NAME, environment_manifest
+from generator.model.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL, PermissionModel
+from generator.paths import ENVIRONMENTS_DIRECTORY, PERMISSIONS_JSON, SETTINGS_FILE_NAME, environment_manifest
 from generator.render.diagram_dot import dot
 from generator.render.diagrams import access_graph, mermaid, principal_names
-from generator.render.diff_report import diff_markdown
+from generator.render.diff_report import diff_json, diff_markdown
 from generator.render.generated import render_files
 from generator.render.reports import (
     effective_csv,
@@ -44,6 +46,7 @@ def validate(arguments: argparse.Namespace) -> int:
         f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
         f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants"
     )
+    _report_deletions(arguments.root, checked.model)
     if not arguments.terraform:
         return ExitCode.OK
     from generator.cli.terraform_commands import validate_terraform
@@ -55,7 +58,8 @@ def validate(arguments: argparse.Namespace) -> int:
 def render(arguments: argparse.Namespace) -> int:
     """``mlenv render``: write every generated file, or with ``--check`` list the stale ones."""
     root: Path = arguments.root
-    files = render_files(load_and_check(root))
+    checked = load_and_check(root)
+    files = render_files(checked)
     if arguments.check:
         stale = compare_outputs(root, files).stale
         if stale:
@@ -68,12 +72,15 @@ def render(arguments: argparse.Namespace) -> int:
             return ExitCode.CHANGES
         print(f"{len(files)} generated files are up to date")
         return ExitCode.OK
+    _report_deletions(root, checked.model)
     changes = write_outputs(root, files)
     for path in changes.changed:
         print(f"wrote {path}")
     for path in changes.removed:
         print(f"removed {path}")
     print(f"{len(files)} files, {len(changes.changed)} written, {len(changes.removed)} removed")
+    if changes.stale:
+        print(f"commit them with the manifests: git add -A {ENVIRONMENTS_DIRECTORY} {' '.join(changes.stale)}")
     return ExitCode.OK
 
 
@@ -120,15 +127,23 @@ def access(arguments: argparse.Namespace) -> int:
 
 
 def diff(arguments: argparse.Namespace) -> int:
-    """``mlenv diff``: access changes between two git revisions, as Markdown."""
+    """``mlenv diff``: objects and access that change between a git revision and the working tree (or another
+    revision), as Markdown or JSON."""
     with manifests_at(arguments.root, arguments.base) as base_root:
         base = load_and_check(base_root)
-    with manifests_at(arguments.root, arguments.head) as head_root:
-        head = load_and_check(head_root)
+    if arguments.head is None:
+        head, head_label = load_and_check(arguments.root), "working tree"
+    else:
+        with manifests_at(arguments.root, arguments.head) as head_root:
+            head, head_label = load_and_check(head_root), arguments.head
+    objects = object_changes(objects_of(base.model), objects_of(head.model))
     changes = access_changes(base.model, head.model)
-    names = {**principal_names(base.manifests), **principal_names(head.manifests)}
-    sys.stdout.write(diff_markdown(changes, arguments.base, arguments.head, names))
-    return ExitCode.CHANGES if changes and arguments.exit_code else ExitCode.OK
+    if arguments.format == "json":
+        sys.stdout.write(diff_json(objects, changes, arguments.base, head_label))
+    else:
+        names = {**principal_names(base.manifests), **principal_names(head.manifests)}
+        sys.stdout.write(diff_markdown(objects, changes, arguments.base, head_label, names))
+    return ExitCode.CHANGES if (changes or objects) and arguments.exit_code else ExitCode.OK
 
 
 def new_env(arguments: argparse.Namespace) -> int:
@@ -183,3 +198,32 @@ def _check_environment(name: str, environments: Mapping[str, object]) -> None:
                 )
             ]
         )
+
+
+def _report_deletions(root: Path, model: PermissionModel) -> None:
+    """Say which objects of the last render (``permissions/workspace.json``) the manifests no longer declare:
+    Terraform deletes them, and a deleted registered model takes every version with it."""
+    previous = _rendered_objects(root / PERMISSIONS_JSON)
+    for change in object_changes(previous, objects_of(model)):
+        if change.change == "deleted":
+            where = f"{change.environment}, production" if change.production else change.environment
+            print(
+                f"note: {change.object_type} {change.object} ({where}) is no longer declared: it will be "
+                f"{change.consequence}; mlenv apply refuses deletions without --allow-destroy",
+                file=sys.stderr,
+            )
+
+
+def _rendered_objects(path: Path) -> Objects:
+    """The groups, directories and models recorded in the permission file of the last render (empty if none)."""
+    try:
+        environments = json.loads(path.read_text(encoding="utf-8")).get("environments", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    objects: Objects = {}
+    for name, facts in environments.items() if isinstance(environments, dict) else []:
+        where = (name, bool(facts.get("production")))
+        objects[(GROUP, str(facts.get("group")))] = where
+        objects[(DIRECTORY, str(facts.get("experiment_directory")))] = where
+        objects.update({(REGISTERED_MODEL, str(model)): where for model in facts.get("models", [])})
+    return objects

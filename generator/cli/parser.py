@@ -101,17 +101,24 @@ def _add_manifest_commands(commands: Commands) -> None:
 
     diff = commands.add_parser(
         "diff",
-        help="access changes between two git revisions, as Markdown",
-        description="Compare the permission models of environments/ at two git revisions "
-        "and print grants added, removed or changed in level and principals "
-        "joining or leaving groups, production first, as Markdown for a pull "
-        "request, followed by a Mermaid picture of the changes.",
+        help="what changes between a git revision and the working tree: objects and access",
+        description="Compare the permission model of environments/ at git revision BASE with the working tree "
+        "(or revision HEAD): groups, directories and registered models created or deleted (a deleted model loses "
+        "every version), grants added, removed or changed in level and principals joining or leaving groups, "
+        "production first, as Markdown for a pull request with a Mermaid picture, or as JSON.",
     )
     diff.add_argument("base", metavar="BASE", help="git revision to compare from, e.g. origin/main")
     diff.add_argument(
-        "head", metavar="HEAD", nargs="?", default="HEAD", help="git revision to compare to (default: HEAD)"
+        "head",
+        metavar="HEAD",
+        nargs="?",
+        default=None,
+        help="git revision to compare to (default: the working tree, uncommitted changes included, as git diff does)",
     )
-    diff.add_argument("--exit-code", action="store_true", help="exit 1 when there are access changes")
+    diff.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="output format (default: markdown)"
+    )
+    diff.add_argument("--exit-code", action="store_true", help="exit 1 when anything changes")
     diff.set_defaults(command="manifest_commands:diff")
 
     new_env = commands.add_parser(

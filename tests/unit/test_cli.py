@@ -152,3 +152,23 @@ def test_validate_summarises(mlenv, repo):
     result = mlenv("--root", repo, "validate")
     assert result.code == 0
     assert result.out == "3 environments valid (acc, preprod, prod); production: prod; 32 grants\n"
+
+
+def test_render_names_what_to_commit_and_what_terraform_will_delete(repo, mlenv):
+    assert mlenv("--root", repo, "render").code == 0
+    assert mlenv("--root", repo, "new-env", "teamx").code == 0
+    result = mlenv("--root", repo, "render")
+    assert result.code == 0
+    commit = result.out.splitlines()[-1]
+    assert commit.startswith("commit them with the manifests: git add -A environments ")
+    assert "mlenv_teamx.tf" in commit and "mlenv_workspace.tf" in commit and "permissions/teamx.md" in commit
+    preprod = repo / "environments/preprod.yaml"
+    preprod.write_text(preprod.read_text().replace("fraud", "fraud2"))
+    for command in ("validate", "render"):
+        result = mlenv("--root", repo, command)
+        assert result.code == 0
+        assert (
+            "note: registered_model fraud_preprod (preprod) is no longer declared: it will be deleted with every "
+            "version in it" in result.err
+        )
+    assert "no longer declared" not in mlenv("--root", repo, "render").err

@@ -240,10 +240,10 @@ def test_changes_are_green_solid_red_dashed_and_orange():
 
 
 def test_diff_markdown_draws_the_changes_after_the_tables_and_nothing_without_changes():
-    text = diff_markdown([_change("added", "", "CAN_READ", principal="auditors")], "base", "HEAD")
+    text = diff_markdown([], [_change("added", "", "CAN_READ", principal="auditors")], "base", "HEAD")
     assert text.index("| added | prod |") < text.index("### Picture") < text.index("```mermaid\nflowchart LR\n")
     assert text.endswith("```\n")
-    assert "### Picture" not in diff_markdown([], "base", "HEAD")
+    assert "### Picture" not in diff_markdown([], [], "base", "HEAD")
 
 
 def test_too_large_a_picture_is_not_drawn():
