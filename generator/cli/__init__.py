@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from generator.cli.parser import build_parser
 from generator.errors import ExitCode, MlenvError
+from generator.terminal import styled
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(_command(arguments.command)(arguments))
     except MlenvError as error:
         for line in error.report():
-            print(line, file=sys.stderr)
+            print(styled(line, "red", sys.stderr), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("mlenv: interrupted", file=sys.stderr)

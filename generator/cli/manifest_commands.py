@@ -42,10 +42,19 @@ def validate(arguments: argparse.Namespace) -> int:
     checked = load_and_check(arguments.root)
     environments = checked.manifests.environments
     production = [environment.name for environment in environments if environment.production]
-    print(
-        f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
-        f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants"
-    )
+    if arguments.json:
+        document = {
+            "valid": True,
+            "environments": [e.name for e in environments],
+            "production": production,
+            "grants": len(checked.model.grants),
+        }
+        print(json.dumps(document))
+    else:
+        print(
+            f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
+            f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants"
+        )
     _report_deletions(arguments.root, checked.model)
     if not arguments.terraform:
         return ExitCode.OK

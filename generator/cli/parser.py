@@ -52,6 +52,7 @@ def _add_manifest_commands(commands: Commands) -> None:
         action="store_true",
         help="also render, then terraform init and validate the root and every module against the real provider schema",
     )
+    validate.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     validate.set_defaults(command="manifest_commands:validate")
 
     render = commands.add_parser(

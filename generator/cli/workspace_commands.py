@@ -11,6 +11,7 @@ from generator.paths import IMPORTS_TERRAFORM_FILE
 from generator.render.audit_report import report_json, report_markdown, report_table
 from generator.render.imports import render_imports
 from generator.render.writer import write_atomically
+from generator.terminal import styled
 from generator.workspace.adopt import find_existing, production_models
 from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client
@@ -27,7 +28,11 @@ def audit(arguments: argparse.Namespace) -> int:
         report = audit_workspace(model, client, concurrency=arguments.concurrency)
     writers = {"json": report_json, "markdown": report_markdown}
     writer = writers.get(arguments.format)
-    sys.stdout.write(writer(report) if writer is not None else report_table(report, arguments.show_ok))
+    if writer is not None:
+        sys.stdout.write(writer(report))
+    else:
+        table, _, summary_line = report_table(report, arguments.show_ok).rstrip("\n").rpartition("\n")
+        sys.stdout.write(f"{table}\n{styled(summary_line, 'red' if report.drift else 'green', sys.stdout)}\n")
     return ExitCode.CHANGES if report.drift else ExitCode.OK
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ToolchainError
+from generator.terminal import ticking
 
 #: The one place the provider version is pinned (versions.tf allows this minor series).
 PROVIDER_VERSION = "1.126.0"
@@ -108,7 +109,8 @@ def prepare(log: Callable[[str], object] = print) -> Toolchain:
     else:
         started = time.monotonic()
         log(f"provider {PROVIDER_VERSION}: building from the Go module proxy (takes minutes the first time)")
-        _build_provider(built)
+        with ticking(f"provider {PROVIDER_VERSION}: building"):
+            _build_provider(built)
         log(f"provider {PROVIDER_VERSION}: built in {time.monotonic() - started:.0f} s")
     mirrored = _mirror_binary(cache)
     if not mirrored.exists():

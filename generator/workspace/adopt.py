@@ -28,6 +28,7 @@ from databricks.sdk.service.ml import ModelVersion
 
 from generator.addresses import ImportTarget, group_resource_address, registered_model_resource_address
 from generator.model.permission_model import PermissionModel
+from generator.terminal import Counter
 from generator.workspace.live_state import find_group
 
 ObjectKind = Literal["group", "registered_model"]
@@ -63,15 +64,19 @@ def find_existing(model: PermissionModel, client: WorkspaceClient, concurrency: 
     """Every declared group and registered model of ``model`` that exists in the workspace, sorted."""
     lock = threading.Lock()
     found: list[ExistingObject] = []
+    candidates = _candidates(model)
+    progress = Counter("adopt: objects looked up", len(candidates))
 
     def look(candidate: _Candidate) -> None:
         existing = (_existing_group if candidate.kind == "group" else _existing_model)(client, candidate)
+        progress.step()
         if existing is not None:
             with lock:
                 found.append(existing)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        list(pool.map(look, _candidates(model)))
+        list(pool.map(look, candidates))
+    progress.finish()
     return sorted(found)
 
 

@@ -6,34 +6,15 @@ Requests run concurrently with a bound; the SDK retries 429 and 503 answers, hon
 
 from __future__ import annotations
 
-import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from databricks.sdk import WorkspaceClient
 
 from generator.model.drift import AuditReport, Finding, audit_report, compare_object, undeclared_production_models
 from generator.model.permission_model import PermissionModel
+from generator.terminal import Counter
 from generator.workspace.connection import RequestCounter
 from generator.workspace.live_state import ServicePrincipals, live_access, registered_model_names, service_principals
-
-
-class _Progress:
-    """Counts finished reads; shows a one-line counter when asked to (on a terminal)."""
-
-    def __init__(self, total: int, show: bool):
-        self.total, self.done, self.show = total, 0, show
-        self._lock = threading.Lock()
-
-    def step(self) -> None:
-        with self._lock:
-            self.done += 1
-            if self.show:
-                print(f"\raudit: {self.done}/{self.total} objects read", end="", file=sys.stderr, flush=True)
-
-    def finish(self) -> None:
-        if self.show:
-            print(file=sys.stderr)
 
 
 def audit(
@@ -41,12 +22,12 @@ def audit(
 ) -> AuditReport:
     """Read the live state of every object of ``model`` and compare it with the model.
 
-    ``progress`` shows a counter on stderr; by default when stderr is a terminal.
+    ``progress`` shows a counter on stderr; by default on a terminal outside CI.
     """
     requests = RequestCounter(client)
     principals = service_principals(client)
     objects = _objects(model)
-    tracker = _Progress(len(objects) + 1, sys.stderr.isatty() if progress is None else progress)
+    tracker = Counter("audit: objects read", len(objects) + 1, progress)
 
     def read(item: tuple[str, str, str]) -> list[Finding]:
         try:
