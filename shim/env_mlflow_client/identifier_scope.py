@@ -4,7 +4,8 @@
 ``delete_experiment``, ``search_traces``...) and MLflow adds more in new releases. Rather than
 override each one, :func:`scope_identifier_methods` wraps every public method whose first
 parameter is ``run_id``, ``experiment_id`` or ``experiment_ids`` and that the client does not
-override itself, so that the id is checked before the call is made.
+override itself (in any of its parts), so that the id is checked before the call is made. The
+methods are found on the installed ``MlflowClient``, so every MLflow version gets its own set.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ EXPECTED = {
 def scope_identifier_methods(cls: Client) -> Client:
     """Class decorator: wrap the inherited id-taking methods of ``MlflowClient`` in ``cls``."""
     for name, method in inspect.getmembers(MlflowClient, inspect.isfunction):
-        if name.startswith("_") or name in cls.__dict__:
+        if name.startswith("_") or getattr(cls, name) is not method:  # overridden by the client
             continue
         parameters = list(inspect.signature(method).parameters)
         if len(parameters) > 1 and parameters[1] in IDENTIFIER_CHECKS:

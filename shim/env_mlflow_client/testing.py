@@ -5,6 +5,10 @@
 
 The server runs on a temp sqlite database and artifact directory, on a free port; start-up waits
 on ``/health``, not on a sleep. Start one per test session: it takes seconds to start.
+
+The server runs on this interpreter's MLflow, or on the Python named by ``MLENV_SERVER_PYTHON``
+(an environment with the full ``mlflow``): a client on an older or skinny MLflow is then tested
+against a current server, as jobs on a Databricks runtime are.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+#: The Python whose ``mlflow server`` is started (default: this interpreter).
+SERVER_PYTHON_VARIABLE = "MLENV_SERVER_PYTHON"
 
 
 @dataclass
@@ -57,7 +64,7 @@ def start_server(
     port = free_port()
     log = (directory / "server.log").open("w")
     command = [
-        sys.executable,
+        os.environ.get(SERVER_PYTHON_VARIABLE) or sys.executable,
         "-m",
         "mlflow",
         "server",
