@@ -75,8 +75,8 @@ class MlenvError(Exception):
 
     exit_code: ClassVar[ExitCode] = ExitCode.INTERNAL
 
-    def report(self) -> list[str]:
-        """The lines printed to stderr for this error."""
+    def report(self, writer: bool = False) -> list[str]:
+        """The lines printed to stderr for this error; ``writer`` says whether the command writes files."""
         return [f"mlenv: {self}"]
 
 
@@ -89,11 +89,12 @@ class InvalidInput(MlenvError):
         self.problems = sorted(set(problems), key=_problem_order)
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
-    def report(self) -> list[str]:
-        """Every problem on its own line, then how many and that nothing was written."""
+    def report(self, writer: bool = False) -> list[str]:
+        """Every problem on its own line, then how many (and, for a command that writes, that nothing was)."""
         count = len(self.problems)
+        written = "; nothing was written." if writer else "."
         return [str(problem) for problem in self.problems] + [
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
+            f"{count} problem{'s' if count != 1 else ''} found{written}"
         ]
 
 
@@ -132,7 +133,7 @@ class Refused(MlenvError):
 
     exit_code = ExitCode.REFUSED
 
-    def report(self) -> list[str]:
+    def report(self, writer: bool = False) -> list[str]:
         """One line starting ``mlenv: refused:``."""
         return [f"mlenv: refused: {self}"]
 

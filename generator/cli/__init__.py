@@ -29,7 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(_command(arguments.command)(arguments))
     except MlenvError as error:
-        for line in error.report():
+        writer = getattr(arguments, "writes", False) or getattr(arguments, "terraform", False)
+        for line in error.report(writer):
             print(styled(line, "red", sys.stderr), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:

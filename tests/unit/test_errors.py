@@ -45,9 +45,16 @@ def test_each_error_reports_itself_with_its_exit_code(error, code, first_line, m
     assert capsys.readouterr().err.splitlines()[0] == first_line
 
 
+def test_invalid_input_says_nothing_was_written_only_for_commands_that_write(repo, mlenv):
+    (repo / "environments/acc.yaml").write_text("production: maybe\n")
+    assert mlenv("--root", repo, "validate").err.endswith("1 problem found.\n")
+    assert mlenv("--root", repo, "render").err.endswith("1 problem found; nothing was written.\n")
+
+
 def test_invalid_input_ends_saying_nothing_was_written():
-    report = InvalidInput([Problem("b", 2, "two"), Problem("a", 1, "one"), Problem("a", 1, "one")]).report()
-    assert report == ["a:1: one", "b:2: two", "2 problems found; nothing was written."]
+    error = InvalidInput([Problem("b", 2, "two"), Problem("a", 1, "one"), Problem("a", 1, "one")])
+    assert error.report(writer=True) == ["a:1: one", "b:2: two", "2 problems found; nothing was written."]
+    assert error.report() == ["a:1: one", "b:2: two", "2 problems found."]
 
 
 def test_a_bug_is_one_line_and_exit_70(monkeypatch, capsys):
