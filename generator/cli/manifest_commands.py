@@ -161,7 +161,19 @@ def new_env(arguments: argparse.Namespace) -> int:
     name: str = arguments.name
     display = environment_manifest(name)
     target = root / display
-    if re.fullmatch(ENVIRONMENT_NAME_PATTERN, name) is None or name == Path(SETTINGS_FILE_NAME).stem:
+    if name == Path(SETTINGS_FILE_NAME).stem:
+        raise InvalidInput(
+            [
+                Problem(
+                    display,
+                    None,
+                    f"{name!r} is reserved: environments/{SETTINGS_FILE_NAME} holds the settings all environments "
+                    "share",
+                    "choose another name",
+                )
+            ]
+        )
+    if re.fullmatch(ENVIRONMENT_NAME_PATTERN, name) is None:
         raise InvalidInput(
             [
                 Problem(

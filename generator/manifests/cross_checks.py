@@ -52,10 +52,16 @@ def duplicate_problems(manifest: EnvironmentManifest, document: YamlDocument) ->
     return problems
 
 
-def cross_environment_problems(settings: WorkspaceSettings, environments: Sequence[Environment]) -> list[Problem]:
-    """The rules that span environments: one environment per principal, unambiguous model names, reader groups."""
+def cross_environment_problems(
+    settings: WorkspaceSettings, environments: Sequence[Environment], declared: Sequence[str] = ()
+) -> list[Problem]:
+    """The rules that span environments: one environment per principal, unambiguous model names, reader groups.
+
+    ``declared`` names every environment that has a manifest, valid or not, so that a rule about another
+    environment holds even while that environment's manifest has errors (all problems are found at once).
+    """
     problems: list[Problem] = []
-    names = sorted(environment.name for environment in environments)
+    names = sorted({environment.name for environment in environments} | set(declared))
     known_names = set(names)
     environment_groups = {settings.group_name(name) for name in names}
     group_pattern = re.compile(re.escape(settings.group_name_pattern).replace(r"\{env\}", ".+"))

@@ -18,10 +18,11 @@ from generator.manifests.yaml_source import YamlDocument, load_yaml
 from generator.paths import ENVIRONMENTS_DIRECTORY, MANIFEST_SUFFIX, SETTINGS_FILE_NAME, SETTINGS_MANIFEST
 
 
-def load_manifests(root: Path) -> Manifests:
-    """Read and validate every manifest under ``root/environments``.
+def read_manifests(root: Path) -> tuple[Manifests | None, list[Problem]]:
+    """Every valid manifest under ``root/environments`` and every problem found in the others.
 
-    Raises :class:`InvalidInput` with all problems found in all files.
+    The manifests are ``None`` only when the settings file itself is invalid. Raises
+    :class:`InvalidInput` when the directory is missing or holds too many files.
     """
     directory = root / ENVIRONMENTS_DIRECTORY
     if not directory.is_dir():
@@ -71,12 +72,11 @@ def load_manifests(root: Path) -> Manifests:
         problems.append(
             Problem(ENVIRONMENTS_DIRECTORY, None, "no environment manifests found", "add one with: mlenv new-env NAME")
         )
-    if settings is not None:
-        problems.extend(cross_environment_problems(settings, environments))
-    if problems:
-        raise InvalidInput(problems)
-    assert settings is not None
-    return Manifests(settings, tuple(environments), settings_source)
+    if settings is None:
+        return None, problems
+    declared = [path.stem for path in paths if path.suffix == MANIFEST_SUFFIX and path.name != SETTINGS_FILE_NAME]
+    problems.extend(cross_environment_problems(settings, environments, declared))
+    return Manifests(settings, tuple(environments), settings_source), problems
 
 
 def load_settings(root: Path) -> WorkspaceSettings:

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -131,8 +139,26 @@ class ModelSpec(_Strict):
         return {"anyOf": [short_form, full_form]}
 
 
+def _null_means_empty(schema: dict[str, Any]) -> None:
+    """JSON Schema of a list key that may also be left empty (``models:`` with only comments below it)."""
+    listed = {key: schema.pop(key) for key in list(schema) if key not in ("title", "description")}
+    schema["anyOf"] = [listed, {"type": "null"}]
+
+
+def _empty_when_null(value: Any) -> Any:
+    return [] if value is None else value
+
+
 class EnvironmentManifest(_Strict):
-    """``environments/<env>.yaml``: one logical environment. The file stem is its name."""
+    """``environments/<env>.yaml``: one logical environment. The file stem is its name.
+
+    A list key left empty (only commented examples below it) means an empty list.
+    """
+
+    @field_validator("service_principals", "models", "experiment_readers", mode="before")
+    @classmethod
+    def _empty_lists(cls, value: Any) -> Any:
+        return _empty_when_null(value)
 
     production: bool = Field(
         default=False,
@@ -145,16 +171,19 @@ class EnvironmentManifest(_Strict):
     service_principals: list[ServicePrincipal] = Field(
         default_factory=list,
         max_length=MAX_SERVICE_PRINCIPALS,
+        json_schema_extra=_null_means_empty,
         description=("Identities that run this environment's jobs; they become members of its group."),
     )
     models: list[ModelSpec] = Field(
         default_factory=list,
         max_length=MAX_MODELS,
+        json_schema_extra=_null_means_empty,
         description=("Registered models this environment owns; each becomes {name}_{env}."),
     )
     experiment_readers: list[GroupName] = Field(
         default_factory=list,
         max_length=MAX_READERS,
+        json_schema_extra=_null_means_empty,
         description=("Extra workspace groups given CAN_READ on the environment's experiment directory."),
     )
 

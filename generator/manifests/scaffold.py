@@ -16,25 +16,28 @@ production: {production}
 
 description: Describe the team that owns this environment.
 
-# Identities that run this environment's jobs. Use application_id (the client id) for an
-# Azure-managed service principal; display_name alone for a Databricks-managed one.
-service_principals: []
-#  - application_id: 9f0c6a1e-3b2d-4c5e-8f7a-1b2c3d4e5f60   # an Azure-managed service principal
-#    display_name: {name}-runner
-#  - display_name: {name}-batch                              # a Databricks-managed one
+# Identities that run this environment's jobs: uncomment the lines you need (remove the '# ' only)
+# and fill them in. application_id is the client id of an Azure-managed service principal (the
+# all-zero placeholder is refused until you replace it); display_name alone names a
+# Databricks-managed one.
+service_principals:
+  # - application_id: 00000000-0000-0000-0000-000000000000
+  #   display_name: {name}-runner
+  # - display_name: {name}-batch
 
-# Registered models this environment owns. A bare name is enough; the long form adds a
-# description, tags and reader groups (CAN_READ{reader_note}).
-models: []
-#  - churn
-#  - name: fraud
-#    description: Fraud scoring
-#    readers: [data-scientists]
-#    tags:
-#      team: risk
+# Registered models this environment owns, each registered as <model>_{name}. A bare name is
+# enough; the long form adds a description, tags and reader groups (CAN_READ{reader_note}).
+models:
+  # - churn
+  # - name: fraud
+  #   description: Fraud scoring
+  #   readers: [data-scientists]
+  #   tags:
+  #     team: risk
 
 # Extra groups given CAN_READ on {directory}.
-experiment_readers: []
+experiment_readers:
+  # - data-scientists
 """
 
 

@@ -65,6 +65,10 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
+        if mark is not None and _tab_at(text, mark.line, mark.column):
+            raise InvalidInput(
+                [Problem(display_path, line, "a tab character in the indentation", "YAML indents with spaces only")]
+            ) from None
         reason = error.problem or error.context or "invalid YAML"
         raise InvalidInput(
             [
@@ -86,6 +90,16 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
     if problems:
         raise InvalidInput(problems)
     return document
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Whether a syntax error at ``line``/``column`` (0-based) is a tab: in the indentation, or the character itself."""
+    lines = text.splitlines()
+    if line >= len(lines):
+        return False
+    current = lines[line]
+    indentation = current[: len(current) - len(current.lstrip(" \t"))]
+    return "\t" in indentation or current[column : column + 1] == "\t"
 
 
 def _convert(node: yaml.Node, location: Location, document: YamlDocument, problems: list[Problem]) -> Any:

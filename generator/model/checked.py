@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import InvalidInput
 from generator.manifests.environments import Manifests
-from generator.manifests.loader import load_manifests
+from generator.manifests.loader import read_manifests
 from generator.model.permission_model import PermissionModel, build_permission_model
 from generator.model.policy import enforce_policy
 
@@ -20,6 +21,17 @@ class Checked:
 
 
 def load_and_check(root: Path) -> Checked:
-    """Load every manifest under ``root`` and build the permission model; raise ``InvalidInput`` on any problem."""
-    manifests = load_manifests(root)
-    return Checked(manifests, enforce_policy(build_permission_model(manifests)))
+    """Load every manifest under ``root`` and build the permission model; raise ``InvalidInput`` on any problem.
+
+    Problems come all at once: the policy is also checked on the valid manifests when others are invalid.
+    """
+    manifests, problems = read_manifests(root)
+    model = None
+    if manifests is not None and manifests.environments:
+        try:
+            model = enforce_policy(build_permission_model(manifests))
+        except InvalidInput as error:
+            problems = [*problems, *error.problems]
+    if problems or manifests is None or model is None:
+        raise InvalidInput(problems)
+    return Checked(manifests, model)
