@@ -23,10 +23,10 @@ from generator.model.effective_access import effective_access
 from generator.model.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL, PermissionModel
 from generator.paths import ENVIRONMENTS_DIRECTORY, PERMISSIONS_JSON, SETTINGS_FILE_NAME, environment_manifest
 from generator.render.diagram_dot import dot
-from generator.render.diagrams import access_graph, mermaid, principal_names
+from generator.render.diagrams import access_graph, mermaid
 from generator.render.diff_report import diff_json, diff_markdown
 from generator.render.generated import render_files
-from generator.render.reports import (
+from generator.render.grant_formats import (
     effective_csv,
     effective_json_text,
     effective_table,
@@ -95,15 +95,17 @@ def render(arguments: argparse.Namespace) -> int:
 
 def permissions(arguments: argparse.Namespace) -> int:
     """``mlenv permissions``: print the permission model."""
-    model = load_and_check(arguments.root).model
+    checked = load_and_check(arguments.root)
+    model = checked.model
     grants = model.grants
     if arguments.env is not None:
         _check_environment(arguments.env, model.environments)
         grants = model.for_environment(arguments.env)
+    names = checked.manifests.display_names()
     writers: dict[str, Callable[[Sequence[Any]], str]] = {
-        "table": grants_table,
-        "csv": grants_csv,
-        "json": lambda rows: grants_json_text(rows) + "\n",
+        "table": lambda rows: grants_table(rows, names),
+        "csv": lambda rows: grants_csv(rows, names),
+        "json": lambda rows: grants_json_text(rows, names) + "\n",
     }
     sys.stdout.write(writers[arguments.format](grants))
     return ExitCode.OK
@@ -123,11 +125,11 @@ def access(arguments: argparse.Namespace) -> int:
         _check_known("--object", arguments.object, {grant.object for grant in grants}, "object")
         grants = tuple(grant for grant in grants if grant.object == arguments.object)
     production = {name for name, facts in checked.model.environments.items() if facts.production}
-    names = principal_names(checked.manifests)
+    names = checked.manifests.display_names()
     writers: dict[str, Callable[[Sequence[Any]], str]] = {
-        "table": effective_table,
-        "csv": effective_csv,
-        "json": effective_json_text,
+        "table": lambda rows: effective_table(rows, names),
+        "csv": lambda rows: effective_csv(rows, names),
+        "json": lambda rows: effective_json_text(rows, names),
         "mermaid": lambda rows: mermaid(access_graph(rows, production, names)),
         "dot": lambda rows: dot(access_graph(rows, production, names)),
     }
@@ -150,7 +152,7 @@ def diff(arguments: argparse.Namespace) -> int:
     if arguments.format == "json":
         sys.stdout.write(diff_json(objects, changes, arguments.base, head_label))
     else:
-        names = {**principal_names(base.manifests), **principal_names(head.manifests)}
+        names = {**base.manifests.display_names(), **head.manifests.display_names()}
         sys.stdout.write(diff_markdown(objects, changes, arguments.base, head_label, names))
     return ExitCode.CHANGES if (changes or objects) and arguments.exit_code else ExitCode.OK
 
@@ -205,7 +207,8 @@ def _resolve_principal(name: str, manifests: Manifests, known: set[str]) -> str:
 def _check_known(option: str, value: str, known: Collection[str], kind: str) -> None:
     if value in known:
         return
-    close = difflib.get_close_matches(value, sorted(known), n=3)
+    in_every_environment = sorted(name for name in known if name.startswith(f"{value}_"))  # a short model name
+    close = in_every_environment or difflib.get_close_matches(value, sorted(known), n=3)
     hint = f"did you mean {', '.join(close)}?" if close else f"run mlenv access to list every {kind}"
     raise InvalidInput([Problem(option, None, f"no {kind} named {value!r} holds any access here", hint)])
 

@@ -47,6 +47,19 @@ class Manifests:
         """The manifests one environment's files are generated from: its own and the settings file."""
         return tuple(sorted(filter(None, (environment.source, self.settings_source))))
 
+    def display_names(self) -> dict[str, str]:
+        """Names of the principals known by id: service principals' display names, and "Terraform identity"."""
+        names = {
+            principal.key: principal.display_name
+            for environment in self.environments
+            for principal in environment.manifest.service_principals
+            if principal.application_id and principal.display_name
+        }
+        identity = self.settings.terraform_identity
+        if identity is not None:
+            names[identity.application_id or identity.user_name or ""] = "Terraform identity"
+        return names
+
     def environment(self, name: str) -> Environment:
         """The environment called ``name``; ``KeyError`` when there is none."""
         for environment in self.environments:

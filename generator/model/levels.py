@@ -23,7 +23,8 @@ _MODEL_ABILITIES = {
     "Archived and approve such transition requests",
     "CAN_MANAGE_PRODUCTION_VERSIONS": "what CAN_MANAGE_STAGING_VERSIONS allows, plus move versions into "
     "and out of Production and approve such requests",
-    "CAN_MANAGE": "everything: rename or delete the model and its versions, and change its permissions",
+    "CAN_MANAGE": "everything: what CAN_MANAGE_PRODUCTION_VERSIONS allows (moving versions into and out of "
+    "Production included), plus rename or delete the model and its versions and change its permissions",
 }
 _DIRECTORY_ABILITIES = {
     "CAN_READ": "view the directory and read the experiments and runs inside it",

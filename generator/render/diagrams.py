@@ -18,7 +18,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from generator.manifests.environments import Manifests
 from generator.model.access_diff import AccessChange
 from generator.model.effective_access import EffectiveGrant
 from generator.model.levels import MEMBER
@@ -158,20 +157,6 @@ class Graph:
             return (node.name, _CAPTION[node.kind])
         display = self.names.get(node.name)
         return (display, node.name) if display else (node.name,)
-
-
-def principal_names(manifests: Manifests) -> dict[str, str]:
-    """Display names of the principals known by id: service principals and the Terraform identity."""
-    names = {
-        principal.key: principal.display_name
-        for environment in manifests.environments
-        for principal in environment.manifest.service_principals
-        if principal.application_id and principal.display_name
-    }
-    identity = manifests.settings.terraform_identity
-    if identity is not None:
-        names[identity.application_id or identity.user_name or ""] = "Terraform identity"
-    return names
 
 
 def access_graph(grants: Iterable[EffectiveGrant], production: Collection[str], names: Mapping[str, str]) -> Graph:

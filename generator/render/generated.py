@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.manifests.json_schema import render_schemas
 from generator.model.checked import Checked
 from generator.render.header import generated_header
-from generator.render.reports import render_reports
+from generator.render.permission_files import render_reports
 from generator.render.terraform_root import render_terraform
 
 #: The module the JSON Schemas are generated from, named in their header.

@@ -38,7 +38,7 @@ from generator.paths import (
     environment_terraform_file,
 )
 from generator.render.hcl import Expression, hcl_body, hcl_value
-from generator.render.reports import Header
+from generator.render.header import Header
 
 _PRINCIPAL_ARGUMENT = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
 

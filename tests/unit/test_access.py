@@ -82,7 +82,9 @@ def test_access_by_display_name_or_application_id(mlenv):
         "permission_level",
         "via",
         "implicit",
+        "principal_name",
     ]
+    assert {row["principal_name"] for row in rows} == {"ml-prod-runner"}
     assert {(row["object"], row["permission_level"]) for row in rows} == {
         ("/experiments/prod", "CAN_MANAGE"),
         ("churn_prod", "CAN_MANAGE_PRODUCTION_VERSIONS"),
@@ -95,11 +97,13 @@ def test_who_can_reach_a_production_model(mlenv):
     result = mlenv("--root", REPOSITORY, "access", "--object", "churn_prod", "--format", "csv")
     assert result.code == 0, result.err
     rows = list(csv.DictReader(io.StringIO(result.out)))
-    assert {(row["principal"], row["permission_level"], row["via"], row["implicit"]) for row in rows} == {
-        ("admins", "CAN_MANAGE", "", "true"),
-        ("0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05", "CAN_MANAGE", "", "true"),
-        ("apps_prod", "CAN_MANAGE_PRODUCTION_VERSIONS", "", "false"),
-        (PROD_RUNNER, "CAN_MANAGE_PRODUCTION_VERSIONS", "apps_prod", "false"),
+    assert {
+        (row["principal"], row["principal_name"], row["permission_level"], row["via"], row["implicit"]) for row in rows
+    } == {
+        ("admins", "", "CAN_MANAGE", "", "true"),
+        ("0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05", "Terraform identity", "CAN_MANAGE", "", "true"),
+        ("apps_prod", "", "CAN_MANAGE_PRODUCTION_VERSIONS", "", "false"),
+        (PROD_RUNNER, "ml-prod-runner", "CAN_MANAGE_PRODUCTION_VERSIONS", "apps_prod", "false"),
     }
 
 
@@ -109,6 +113,7 @@ def test_table_and_environment_filter(mlenv):
     lines = result.out.splitlines()
     assert lines[0].split() == [
         "PRINCIPAL",
+        "NAME",
         "PRINCIPAL",
         "TYPE",
         "OBJECT",
@@ -128,6 +133,8 @@ def test_unknown_principal_or_object_is_invalid_input(mlenv):
     assert "--principal: no principal named 'apps_prd'" in principal.err and "apps_prod" in principal.err
     unknown = mlenv("--root", REPOSITORY, "access", "--object", "churn_live")
     assert unknown.code == 2 and "no object named 'churn_live'" in unknown.err
+    short = mlenv("--root", REPOSITORY, "access", "--object", "churn")
+    assert short.code == 2 and "(did you mean churn_acc, churn_preprod, churn_prod?)" in short.err
     env = mlenv("--root", REPOSITORY, "access", "--env", "nope")
     assert env.code == 2 and "no environment named 'nope'" in env.err
 
@@ -136,7 +143,7 @@ def test_permission_files_show_what_each_runner_reaches():
     prod = (REPOSITORY / "permissions/prod.md").read_text()
     section = prod.split("## What the service principals of this environment can reach", 1)[1]
     assert (
-        f"| `{PROD_RUNNER}` | `churn_prod` | registered_model | CAN_MANAGE_PRODUCTION_VERSIONS | `apps_prod` |"
-        in section
+        f"| `{PROD_RUNNER}` (ml-prod-runner) | `churn_prod` | registered_model | CAN_MANAGE_PRODUCTION_VERSIONS | "
+        "`apps_prod` |" in section
     )
     assert "_acc" not in section and "_preprod" not in section

@@ -23,11 +23,10 @@ from generator.render.diagrams import (
     drawable_mermaid,
     mermaid,
     node_id,
-    principal_names,
 )
 from generator.render.diff_report import diff_markdown
 from generator.render.header import generated_header
-from generator.render.reports import render_reports
+from generator.render.permission_files import render_reports
 from tests.support.diagram_cases import HOSTILE_NAMES, hostile_access, hostile_access_graph, hostile_changes_graph
 from tests.support.repository import REPOSITORY, run_module
 from tests.support.synthetic import synthesize
@@ -77,7 +76,7 @@ DOT_LINE = re.compile(
 def example():
     checked = load_and_check(REPOSITORY)
     production = {name for name, facts in checked.model.environments.items() if facts.production}
-    return effective_access(checked.model), production, principal_names(checked.manifests)
+    return effective_access(checked.model), production, checked.manifests.display_names()
 
 
 def _environment_picture(example, environment):

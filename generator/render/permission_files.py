@@ -1,21 +1,23 @@
-"""Permission files for auditors: Markdown per environment, CSV and JSON for the whole workspace."""
+"""The permission files auditors read: Markdown per environment, CSV and JSON for the whole workspace.
+
+Every principal known by id is shown with its name (the service principal's display name, or
+"Terraform identity"), and every explicit grant carries the manifest line it comes from.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Mapping
 
 from generator.manifests.environments import Environment, Manifests
-from generator.model.effective_access import EFFECTIVE_FIELDS, EffectiveGrant, effective_access
+from generator.model.effective_access import EffectiveGrant, effective_access
 from generator.model.levels import describe
-from generator.model.permission_model import GRANT_FIELDS, GROUP, Grant, PermissionModel
+from generator.model.permission_model import GROUP, Grant, PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
-from generator.render.diagrams import MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid, principal_names
+from generator.render.diagrams import MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid
+from generator.render.grant_formats import grants_csv, grants_json_text
+from generator.render.header import Header
 from generator.tables import Table, code, code_list
-
-#: ``header(sources, comment)``: the generated-file header naming ``sources`` in a comment syntax.
-Header = Callable[[tuple[str, ...], str | None], str]
 
 #: One encoder for every row: json.dumps(..., ensure_ascii=False) would build a new one per call.
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -31,18 +33,19 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
         if grant.principal in runners:
             reach.setdefault(grant.principal, []).append(grant)
     production = {name for name, facts in model.environments.items() if facts.production}
-    names = principal_names(manifests)
+    names = manifests.display_names()
     files = {
         environment_permissions_file(environment.name): _markdown(
             environment,
             model,
             reach,
             access_graph(by_environment.get(environment.name, ()), production, names),
+            names,
             header(manifests.sources_of(environment), "md"),
         )
         for environment in manifests.environments
     }
-    files[PERMISSIONS_CSV] = header(manifests.sources, "#") + "\n" + grants_csv(model.grants)
+    files[PERMISSIONS_CSV] = grants_csv(model.grants, names)
     environments = {
         name: {
             "production": facts.production,
@@ -58,97 +61,36 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
         + ',\n  "environments": {\n    '
         + ",\n    ".join(f"{_JSON.encode(name)}: {_JSON.encode(facts)}" for name, facts in environments.items())
         + "\n  }"
+        + ',\n  "principals": {\n    '
+        + ",\n    ".join(
+            f"{_JSON.encode(key)}: {_JSON.encode(value)}" for key, value in _principals(manifests, names).items()
+        )
+        + "\n  }"
         + ',\n  "grants": '
-        + grants_json_text(model.grants, indent="  ")
+        + grants_json_text(model.grants, names, indent="  ")
         + "\n}\n"
     )
     return files
 
 
-def grants_json_text(grants: Sequence[Grant], indent: str = "") -> str:
-    """Grants as a JSON list with one grant per line (readable in diffs, fast to write)."""
-    return json_lines([grant.as_dict() for grant in grants], indent)
+def _principals(manifests: Manifests, names: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Every principal known by id: its name and role (a service principal of an environment, or Terraform)."""
+    principals = {
+        principal.key: {"name": names.get(principal.key, ""), "environment": environment.name, "role": "runner"}
+        for environment in manifests.environments
+        for principal in environment.manifest.service_principals
+    }
+    identity = manifests.settings.terraform_identity
+    if identity is not None:
+        key = identity.application_id or identity.user_name or ""
+        principals[key] = {"name": names.get(key, ""), "environment": "", "role": "terraform identity"}
+    return dict(sorted(principals.items()))
 
 
-def grants_csv(grants: Sequence[Grant]) -> str:
-    """Grants as CSV with a header row of the documented keys."""
-    return _csv(GRANT_FIELDS, (grant.as_dict() for grant in grants))
-
-
-def grants_table(grants: Sequence[Grant]) -> str:
-    """Grants as an aligned plain-text table for terminals."""
-    headings = ("ENVIRONMENT", "OBJECT TYPE", "OBJECT", "PRINCIPAL", "PRINCIPAL TYPE", "LEVEL", "IMPLICIT")
-    return Table(
-        headings,
-        [
-            (
-                g.environment,
-                g.object_type,
-                g.object,
-                g.principal,
-                g.principal_type,
-                g.permission_level,
-                "yes" if g.implicit else "",
-            )
-            for g in grants
-        ],
-    ).text()
-
-
-def effective_table(grants: Sequence[EffectiveGrant]) -> str:
-    """Effective grants as an aligned plain-text table for terminals."""
-    headings = ("PRINCIPAL", "PRINCIPAL TYPE", "OBJECT TYPE", "OBJECT", "LEVEL", "THROUGH", "IMPLICIT")
-    return Table(
-        headings,
-        [
-            (
-                g.principal,
-                g.principal_type,
-                g.object_type,
-                g.object,
-                g.permission_level,
-                via_text(g.via),
-                "yes" if g.implicit else "",
-            )
-            for g in grants
-        ],
-    ).text()
-
-
-def effective_csv(grants: Sequence[EffectiveGrant]) -> str:
-    """Effective grants as CSV; ``via`` is the chain of groups joined with `` > ``, empty when direct."""
-    return _csv(EFFECTIVE_FIELDS, (grant.as_dict() for grant in grants))
-
-
-def effective_json_text(grants: Sequence[EffectiveGrant]) -> str:
-    """Effective grants as a JSON list, one per line."""
-    return json_lines([grant.as_dict() for grant in grants]) + "\n"
-
-
-def via_text(via: Sequence[str]) -> str:
-    """How a grant is held, for people: ``direct`` or ``apps_prod > apps_all``."""
-    return " > ".join(via) if via else "direct"
-
-
-def json_lines(rows: Sequence[dict[str, Any]], indent: str = "") -> str:
-    """A JSON list with one object per line."""
-    if not rows:
-        return "[]"
-    joined = f",\n{indent}  ".join(_JSON.encode(row) for row in rows)
-    return f"[\n{indent}  {joined}\n{indent}]"
-
-
-def _csv(fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
-    """CSV with a header row of ``fields``; booleans as ``true``/``false``, lists joined with `` > ``."""
-    return Table(fields, [[_csv_cell(row[key]) for key in fields] for row in rows]).csv()
-
-
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return " > ".join(value)
-    return str(value)
+def _named(principal: str, names: Mapping[str, str]) -> str:
+    """A principal as inline code, followed by its name when it is known by id."""
+    name = names.get(principal)
+    return code(principal) + (f" ({name})" if name else "")
 
 
 def _markdown(
@@ -156,14 +98,12 @@ def _markdown(
     model: PermissionModel,
     reach_of: dict[str, list[EffectiveGrant]],
     picture: Graph,
+    names: Mapping[str, str],
     header: str,
 ) -> str:
     name = environment.name
     facts = model.environments[name]
-    principals = ", ".join(
-        code(p.key) + (f" ({p.display_name})" if p.application_id and p.display_name else "")
-        for p in environment.manifest.service_principals
-    )
+    principals = ", ".join(_named(p.key, names) for p in environment.manifest.service_principals)
     grants = model.for_environment(name)
     kind = "production" if facts.production else "non-production"
     lines = [
@@ -193,7 +133,7 @@ def _markdown(
             (
                 code(g.object),
                 g.object_type,
-                code(g.principal),
+                _named(g.principal, names),
                 g.principal_type,
                 g.permission_level,
                 "yes" if g.implicit else "no",
@@ -210,7 +150,7 @@ def _markdown(
             ("Service principal", "Object", "Object type", "Level", "Through"),
             [
                 (
-                    code(g.principal),
+                    _named(g.principal, names),
                     code(g.object),
                     g.object_type,
                     g.permission_level,
