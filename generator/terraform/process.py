@@ -41,8 +41,18 @@ class Interrupted(KeyboardInterrupt):
     """mlenv was asked to stop; Terraform was stopped first."""
 
 
-def run_streamed(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Finished:
-    """Run ``argv`` in ``cwd`` under the reaper, streaming its output, and return when it exits.
+@dataclass(frozen=True)
+class Hidden:
+    """A paragraph of Terraform's output not to pass on: from the line starting with ``first`` through the line
+    containing ``last`` (advice that does not apply to how mlenv runs Terraform)."""
+
+    first: str
+    last: str
+
+
+def run_streamed(argv: Sequence[str], cwd: Path, env: Mapping[str, str], hidden: Sequence[Hidden] = ()) -> Finished:
+    """Run ``argv`` in ``cwd`` under the reaper, streaming its output (but the ``hidden`` paragraphs), and
+    return when it exits.
 
     Raises :class:`Interrupted` (after Terraform has stopped) when mlenv receives SIGTERM, SIGHUP or SIGINT.
     """
@@ -50,8 +60,8 @@ def run_streamed(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Fini
     child = subprocess.Popen(reaper, cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     tail: deque[str] = deque(maxlen=_TAIL_LINES)
     pumps = [
-        threading.Thread(target=_pump, args=(child.stdout, sys.stdout, None), daemon=True),
-        threading.Thread(target=_pump, args=(child.stderr, sys.stderr, tail), daemon=True),
+        threading.Thread(target=_pump, args=(child.stdout, sys.stdout, None, hidden), daemon=True),
+        threading.Thread(target=_pump, args=(child.stderr, sys.stderr, tail, hidden), daemon=True),
     ]
     for pump in pumps:
         pump.start()
@@ -65,11 +75,18 @@ def run_streamed(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Fini
     return Finished(returncode, tuple(tail))
 
 
-def _pump(source: IO[bytes] | None, target: IO[str], tail: deque[str] | None) -> None:
+def _pump(source: IO[bytes] | None, target: IO[str], tail: deque[str] | None, hidden: Sequence[Hidden]) -> None:
     if source is None:
         return
+    inside: Hidden | None = None
     for raw in iter(source.readline, b""):
         line = raw.decode("utf-8", "replace")
+        if inside is None:
+            inside = next((paragraph for paragraph in hidden if line.startswith(paragraph.first)), None)
+        if inside is not None:
+            if inside.last in line:
+                inside = None
+            continue
         target.write(line)
         target.flush()
         if tail is not None:

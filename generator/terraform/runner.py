@@ -11,8 +11,16 @@ from pathlib import Path
 from python_terraform import IsFlagged, Terraform
 
 from generator.paths import EXAMPLES_DIRECTORY, MODULES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
-from generator.terraform.process import run_streamed
+from generator.terraform.process import Hidden, run_streamed
 from generator.terraform.toolchain import Toolchain
+
+#: Terraform's advice to commit .terraform.lock.hcl, and its warning that the checksums were computed locally:
+#: the provider is built from source here, so its checksum is not the registry's and the lock file is not
+#: committed (README, "Terraform modules"); repeating the advice on every init would contradict that.
+_LOCK_FILE_ADVICE = (
+    Hidden("Terraform has created a lock file", 'you run "terraform init" in the future.'),
+    Hidden("Warning: Incomplete lock file information for providers", "platform to generate)"),
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,8 @@ class TerraformRunner:
         terraform = _Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))
         options.setdefault("no_color", IsFlagged)
         argv = terraform.generate_cmd_string(command, *args, **options)
-        finished = run_streamed(argv, directory, self.toolchain.environment())
+        hidden = _LOCK_FILE_ADVICE if command == "init" else ()
+        finished = run_streamed(argv, directory, self.toolchain.environment(), hidden)
         return StepResult(self._display(directory), command, finished.returncode, finished.stderr_tail)
 
     def capture(self, directory: Path, command: str, *args: str) -> tuple[int, str]:

@@ -31,3 +31,19 @@ def test_other_failures_stay_terraform_failures():
     _raise_if_provider_unavailable(result)  # not a provider problem: nothing raised
     with pytest.raises(TerraformFailed, match="terraform init failed"):
         _require(result)
+
+
+def test_hidden_paragraphs_are_not_passed_on():
+    import io
+
+    from generator.terraform.process import Hidden, _pump
+
+    source = io.BytesIO(
+        b"Initializing...\n\nTerraform has created a lock file .terraform.lock.hcl to record the provider\n"
+        b'selections it made above.\nyou run "terraform init" in the future.\n\nTerraform has been initialized!\n'
+    )
+    target = io.StringIO()
+    _pump(
+        source, target, None, [Hidden("Terraform has created a lock file", 'you run "terraform init" in the future.')]
+    )
+    assert target.getvalue() == "Initializing...\n\n\nTerraform has been initialized!\n"
