@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 	$(MLENV) toolchain
+	@echo "mlenv is installed in $(VENV): run 'source $(VENV)/bin/activate' to use it in this shell (or call $(MLENV))"
 
 $(STAMP): pyproject.toml shim/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +29,11 @@ demo: setup
 # The whole suite: static checks first, then every tier (unit, integration, shim).
 test: lint
 	$(BIN)/python -m pytest
+
+# The runtime client's suite on every supported MLflow version, one cached venv each (shim/compat/matrix.py).
+.PHONY: test-compat
+test-compat: $(STAMP)
+	$(BIN)/python shim/compat/matrix.py
 
 # The fast loop: no network, no Terraform, no server (seconds).
 test-unit: setup
