@@ -6,6 +6,11 @@ shim) and prints the median time per round of each, their ratio and the HTTP req
 sequence sends (the shim must add no round trips).
 
     .venv/bin/python -m benchmarks.shim_overhead [--rounds 200]
+
+On another MLflow version, run it with the interpreter of that version's environment of the
+compatibility matrix (``make test-compat`` builds them); the server stays the project's:
+
+    MLENV_SERVER_PYTHON=.venv/bin/python ~/.cache/mlenv/compat/2.9.2/bin/python -m benchmarks.shim_overhead
 """
 
 from __future__ import annotations
@@ -81,7 +86,10 @@ def main() -> int:
         plain_median = statistics.median(times["MlflowClient"])
         shim_median = statistics.median(times["EnvironmentMlflowClient"])
         ratios = [s / p for s, p in zip(times["EnvironmentMlflowClient"], times["MlflowClient"], strict=True)]
-        print(f"{arguments.rounds} interleaved rounds of 9 registry calls against {server.uri}")
+        print(
+            f"{arguments.rounds} interleaved rounds of 9 registry calls against {server.uri}, "
+            f"client on MLflow {mlflow.__version__}"
+        )
         print(
             f"HTTP requests per round: MlflowClient {requests_of(plain, 'churn_acc')}, "
             f"EnvironmentMlflowClient {requests_of(shim, 'churn')}"
