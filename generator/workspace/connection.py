@@ -28,8 +28,13 @@ def workspace_client(action: str, timeout: int) -> Iterator[WorkspaceClient]:
     try:
         yield WorkspaceClient(config=Config(retry_timeout_seconds=timeout))
     except (ValueError, DatabricksError, RequestException, TimeoutError) as error:
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise WorkspaceUnreachable(f"cannot {action}: {reason[:300]}") from None
+        raise WorkspaceUnreachable(f"cannot {action}: {first_sentence(error)}") from None
+
+
+def first_sentence(error: BaseException) -> str:
+    """The first sentence of an error's message on one line (the SDK appends long configuration dumps)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text.split(". ")[0].rstrip(".")
 
 
 class RequestCounter:

@@ -25,6 +25,7 @@ from databricks.sdk.errors.base import DatabricksError
 from requests.exceptions import ProxyError, SSLError
 
 from generator.errors import MissingCredentials, WorkspaceUnreachable
+from generator.workspace.connection import first_sentence
 from generator.workspace.credentials import locate_credentials
 
 #: Overall deadline of the preflight, in seconds.
@@ -75,7 +76,7 @@ def _check(action: str) -> Reached:
     try:
         config = Config(retry_timeout_seconds=3, http_timeout_seconds=int(_CONNECT_SECONDS))
     except ValueError as error:
-        raise MissingCredentials(f"cannot {action}: {_first_sentence(error)}") from None
+        raise MissingCredentials(f"cannot {action}: {first_sentence(error)}") from None
     host = config.host or host
     try:
         response = WorkspaceClient(config=config).api_client.do(
@@ -97,7 +98,7 @@ def _check(action: str) -> Reached:
             "API there); check DATABRICKS_HOST"
         ) from None
     except DatabricksError as error:
-        raise WorkspaceUnreachable(f"cannot {action}: {host} answered {_first_sentence(error)}") from None
+        raise WorkspaceUnreachable(f"cannot {action}: {host} answered {first_sentence(error)}") from None
     except (TimeoutError, OSError) as error:
         raise WorkspaceUnreachable(f"cannot {action}: {_network_reason(host, error)}") from None
     if not isinstance(response, dict):
@@ -155,11 +156,6 @@ def _network_reason(host: str, error: BaseException) -> str:
     if any(isinstance(item, ProxyError) for item in chain):
         return "the proxy refused or failed the connection; check HTTPS_PROXY and NO_PROXY"
     return f"no answer from {host}; check DATABRICKS_HOST, the network and any proxy (HTTPS_PROXY, NO_PROXY)"
-
-
-def _first_sentence(error: BaseException) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text.split(". ")[0].rstrip(".")
 
 
 def _normalized(host: str) -> str:
