@@ -67,8 +67,13 @@ def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Chan
 
 
 def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False) -> list[Change]:
-    """Apply the saved plan after checking it is current and deletes nothing (unless allowed)."""
+    """Apply the saved plan after checking it is current and deletes nothing (unless allowed).
+
+    Terraform is initialised first: a pipeline applies the plan on another runner than the one that
+    made it, in a fresh checkout with only ``.mlenv/`` carried over (``init`` is a no-op otherwise).
+    """
     verify_saved_plan(root)
+    _require(runner.run(root, "init", input=False))
     changes = read_changes(root, runner)
     destructive = [change for change in changes if change.destructive]
     if destructive and not allow_destroy:
