@@ -1,0 +1,12 @@
+terraform {
+  required_version = ">= 1.7"
+
+  required_providers {
+    databricks = {
+      source = "databricks/databricks"
+      # >= 1.113: the `api` argument that pins databricks_service_principal to the
+      # account-level SCIM API.
+      version = ">= 1.113, < 2.0"
+    }
+  }
+}
