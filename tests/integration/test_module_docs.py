@@ -13,7 +13,8 @@ from generator.errors import InvalidInput
 from generator.terraform.module_docs import render_module_docs
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-MODULES = ("experiment-directory", "group", "registered-models", "service-principals")
+MODULES = sorted(path.parent.name for path in (REPOSITORY / "modules").glob("*/main.tf"))
+EXAMPLES = sorted(path.parent.name for path in (REPOSITORY / "examples").glob("*/main.tf"))
 REGENERATE = "mlenv module-docs"
 
 
@@ -168,7 +169,7 @@ def test_terraform_validate_passes_on_the_complete_example(repo, mlenv):
     assert (repo / "examples/complete/main.tf").is_file()
     assert mlenv("--root", repo, "render").code == 0
     # In a new process, as the Terraform tests do (Terraform streams to real file descriptors). The
-    # steps are init + validate of the root, the 4 modules and examples/complete.
+    # steps are init + validate of the root, every module and every example.
     result = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(repo), "validate", "--terraform"],
         capture_output=True,
@@ -176,4 +177,4 @@ def test_terraform_validate_passes_on_the_complete_example(repo, mlenv):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "terraform: 12 steps passed" in result.stdout
+    assert f"terraform: {2 * (1 + len(MODULES) + len(EXAMPLES))} steps passed" in result.stdout
