@@ -1,6 +1,8 @@
 """Run the shell steps of a pipeline template under ci-templates/ locally, in order, with bash.
 
-Only what the CI service does around the steps is stood in for:
+Only what the CI service does around the steps is stood in for. The tests pick the job (job and
+stage conditions, ``needs:`` and ``environment:`` are theirs to evaluate, with
+:func:`github_expression` and :func:`azure_stage_runs`); within it:
 
 - Steps that use an action or a task (GitHub ``uses:``; Azure ``task:``, ``checkout:``, ``download:``)
   are recorded as not run; the tests do their work (the sample repository is the checkout, its
