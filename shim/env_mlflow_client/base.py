@@ -118,7 +118,8 @@ class EnvironmentBase(MlflowClient):
         if not names.inside_directory(self.environment, experiment.name):
             raise EnvironmentRuleViolation(
                 "foreign-experiment",
-                f"experiment {experiment.experiment_id} ({experiment.name!r}) is outside {self.experiment_directory}",
+                f"experiment {experiment.experiment_id} ({experiment.name!r}) is outside {self.experiment_directory}; "
+                "call client.set_experiment(NAME) first",
             )
         self._own_experiment_ids.add(experiment.experiment_id)
 

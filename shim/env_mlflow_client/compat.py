@@ -100,6 +100,14 @@ def unwrap(model: Any) -> Any:
     return getattr(model, "_model_impl", model)
 
 
+def fluent_experiment_id() -> str | None:
+    """The experiment fluent ``mlflow.*`` calls would log to now (set_experiment, MLFLOW_EXPERIMENT_*,
+    else MLflow's Default), or ``None`` when this MLflow cannot tell without creating something."""
+    current = getattr(mlflow.tracking.fluent, "_get_experiment_id", None)
+    experiment_id = current() if callable(current) else None
+    return str(experiment_id) if experiment_id is not None else None
+
+
 @contextmanager
 def fluent_tracking_uri(uri: str) -> Iterator[None]:
     """Point fluent ``mlflow.*`` calls (log_model, load_model) at ``uri`` for a moment, then restore

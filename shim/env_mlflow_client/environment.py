@@ -103,7 +103,7 @@ def _read_permissions(path: Path) -> dict[str, dict[str, Any]]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise EnvironmentRuleViolation("unknown-environment", f"cannot read permissions file {path}: {error}") from None
+        raise EnvironmentRuleViolation("permissions-file", f"cannot read permissions file {path}: {error}") from None
     if isinstance(document, dict) and isinstance(document.get("environments"), dict):
         described: dict[str, dict[str, Any]] = document["environments"]
         return described

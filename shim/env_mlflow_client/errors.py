@@ -16,6 +16,8 @@ RULES: dict[str, str] = {
     "environment-required": "the client needs an environment: pass env_name= or set MLFLOW_ENV",
     "environment-name": "environment names are 2-16 lowercase letters and digits, starting with a letter",
     "unknown-environment": "an environment named by the permissions file must be one of its environments",
+    "permissions-file": "the permissions file given (permissions/workspace.json of mlenv render) must be readable "
+    "JSON; without it the client cannot tell which environments exist",
     "foreign-model": "a client reaches only its own environment's registered models ({model}_{env})",
     "foreign-experiment": "a client reaches only experiments under {experiment_root}/{env}/",
     "production-stage-outside-production": "only a production environment may move versions into Production",

@@ -19,7 +19,14 @@ from mlflow.exceptions import MlflowException
 from mlflow.models.model import ModelInfo
 from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
-from .compat import fluent_tracking_uri, log_model_keyword, model_id, set_run_relative_path, unwrap
+from .compat import (
+    fluent_experiment_id,
+    fluent_tracking_uri,
+    log_model_keyword,
+    model_id,
+    set_run_relative_path,
+    unwrap,
+)
 from .errors import EnvironmentRuleViolation, InvalidArgument, require_string
 from .experiments import ExperimentMethods
 from .registry import RegistryMethods
@@ -67,6 +74,11 @@ class OriginalHelpers(RegistryMethods, ExperimentMethods):
         active = mlflow.active_run()
         if active is not None:
             self._require_own_experiment(active.info.experiment_id)
+        else:  # log_model would create a run (or logged model) in the current experiment: check it first
+            with fluent_tracking_uri(self.tracking_uri):
+                current = fluent_experiment_id()
+            if current is not None:
+                self._require_own_experiment(current)
         self.finish_pending_versions(name)
         model_info = self._log_model(model_flavor, keywords)
         source = self._registrable_source(model_info)

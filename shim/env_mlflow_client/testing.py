@@ -85,9 +85,15 @@ def start_server(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"mlflow server exited with {process.returncode}:\n{(directory / 'server.log').read_text()[-3000:]}"
-            )
+            log_text = (directory / "server.log").read_text()
+            if "No module named" in log_text:
+                missing = log_text.rpartition("No module named")[2].splitlines()[0].strip(" '\"")
+                raise RuntimeError(
+                    f"the MLflow server cannot start: Python module {missing!r} is missing. The server needs the "
+                    "full mlflow package, not only mlflow-skinny: pip install mlflow (or point "
+                    f"{SERVER_PYTHON_VARIABLE} at a Python that has it)"
+                )
+            raise RuntimeError(f"mlflow server exited with {process.returncode}:\n{log_text[-3000:]}")
         try:
             with urllib.request.urlopen(f"{server.uri}/health", timeout=2) as response:
                 if response.status == 200:

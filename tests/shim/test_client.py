@@ -11,6 +11,7 @@ import warnings
 import mlflow
 import mlflow.pyfunc
 import pytest
+from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from shim_models import EchoModel
 
@@ -116,6 +117,15 @@ def test_production_rule_and_repr(monkeypatch, tmp_path):
     with pytest.raises(EnvironmentRuleViolation) as excinfo:
         EnvironmentMlflowClient("other", tracking_uri=DEAD_SERVER, permissions_file=str(permissions))
     assert _rule(excinfo) == "unknown-environment"
+
+
+def test_an_unreadable_permissions_file_is_its_own_rule(tmp_path):
+    broken = tmp_path / "workspace.json"
+    broken.write_text("{not json")
+    for path in (broken, tmp_path / "missing.json"):
+        with pytest.raises(EnvironmentRuleViolation) as excinfo:
+            EnvironmentMlflowClient("acc", tracking_uri=DEAD_SERVER, permissions_file=str(path))
+        assert _rule(excinfo) == "permissions-file" and str(path) in str(excinfo.value)
 
 
 def test_generated_permission_file_drives_the_client():
@@ -705,7 +715,7 @@ def test_log_model_helper_refuses_a_model_logged_outside_the_environment(acc, pr
     with pytest.raises(EnvironmentRuleViolation) as excinfo:
         acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
     assert _rule(excinfo) == "foreign-experiment"
-    assert "was logged in an experiment outside /experiments/acc/ and was not registered" in str(excinfo.value)
+    assert "('/experiments/prod/churn') is outside /experiments/acc/" in str(excinfo.value)  # before logging
     with pytest.raises(MlflowException, match=r"RESOURCE_DOES_NOT_EXIST|not found"):
         acc.get_registered_model(name)
     mlflow.set_tracking_uri(mlflow_server.uri)
@@ -713,6 +723,21 @@ def test_log_model_helper_refuses_a_model_logged_outside_the_environment(acc, pr
     with mlflow.start_run(), pytest.raises(EnvironmentRuleViolation) as in_run:
         acc.log_model_helper(mlflow.pyfunc, name, python_model=EchoModel(), name="model", pip_requirements=["mlflow"])
     assert _rule(in_run) == "foreign-experiment" and "/Shared/elsewhere" in str(in_run.value)
+
+
+@pytest.mark.mlflow_server
+def test_log_model_helper_without_an_experiment_is_refused_before_anything_is_created(acc, mlflow_server, monkeypatch):
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_NAME", raising=False)
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
+    mlflow.set_tracking_uri(mlflow_server.uri)
+    mlflow.set_experiment(experiment_id="0")  # what a job gets when it never calls set_experiment
+    plain = MlflowClient(mlflow_server.uri)
+    before = len(plain.search_runs(["0"], max_results=1000))
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        acc.log_model_helper(mlflow.pyfunc, _unique("nowhere"), python_model=EchoModel(), name="model")
+    assert _rule(excinfo) == "foreign-experiment" and "call client.set_experiment(NAME) first" in str(excinfo.value)
+    assert len(plain.search_runs(["0"], max_results=1000)) == before, "a stray run was left in Default"
+    assert mlflow.active_run() is None
 
 
 @pytest.mark.mlflow_server
