@@ -19,7 +19,7 @@ GRANT_ROW_FIELDS = (*GRANT_FIELDS, "principal_name", "source")
 #: Keys of an effective grant row in CSV and JSON, in order.
 EFFECTIVE_ROW_FIELDS = (*EFFECTIVE_FIELDS, "principal_name")
 #: One encoder for every row: json.dumps(..., ensure_ascii=False) would build a new one per call.
-_JSON = json.JSONEncoder(ensure_ascii=False)
+JSON_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def grant_row(grant: Grant, names: Mapping[str, str]) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def json_lines(rows: Sequence[dict[str, Any]], indent: str = "") -> str:
     """A JSON list with one object per line."""
     if not rows:
         return "[]"
-    joined = f",\n{indent}  ".join(_JSON.encode(row) for row in rows)
+    joined = f",\n{indent}  ".join(JSON_ENCODER.encode(row) for row in rows)
     return f"[\n{indent}  {joined}\n{indent}]"
 
 

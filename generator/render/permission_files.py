@@ -6,7 +6,6 @@ Every principal known by id is shown with its name (the service principal's disp
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from generator.manifests.environments import Environment, Manifests
@@ -15,12 +14,9 @@ from generator.model.levels import describe
 from generator.model.permission_model import GROUP, Grant, PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
 from generator.render.diagrams import MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid
-from generator.render.grant_formats import grants_csv, grants_json_text
+from generator.render.grant_formats import JSON_ENCODER, grants_csv, grants_json_text
 from generator.render.header import Header
 from generator.tables import Table, code, code_list
-
-#: One encoder for every row: json.dumps(..., ensure_ascii=False) would build a new one per call.
-_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def render_reports(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
@@ -57,13 +53,16 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
     }
     files[PERMISSIONS_JSON] = (
         '{\n  "generated": '
-        + _JSON.encode(header(manifests.sources, None))
+        + JSON_ENCODER.encode(header(manifests.sources, None))
         + ',\n  "environments": {\n    '
-        + ",\n    ".join(f"{_JSON.encode(name)}: {_JSON.encode(facts)}" for name, facts in environments.items())
+        + ",\n    ".join(
+            f"{JSON_ENCODER.encode(name)}: {JSON_ENCODER.encode(facts)}" for name, facts in environments.items()
+        )
         + "\n  }"
         + ',\n  "principals": {\n    '
         + ",\n    ".join(
-            f"{_JSON.encode(key)}: {_JSON.encode(value)}" for key, value in _principals(manifests, names).items()
+            f"{JSON_ENCODER.encode(key)}: {JSON_ENCODER.encode(value)}"
+            for key, value in _principals(manifests, names).items()
         )
         + "\n  }"
         + ',\n  "grants": '

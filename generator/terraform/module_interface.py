@@ -65,9 +65,14 @@ class ModuleInterface:
     outputs: tuple[Output, ...]
 
 
+def terraform_directories(parent: Path) -> list[Path]:
+    """Every directory directly under ``parent`` that holds a Terraform module (a ``main.tf``), sorted."""
+    return sorted(main.parent for main in parent.glob("*/main.tf"))
+
+
 def module_directories(root: Path) -> list[Path]:
-    """Every reusable module under ``root/modules`` (a directory with a ``main.tf``), sorted."""
-    return sorted(main.parent for main in (root / MODULES_DIRECTORY).glob("*/main.tf"))
+    """Every reusable module under ``root/modules``, sorted."""
+    return terraform_directories(root / MODULES_DIRECTORY)
 
 
 def read_module(root: Path, directory: Path) -> ModuleInterface:

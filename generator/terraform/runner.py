@@ -10,7 +10,8 @@ from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
 
-from generator.paths import EXAMPLES_DIRECTORY, MODULES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
+from generator.paths import EXAMPLES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
+from generator.terraform.module_interface import module_directories, terraform_directories
 from generator.terraform.process import Hidden, run_streamed
 from generator.terraform.toolchain import Toolchain
 
@@ -57,11 +58,11 @@ class TerraformRunner:
 
     def module_directories(self) -> list[Path]:
         """Every reusable module under ``modules/``, sorted."""
-        return sorted(path.parent for path in (self.root / MODULES_DIRECTORY).glob("*/main.tf"))
+        return module_directories(self.root)
 
     def example_directories(self) -> list[Path]:
-        """Every example root module under ``examples/`` (a directory with a ``main.tf``), sorted."""
-        return sorted(path.parent for path in (self.root / EXAMPLES_DIRECTORY).glob("*/main.tf"))
+        """Every example root module under ``examples/``, sorted."""
+        return terraform_directories(self.root / EXAMPLES_DIRECTORY)
 
     def run(self, directory: Path, command: str, *args: str, **options: object) -> StepResult:
         """Run ``terraform COMMAND`` in ``directory``, streaming its output (see :mod:`.process`)."""
