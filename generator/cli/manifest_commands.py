@@ -20,7 +20,8 @@ from generator.manifests.scaffold import scaffold_manifest
 from generator.model.access_diff import Objects, access_changes, object_changes, objects_of
 from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
-from generator.model.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL, PermissionModel
+from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL
+from generator.model.permission_model import PermissionModel
 from generator.paths import ENVIRONMENTS_DIRECTORY, PERMISSIONS_JSON, SETTINGS_FILE_NAME, environment_manifest
 from generator.render.diagram_dot import dot
 from generator.render.diagrams import access_graph, mermaid

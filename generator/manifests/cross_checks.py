@@ -11,7 +11,8 @@ from typing import Any
 
 from generator.errors import Problem
 from generator.manifests.environments import Environment
-from generator.manifests.manifest import EnvironmentManifest, WorkspaceSettings, full_model_name
+from generator.manifests.manifest import EnvironmentManifest, full_model_name
+from generator.manifests.settings import WorkspaceSettings
 from generator.manifests.yaml_source import Location, YamlDocument
 
 RESERVED_GROUPS = frozenset({"admins", "users", "account users"})
@@ -49,6 +50,96 @@ def duplicate_problems(manifest: EnvironmentManifest, document: YamlDocument) ->
             lambda i, idx=indexed: ("service_principals", idx[i][0]),
             f"service principal {field}",
         )
+    return problems
+
+
+def settings_problems(settings: WorkspaceSettings, document: YamlDocument) -> list[Problem]:
+    """The settings that are valid one by one but not together (registry, identities, workspace id)."""
+    problems: list[Problem] = []
+
+    def refuse(location: Location, message: str, hint: str, rule: str) -> None:
+        problems.append(Problem(document.path, document.line_of(location), message, hint, rule=rule))
+
+    if not settings.unity_catalog_mode:
+        if settings.unity_catalog is not None:
+            refuse(
+                ("unity_catalog",),
+                "unity_catalog settings apply only with registry: unity_catalog",
+                "add 'registry: unity_catalog' or remove the unity_catalog block",
+                "registry-settings",
+            )
+        if settings.identity_mode != "workspace":
+            refuse(
+                ("identities",),
+                f"identities: {settings.identity_mode} is supported only with registry: unity_catalog",
+                "remove 'identities:' (the workspace registry uses workspace groups) or switch the registry",
+                "registry-settings",
+            )
+        return problems
+    if settings.identity_mode == "workspace":
+        refuse(
+            ("identities",),
+            "identities: workspace cannot be used with registry: unity_catalog; Unity Catalog grants and owners "
+            "must be account-level principals",
+            "write 'identities: account' (mlenv creates them in the account) or 'identities: external' (they are "
+            "synced from your identity provider)",
+            "account-identities",
+        )
+    if settings.identity_mode == "account" and settings.workspace_id is None:
+        refuse(
+            ("registry",) if settings.identities is None else ("identities",),
+            "identities: account needs the numeric workspace_id, to assign the environment groups to this workspace",
+            "add 'workspace_id: 1234567890123456' (the number in the workspace URL after ?o=, or in the account "
+            "console)",
+            "account-identities",
+        )
+    return problems
+
+
+def unity_catalog_problems(settings: WorkspaceSettings, environments: Sequence[Environment]) -> list[Problem]:
+    """Unity Catalog names: a catalog only in that mode, one catalog per environment, UC-valid model names."""
+    problems: list[Problem] = []
+    catalog_owner: dict[str, tuple[str, str, int]] = {}
+    for environment in environments:
+        document = environment.document
+        manifest = environment.manifest
+        if not settings.unity_catalog_mode:
+            if manifest.catalog is not None:
+                problems.append(
+                    Problem(
+                        document.path,
+                        document.line_of(("catalog",)),
+                        "catalog applies only with registry: unity_catalog in environments/workspace.yaml",
+                        "remove it, or switch the workspace to Unity Catalog",
+                        rule="registry-settings",
+                    )
+                )
+            continue
+        catalog = manifest.catalog or settings.uc.catalog_name(environment.name)
+        line = document.line_of(("catalog",) if manifest.catalog else ())
+        owner = catalog_owner.setdefault(catalog, (environment.name, document.path, line))
+        if owner[0] != environment.name:
+            problems.append(
+                Problem(
+                    document.path,
+                    line,
+                    f"catalog {catalog!r} is already the catalog of environment {owner[0]!r} ({owner[1]}:{owner[2]})",
+                    "give each environment its own catalog: environments are separated by catalog",
+                    rule="distinct-catalogs",
+                )
+            )
+        for index, model in enumerate(manifest.models):
+            if "-" in model.name:
+                problems.append(
+                    Problem(
+                        document.path,
+                        document.line_of(("models", index)),
+                        f"model name {model.name!r} is not a valid Unity Catalog name ('-' needs quoting in SQL "
+                        "and three-level names)",
+                        f"use '_' instead: {model.name.replace('-', '_')}",
+                        rule="uc-identifier",
+                    )
+                )
     return problems
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.manifests.manifest import EnvironmentManifest, WorkspaceSettings
+from generator.manifests.manifest import EnvironmentManifest
+from generator.manifests.settings import WorkspaceSettings
 from generator.manifests.yaml_source import YamlDocument
 
 
@@ -59,6 +60,10 @@ class Manifests:
         if identity is not None:
             names[identity.application_id or identity.user_name or ""] = "Terraform identity"
         return names
+
+    def catalog_of(self, environment: Environment) -> str:
+        """The Unity Catalog catalog of ``environment``: its own ``catalog:``, else the settings' pattern."""
+        return environment.manifest.catalog or self.settings.uc.catalog_name(environment.name)
 
     def environment(self, name: str) -> Environment:
         """The environment called ``name``; ``KeyError`` when there is none."""

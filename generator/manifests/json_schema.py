@@ -6,7 +6,8 @@ import json
 
 from pydantic import BaseModel
 
-from generator.manifests.manifest import EnvironmentManifest, WorkspaceSettings
+from generator.manifests.manifest import EnvironmentManifest
+from generator.manifests.settings import WorkspaceSettings
 from generator.paths import ENVIRONMENT_SCHEMA, SETTINGS_SCHEMA
 
 _SCHEMA_BASE = "https://mlenv.dev/schema/"

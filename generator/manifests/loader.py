@@ -9,10 +9,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import InvalidInput, Problem
-from generator.manifests.cross_checks import cross_environment_problems, duplicate_problems
+from generator.manifests.cross_checks import (
+    cross_environment_problems,
+    duplicate_problems,
+    settings_problems,
+    unity_catalog_problems,
+)
 from generator.manifests.environments import Environment, Manifests
-from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS, EnvironmentManifest, WorkspaceSettings
+from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS, EnvironmentManifest
 from generator.manifests.messages import problems_from_validation_error
+from generator.manifests.settings import WorkspaceSettings
 from generator.manifests.yaml_limits import MAX_MANIFESTS
 from generator.manifests.yaml_source import YamlDocument, load_yaml
 from generator.paths import ENVIRONMENTS_DIRECTORY, MANIFEST_SUFFIX, SETTINGS_FILE_NAME, SETTINGS_MANIFEST
@@ -76,6 +82,7 @@ def read_manifests(root: Path) -> tuple[Manifests | None, list[Problem]]:
         return None, problems
     declared = [path.stem for path in paths if path.suffix == MANIFEST_SUFFIX and path.name != SETTINGS_FILE_NAME]
     problems.extend(cross_environment_problems(settings, environments, declared))
+    problems.extend(unity_catalog_problems(settings, environments))
     return Manifests(settings, tuple(environments), settings_source), problems
 
 
@@ -97,6 +104,11 @@ def _load_settings(directory: Path, problems: list[Problem]) -> tuple[WorkspaceS
     if document is None:
         return None, display
     settings = _validate(WorkspaceSettings, document, problems, allow_empty=True)
+    if settings is not None:
+        combination = settings_problems(settings, document)
+        if combination:
+            problems.extend(combination)
+            return None, display
     return settings, display
 
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -31,6 +31,9 @@ BACKEND_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 WORKSPACE_PATH_PATTERN = r"^(/[A-Za-z0-9][A-Za-z0-9_.-]*)+$"
 GROUP_PATTERN_PATTERN = r"^[A-Za-z0-9_.-]*\{env\}[A-Za-z0-9_.-]*$"
 HOST_PATTERN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$"
+UC_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
+CATALOG_PATTERN_PATTERN = r"^([a-z][a-z0-9_]{0,20})?\{env\}[a-z0-9_]{0,20}$"
+STORAGE_ROOT_PATTERN_PATTERN = r"^(s3|abfss|gs)://[A-Za-z0-9@._/-]*\{env\}[A-Za-z0-9@._/-]*$"
 FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
@@ -58,6 +61,12 @@ PATTERN_HINTS: dict[str, str] = {
     GROUP_PATTERN_PATTERN: "letters, digits, '_', '.' and '-' around one '{env}', e.g. apps_{env}",
     HOST_PATTERN: "the workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net",
     FREE_TEXT_PATTERN: "remove control characters; use plain text on one or more lines",
+    UC_NAME_PATTERN: "a Unity Catalog name of 1-63 lowercase letters, digits and '_', starting with a letter, "
+    "e.g. ml_acc",
+    CATALOG_PATTERN_PATTERN: "up to 20 lowercase letters, digits and '_' on each side of one '{env}', starting "
+    "with a letter or '{env}', e.g. ml_{env}",
+    STORAGE_ROOT_PATTERN_PATTERN: "a cloud storage URL (s3://, abfss:// or gs://) with one '{env}', "
+    "e.g. s3://ml-models/{env}",
 }
 
 ModelName = Annotated[
@@ -71,11 +80,13 @@ FreeText = Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)]
 ApplicationId = Annotated[str, Field(pattern=UUID_PATTERN), AfterValidator(str.lower)]
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """Base of every manifest model: unknown keys refused, no type coercion, immutable."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class ServicePrincipal(_Strict):
+class ServicePrincipal(Strict):
     """An identity that runs this environment's jobs.
 
     Azure-managed service principals are named by ``application_id`` (their client id);
@@ -106,7 +117,7 @@ class ServicePrincipal(_Strict):
         return self.application_id or self.display_name or ""
 
 
-class ModelSpec(_Strict):
+class ModelSpec(Strict):
     """A registered model owned by one environment; a bare string is short for ``{name: ...}``."""
 
     name: ModelName
@@ -149,7 +160,7 @@ def _empty_when_null(value: Any) -> Any:
     return [] if value is None else value
 
 
-class EnvironmentManifest(_Strict):
+class EnvironmentManifest(Strict):
     """``environments/<env>.yaml``: one logical environment. The file stem is its name.
 
     A list key left empty (only commented examples below it) means an empty list.
@@ -186,77 +197,19 @@ class EnvironmentManifest(_Strict):
         json_schema_extra=_null_means_empty,
         description=("Extra workspace groups given CAN_READ on the environment's experiment directory."),
     )
-
-
-class TerraformIdentity(_Strict):
-    """The identity that runs ``terraform apply``; Databricks gives it CAN_MANAGE on every model."""
-
-    application_id: ApplicationId | None = Field(
-        default=None, description=("Application id, when Terraform runs as a service principal.")
-    )
-    user_name: str | None = Field(
-        default=None, pattern=USER_NAME_PATTERN, description="User name, when Terraform runs as a user."
-    )
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> TerraformIdentity:
-        if (self.application_id is None) == (self.user_name is None):
-            raise ValueError("give exactly one of application_id or user_name")
-        return self
-
-
-class Backend(_Strict):
-    """Where Terraform keeps its state; rendered as the root module's backend block."""
-
-    type: Literal["azurerm", "s3"] = Field(description="Backend type: azurerm (Azure Storage) or s3.")
-    config: dict[
-        Annotated[str, Field(pattern=BACKEND_KEY_PATTERN)],
-        Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)] | bool,
-    ] = Field(
-        description="Backend arguments, e.g. storage_account_name, container_name, key (azurerm) or "
-        "bucket, key, region (s3). Keep secrets out: pass them with environment variables."
-    )
-
-
-class WorkspaceSettings(_Strict):
-    """``environments/workspace.yaml``: settings shared by every environment (optional file)."""
-
-    experiment_root: str = Field(
-        default="/experiments",
-        pattern=WORKSPACE_PATH_PATTERN,
-        description=("Workspace directory under which each environment gets {experiment_root}/{env}."),
-    )
-    group_name_pattern: str = Field(
-        default="apps_{env}",
-        pattern=GROUP_PATTERN_PATTERN,
-        description=("Name of each environment's group; '{env}' is replaced by the environment name."),
-    )
-    all_principals_group: GroupName = Field(
-        default="apps_all", description=("Group whose members are every environment's group.")
-    )
-    terraform_identity: TerraformIdentity | None = Field(
+    catalog: str | None = Field(
         default=None,
-        description=("The identity that runs terraform apply, so permission files name it instead of a placeholder."),
-    )
-    databricks_host: str | None = Field(
-        default=None,
-        pattern=HOST_PATTERN,
+        pattern=UC_NAME_PATTERN,
         description=(
-            "URL of the workspace these manifests manage, e.g. https://adb-123.4.azuredatabricks.net. When set, "
-            "plan, apply, audit and adopt refuse credentials that point at another workspace."
+            "Unity Catalog mode only: this environment's catalog, instead of the one catalog_name_pattern "
+            "gives (for teams whose catalog exists already)."
         ),
     )
-    backend: Backend | None = Field(
-        default=None, description=("Remote state for the root module; without it Terraform keeps local state.")
-    )
 
-    def group_name(self, environment: str) -> str:
-        """The group of ``environment``'s service principals."""
-        return self.group_name_pattern.replace("{env}", environment)
 
-    def experiment_directory(self, environment: str) -> str:
-        """The experiment directory of ``environment``."""
-        return f"{self.experiment_root}/{environment}"
+def uc_full_name(*parts: str) -> str:
+    """A Unity Catalog full name: ``ml_acc``, ``ml_acc.models`` or ``ml_acc.models.churn``."""
+    return ".".join(parts)
 
 
 def model_suffix(environment: str) -> str:

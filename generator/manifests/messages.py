@@ -91,7 +91,7 @@ def _type_name(value: Any) -> str:
 
 def _allowed_keys(root_model: type[BaseModel], location: Location) -> list[str]:
     model = _model_at(root_model, location)
-    return sorted(model.model_fields) if model is not None else []
+    return sorted(field.alias or name for name, field in model.model_fields.items()) if model is not None else []
 
 
 def _model_at(model: Any, location: Location) -> type[BaseModel] | None:

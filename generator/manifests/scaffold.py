@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.manifests.manifest import WorkspaceSettings
+from generator.manifests.settings import WorkspaceSettings
 
 _TEMPLATE = """\
 # yaml-language-server: $schema=../schema/environment.schema.json

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, Grant
 from generator.model.levels import MEMBER
-from generator.model.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL, Grant, PermissionModel
+from generator.model.permission_model import PermissionModel
 
 
 @dataclass(frozen=True, order=True)

@@ -11,14 +11,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from generator.manifests.manifest import model_suffix
-from generator.model.permission_model import (
-    ADMINS_GROUP,
-    GROUP,
-    REGISTERED_MODEL,
-    TERRAFORM_IDENTITY,
-    Grant,
-    PermissionModel,
-)
+from generator.model.grants import ADMINS_GROUP, GROUP, REGISTERED_MODEL, TERRAFORM_IDENTITY, Grant
+from generator.model.permission_model import PermissionModel
 from generator.paths import SETTINGS_MANIFEST
 
 OK = "ok"

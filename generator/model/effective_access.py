@@ -16,7 +16,8 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
 
-from generator.model.permission_model import GROUP, Grant, PermissionModel
+from generator.model.grants import GROUP, Grant
+from generator.model.permission_model import PermissionModel
 
 #: Keys of one effective grant in the JSON output, in order.
 EFFECTIVE_FIELDS = (

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 MEMBER = "MEMBER"
 
+#: Levels that only read: what a reader group may hold on a production object.
+READ_ONLY_LEVELS = frozenset({"CAN_READ", "USE_CATALOG", "USE_SCHEMA", "EXECUTE"})
+
 #: Every level, weakest first: registered models have CAN_READ, CAN_EDIT, CAN_MANAGE_STAGING_VERSIONS,
 #: CAN_MANAGE_PRODUCTION_VERSIONS, CAN_MANAGE; directories CAN_READ, CAN_RUN, CAN_EDIT, CAN_MANAGE.
 LEVEL_ORDER = (

@@ -7,47 +7,29 @@ and the audit are all computed from it.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from generator.manifests.environments import Manifests
-from generator.manifests.manifest import TerraformIdentity, full_model_name
+from generator.manifests.environments import Environment, Manifests
+from generator.manifests.manifest import full_model_name
+from generator.manifests.settings import TerraformIdentity
 from generator.manifests.yaml_source import YamlDocument
+from generator.model.grants import (
+    ADMINS_GROUP,
+    DIRECTORY,
+    GROUP,
+    REGISTERED_MODEL,
+    SERVICE_PRINCIPAL,
+    TERRAFORM_IDENTITY,
+    UNKNOWN_TERRAFORM_IDENTITY,
+    USER,
+    Grant,
+)
 from generator.model.levels import MEMBER
+from generator.model.unity_catalog import unity_catalog_grants
 
 Key = TypeVar("Key", bound=Hashable)
-
-GROUP = "group"
-DIRECTORY = "directory"
-REGISTERED_MODEL = "registered_model"
-SERVICE_PRINCIPAL = "service_principal"
-USER = "user"
-TERRAFORM_IDENTITY = "terraform_identity"
-
-ADMINS_GROUP = "admins"
-UNKNOWN_TERRAFORM_IDENTITY = "<identity running terraform>"
-
-#: Keys of one grant in the JSON outputs, in order.
-GRANT_FIELDS = ("environment", "object_type", "object", "principal", "principal_type", "permission_level", "implicit")
-
-
-@dataclass(frozen=True, order=True)
-class Grant:
-    """One permission (or, with ``object_type == "group"``, one membership) of one principal."""
-
-    environment: str
-    object_type: str
-    object: str
-    principal_type: str
-    principal: str
-    permission_level: str
-    implicit: bool = False
-    source: str = field(default="", compare=False)
-
-    def as_dict(self) -> dict[str, str | bool]:
-        """The grant as the documented JSON object (without ``source``)."""
-        return {key: getattr(self, key) for key in GRANT_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -60,6 +42,14 @@ class EnvironmentFacts:
     principals: tuple[str, ...]
     experiment_directory: str
     models: tuple[str, ...]
+    catalog: str = ""
+    schema: str = ""
+    container_owner: str = ""
+
+    @property
+    def unity_catalog(self) -> bool:
+        """Whether this environment's models live in Unity Catalog (``catalog``/``schema`` are then set)."""
+        return bool(self.catalog)
 
 
 @dataclass(frozen=True)
@@ -137,39 +127,48 @@ def build_permission_model(manifests: Manifests) -> PermissionModel:
             )
         grants.append(Grant(name, DIRECTORY, directory, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
 
-        model_level = "CAN_MANAGE_PRODUCTION_VERSIONS" if manifest.production else "CAN_MANAGE_STAGING_VERSIONS"
-        models = []
-        for index, model in enumerate(manifest.models):
-            full_name = full_model_name(model.name, name)
-            models.append(full_name)
-            grants.append(
-                Grant(name, REGISTERED_MODEL, full_name, GROUP, group, model_level, source=at("models", index))
+        principals = tuple(principal.key for principal in manifest.service_principals)
+        if settings.unity_catalog_mode:
+            objects = unity_catalog_grants(manifests, environment, group, (identity_principal, identity_type), at)
+            grants.extend(objects.grants)
+            facts[name] = EnvironmentFacts(
+                name,
+                manifest.production,
+                group,
+                principals,
+                directory,
+                objects.models,
+                objects.catalog,
+                objects.schema,
+                objects.container_owner,
             )
-            for reader_index, reader in enumerate(model.readers):
-                grants.append(
-                    Grant(
-                        name,
-                        REGISTERED_MODEL,
-                        full_name,
-                        GROUP,
-                        reader,
-                        "CAN_READ",
-                        source=at("models", index, "readers", reader_index),
-                    )
-                )
-            grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
-            grants.append(
-                Grant(name, REGISTERED_MODEL, full_name, identity_type, identity_principal, "CAN_MANAGE", implicit=True)
-            )
-        facts[name] = EnvironmentFacts(
-            name,
-            manifest.production,
-            group,
-            tuple(principal.key for principal in manifest.service_principals),
-            directory,
-            tuple(models),
-        )
+        else:
+            model_grants = _workspace_registry_grants(environment, group, (identity_principal, identity_type), at)
+            grants.extend(model_grants)
+            models = tuple(dict.fromkeys(grant.object for grant in model_grants))
+            facts[name] = EnvironmentFacts(name, manifest.production, group, principals, directory, models)
     return PermissionModel(tuple(sorted(grants)), facts, settings.all_principals_group)
+
+
+def _workspace_registry_grants(
+    environment: Environment, group: str, terraform_identity: tuple[str, str], at: Callable[..., str]
+) -> list[Grant]:
+    """The registered models of ``environment`` in the Workspace Model Registry and their permissions."""
+    name = environment.name
+    level = "CAN_MANAGE_PRODUCTION_VERSIONS" if environment.production else "CAN_MANAGE_STAGING_VERSIONS"
+    identity_principal, identity_type = terraform_identity
+    grants = []
+    for index, model in enumerate(environment.manifest.models):
+        full_name = full_model_name(model.name, name)
+        grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, group, level, source=at("models", index)))
+        for reader_index, reader in enumerate(model.readers):
+            source = at("models", index, "readers", reader_index)
+            grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, reader, "CAN_READ", source=source))
+        grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
+        grants.append(
+            Grant(name, REGISTERED_MODEL, full_name, identity_type, identity_principal, "CAN_MANAGE", implicit=True)
+        )
+    return grants
 
 
 def _terraform_identity(identity: TerraformIdentity | None) -> tuple[str, str]:

@@ -10,15 +10,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.errors import InvalidInput, Problem
-from generator.model.levels import MEMBER
-from generator.model.permission_model import (
-    ADMINS_GROUP,
-    DIRECTORY,
-    GROUP,
-    REGISTERED_MODEL,
-    SERVICE_PRINCIPAL,
-    Grant,
-    PermissionModel,
+from generator.model.grants import ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, Grant
+from generator.model.levels import MEMBER, READ_ONLY_LEVELS
+from generator.model.permission_model import PermissionModel
+from generator.model.unity_catalog_policy import (
+    UC_PRIVILEGES,
+    check_model_owners,
+    check_unity_catalog_grant,
+    claim_containers,
+    is_implicit_unity_catalog_grant,
 )
 
 #: Every rule, with the sentence the README and error messages use for it.
@@ -42,6 +42,26 @@ RULES: dict[str, str] = {
     "all-principals group or a built-in group",
     "unambiguous-model-name": "a short model name never ends in _{env} of an environment, so {model}_{env} "
     "reads back one way only",
+    # Unity Catalog (registry: unity_catalog):
+    "distinct-catalogs": "every environment has its own catalog; environments are separated by catalog",
+    "uc-privileges": "a grant names a privilege that exists on its securable (catalog, schema or model); the "
+    "provider does not check them, so mlenv does",
+    "uc-model-owner": "every model is owned by its environment's group and by nobody else: only the owner "
+    "creates versions and sets aliases",
+    "uc-container-owner": "catalogs and schemas are owned by the identity running Terraform or the configured "
+    "owner group, nobody else",
+    "uc-environment-privileges": "an environment group gets USE_CATALOG on its catalog, USE_SCHEMA on its "
+    "schema and ownership of its models, nothing more",
+    "uc-reader-privileges": "reader groups get EXECUTE on the models that list them, and the USE_CATALOG and "
+    "USE_SCHEMA they need, nothing more",
+    "production-no-create": "nobody holds CREATE_MODEL, CREATE_FUNCTION, ALL_PRIVILEGES or MANAGE on a "
+    "production catalog or schema (models are pre-created; one created at run time would be squatting)",
+    # Checked on the settings file, where the offending line is known:
+    "registry-settings": "Unity Catalog settings (unity_catalog, identities, catalog) are used only with "
+    "registry: unity_catalog",
+    "account-identities": "Unity Catalog grants and owners are account-level principals: identities is account "
+    "(with workspace_id) or external",
+    "uc-identifier": "model names are valid Unity Catalog names (no '-')",
 }
 
 
@@ -68,6 +88,9 @@ def check_policy(model: PermissionModel) -> list[Violation]:
     for facts in model.environments.values():
         object_owner[(DIRECTORY, facts.experiment_directory)] = facts.name
         object_owner[(GROUP, facts.group)] = facts.name
+        if facts.unity_catalog:
+            violations.extend(Violation(*finding) for finding in claim_containers(facts, object_owner))
+            violations.extend(Violation(*finding) for finding in check_model_owners(facts, model))
         for name in facts.models:
             previous = object_owner.setdefault((REGISTERED_MODEL, name), facts.name)
             if previous != facts.name:
@@ -89,11 +112,14 @@ def check_policy(model: PermissionModel) -> list[Violation]:
                 )
             )
         if grant.implicit:
-            violations.extend(_check_implicit(grant))
+            violations.extend(_check_implicit(grant, model))
         elif grant.object_type == GROUP:
             violations.extend(_check_membership(grant, model, group_owner, principal_owner))
         else:
             violations.extend(_check_access(grant, model, object_owner, group_owner, principal_owner))
+            if grant.object_type in UC_PRIVILEGES and model.environments[grant.environment].unity_catalog:
+                facts = model.environments[grant.environment]
+                violations.extend(Violation(*finding) for finding in check_unity_catalog_grant(grant, facts))
     return violations
 
 
@@ -105,14 +131,19 @@ def enforce_policy(model: PermissionModel) -> PermissionModel:
     return model
 
 
-def _check_implicit(grant: Grant) -> list[Violation]:
-    allowed = (
-        grant.permission_level == "CAN_MANAGE"
-        and grant.object_type in (DIRECTORY, REGISTERED_MODEL)
-        and (
-            grant.principal == ADMINS_GROUP or (grant.object_type == REGISTERED_MODEL and grant.principal_type != GROUP)
+def _check_implicit(grant: Grant, model: PermissionModel) -> list[Violation]:
+    facts = model.environments.get(grant.environment)
+    if facts is not None and facts.unity_catalog and grant.object_type != DIRECTORY:
+        allowed = is_implicit_unity_catalog_grant(grant)
+    else:
+        allowed = (
+            grant.permission_level == "CAN_MANAGE"
+            and grant.object_type in (DIRECTORY, REGISTERED_MODEL)
+            and (
+                grant.principal == ADMINS_GROUP
+                or (grant.object_type == REGISTERED_MODEL and grant.principal_type != GROUP)
+            )
         )
-    )
     if allowed:
         return []
     return [
@@ -193,7 +224,7 @@ def _check_access(
                     f"{grant.principal!r} is not the production group and may not access {grant.object!r}",
                 )
             )
-        elif grant.permission_level != "CAN_READ":
+        elif grant.permission_level not in READ_ONLY_LEVELS:
             violations.append(
                 Violation(
                     "production-readers-read-only",

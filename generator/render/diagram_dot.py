@@ -6,7 +6,7 @@ control characters replaced, so no name can break out of its string.
 
 from __future__ import annotations
 
-from generator.model.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL
+from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL
 from generator.render.diagrams import ENVIRONMENT_COLOURS, NODE_COLOURS, Graph, Node, edge_colour, node_id
 
 _DOT_SHAPE = {GROUP: "ellipse", DIRECTORY: "folder", REGISTERED_MODEL: "cylinder"}

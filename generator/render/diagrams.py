@@ -20,8 +20,8 @@ from itertools import pairwise
 
 from generator.model.access_diff import AccessChange
 from generator.model.effective_access import EffectiveGrant
+from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL
 from generator.model.levels import MEMBER
-from generator.model.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL
 
 #: Edge styles: a membership, a grant the manifests give, a grant Databricks adds, and the three kinds of change.
 MEMBERSHIP, GRANT, IMPLICIT, ADDED, REMOVED, CHANGED = "membership", "grant", "implicit", "added", "removed", "changed"

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.model.effective_access import EFFECTIVE_FIELDS, EffectiveGrant
-from generator.model.permission_model import GRANT_FIELDS, Grant
+from generator.model.grants import GRANT_FIELDS, Grant
 from generator.tables import Table
 
 #: Keys of a grant row in CSV and JSON, in order.

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 
 from generator.manifests.environments import Environment, Manifests
 from generator.model.effective_access import EffectiveGrant, effective_access
+from generator.model.grants import GROUP, Grant
 from generator.model.levels import describe
-from generator.model.permission_model import GROUP, Grant, PermissionModel
+from generator.model.permission_model import PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
 from generator.render.diagrams import MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid
 from generator.render.grant_formats import JSON_ENCODER, grants_csv, grants_json_text

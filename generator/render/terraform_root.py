@@ -21,16 +21,9 @@ from generator.addresses import (
 )
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import full_model_name
+from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, USER, Grant
 from generator.model.levels import MEMBER
-from generator.model.permission_model import (
-    DIRECTORY,
-    GROUP,
-    REGISTERED_MODEL,
-    SERVICE_PRINCIPAL,
-    USER,
-    Grant,
-    PermissionModel,
-)
+from generator.model.permission_model import PermissionModel
 from generator.paths import (
     BACKEND_TERRAFORM_FILE,
     SHARED_TERRAFORM_FILE,

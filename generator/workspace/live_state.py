@@ -9,8 +9,8 @@ from databricks.sdk.errors import NotFound
 from databricks.sdk.service.iam import Group, ObjectPermissions
 
 from generator.model.drift import LiveAccess, Principal
+from generator.model.grants import DIRECTORY, GROUP, SERVICE_PRINCIPAL, USER
 from generator.model.levels import MEMBER, level_order
-from generator.model.permission_model import DIRECTORY, GROUP, SERVICE_PRINCIPAL, USER
 
 #: SCIM id -> (application id, display name) of every service principal of the workspace.
 ServicePrincipals = dict[str, tuple[str, str]]

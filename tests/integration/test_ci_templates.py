@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.model.permission_model import GROUP, REGISTERED_MODEL
+from generator.model.grants import GROUP, REGISTERED_MODEL
 from generator.terraform.toolchain import cache_directory
 from tests.support.ci_api import CI_TOKEN, FakeCiApi
 from tests.support.ci_steps import (

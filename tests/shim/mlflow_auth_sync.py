@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from mlflow import MlflowClient
 from mlflow.server.auth.client import AuthServiceClient
 
-from generator.model.permission_model import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, PermissionModel
+from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL
+from generator.model.permission_model import PermissionModel
 
 #: Databricks level -> MLflow permission. MLflow has no stage-specific levels: managing Staging or
 #: Production versions both need EDIT (create versions, transition stages).

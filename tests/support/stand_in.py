@@ -18,15 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from generator.model.permission_model import (
-    DIRECTORY,
-    GROUP,
-    REGISTERED_MODEL,
-    SERVICE_PRINCIPAL,
-    TERRAFORM_IDENTITY,
-    USER,
-    PermissionModel,
-)
+from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, TERRAFORM_IDENTITY, USER
+from generator.model.permission_model import PermissionModel
 
 TOKEN = "dapi-fake-token"
 #: A token of an identity that exists but may not use this workspace: every request answers 403.

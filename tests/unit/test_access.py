@@ -8,7 +8,8 @@ import json
 
 from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
-from generator.model.permission_model import GROUP, Grant, PermissionModel
+from generator.model.grants import GROUP, Grant
+from generator.model.permission_model import PermissionModel
 from tests.support.repository import REPOSITORY
 
 PROD_RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"

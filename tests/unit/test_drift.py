@@ -19,7 +19,8 @@ from generator.model.drift import (
     compare_object,
     undeclared_production_models,
 )
-from generator.model.permission_model import REGISTERED_MODEL, PermissionModel
+from generator.model.grants import REGISTERED_MODEL
+from generator.model.permission_model import PermissionModel
 from tests.support.repository import REPOSITORY
 
 TF = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"  # terraform_identity of the examples

@@ -8,7 +8,8 @@ import pytest
 
 from generator.errors import InvalidInput
 from generator.model.checked import load_and_check
-from generator.model.permission_model import Grant, PermissionModel
+from generator.model.grants import Grant
+from generator.model.permission_model import PermissionModel
 from generator.model.policy import RULES, check_policy, enforce_policy
 from tests.support.repository import REPOSITORY
 
