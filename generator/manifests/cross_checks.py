@@ -85,6 +85,17 @@ def settings_problems(settings: WorkspaceSettings, document: YamlDocument) -> li
             "synced from your identity provider)",
             "account-identities",
         )
+    owner_group = settings.uc.owner_group
+    if owner_group is not None:
+        group_pattern = re.compile(re.escape(settings.group_name_pattern).replace(r"\{env\}", ".+"))
+        reason = _forbidden_reader_reason(owner_group, settings, set(), group_pattern)
+        if reason:
+            refuse(
+                ("unity_catalog", "owner_group"),
+                reason.replace("reader group", "owner group", 1) + "; it would own every environment's catalog",
+                "name a platform team's group, or remove owner_group to leave ownership with the Terraform identity",
+                "uc-container-owner",
+            )
     if settings.identity_mode == "account" and settings.workspace_id is None:
         refuse(
             ("registry",) if settings.identities is None else ("identities",),

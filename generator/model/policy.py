@@ -204,6 +204,8 @@ def _check_access(
         group_owner.get(grant.principal) if grant.principal_type == GROUP else principal_owner.get(grant.principal)
     )
     is_owner_group = grant.principal_type == GROUP and grant.principal == facts.group
+    # The configured owner of catalogs and schemas; rule uc-container-owner checks its grants.
+    is_container_owner = facts.unity_catalog and grant.principal == facts.container_owner
     violations = []
     if (principal_env is not None and principal_env != owner) or grant.principal == model.all_principals_group:
         rule = "production-isolation" if facts.production else "environment-isolation"
@@ -215,7 +217,7 @@ def _check_access(
                 f"not have {grant.permission_level} on {grant.object!r}",
             )
         )
-    elif facts.production and not is_owner_group:
+    elif facts.production and not is_owner_group and not is_container_owner:
         if grant.principal_type != GROUP:
             violations.append(
                 Violation(
