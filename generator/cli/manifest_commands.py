@@ -127,10 +127,11 @@ def access(arguments: argparse.Namespace) -> int:
         grants = tuple(grant for grant in grants if grant.object == arguments.object)
     production = {name for name, facts in checked.model.environments.items() if facts.production}
     names = checked.manifests.display_names()
+    unity_catalog = checked.manifests.settings.unity_catalog_mode
     writers: dict[str, Callable[[Sequence[Any]], str]] = {
         "table": lambda rows: effective_table(rows, names),
-        "csv": lambda rows: effective_csv(rows, names),
-        "json": lambda rows: effective_json_text(rows, names),
+        "csv": lambda rows: effective_csv(rows, names, unity_catalog),
+        "json": lambda rows: effective_json_text(rows, names, unity_catalog),
         "mermaid": lambda rows: mermaid(access_graph(rows, production, names)),
         "dot": lambda rows: dot(access_graph(rows, production, names)),
     }

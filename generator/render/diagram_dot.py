@@ -6,10 +6,10 @@ control characters replaced, so no name can break out of its string.
 
 from __future__ import annotations
 
-from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL
+from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA
 from generator.render.diagrams import ENVIRONMENT_COLOURS, NODE_COLOURS, Graph, Node, edge_colour, node_id
 
-_DOT_SHAPE = {GROUP: "ellipse", DIRECTORY: "folder", REGISTERED_MODEL: "cylinder"}
+_DOT_SHAPE = {GROUP: "ellipse", DIRECTORY: "folder", REGISTERED_MODEL: "cylinder", CATALOG: "box3d", SCHEMA: "tab"}
 
 
 def dot(graph: Graph, name: str = "access") -> str:

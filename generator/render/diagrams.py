@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from generator.model.access_diff import AccessChange
-from generator.model.effective_access import EffectiveGrant
-from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL
+from generator.model.effective_access import EffectiveGrant, containers
+from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA
 from generator.model.levels import MEMBER
 
 #: Edge styles: a membership, a grant the manifests give, a grant Databricks adds, and the three kinds of change.
 MEMBERSHIP, GRANT, IMPLICIT, ADDED, REMOVED, CHANGED = "membership", "grant", "implicit", "added", "removed", "changed"
+#: Edge style of a Unity Catalog catalog to its schema and a schema to its models (grants flow down them).
+CONTAINS = "contains"
 
 #: Mermaid's default limits (``maxEdges``, ``maxTextSize``): larger diagrams are not drawn by GitHub and others.
 MERMAID_MAX_EDGES = 500
@@ -32,8 +34,10 @@ MERMAID_MAX_TEXT = 50_000
 #: Appended to the label of an implicit grant.
 IMPLICIT_SUFFIX = " (implicit)"
 
-OBJECT_KINDS = (DIRECTORY, REGISTERED_MODEL)
-_STYLE_ORDER = (MEMBERSHIP, ADDED, CHANGED, REMOVED, GRANT, IMPLICIT)
+OBJECT_KINDS = (DIRECTORY, REGISTERED_MODEL, CATALOG, SCHEMA)
+_STYLE_ORDER = (MEMBERSHIP, ADDED, CHANGED, REMOVED, GRANT, IMPLICIT, CONTAINS)
+#: Objects in an environment's box: directories, then catalog, schema and models as Unity Catalog nests them.
+_TREE = (DIRECTORY, CATALOG, SCHEMA, REGISTERED_MODEL)
 _ID_PREFIX = {
     "service_principal": "sp_",
     "user": "usr_",
@@ -41,10 +45,15 @@ _ID_PREFIX = {
     GROUP: "grp_",
     DIRECTORY: "dir_",
     REGISTERED_MODEL: "mdl_",
+    CATALOG: "cat_",
+    SCHEMA: "sch_",
 }
 _CAPTION = {GROUP: "group", DIRECTORY: "experiment directory", REGISTERED_MODEL: "registered model"}
-#: Mermaid shapes (open, close) per kind: principals as stadiums, groups rounded, directories boxes, models cylinders.
+_CAPTION |= {CATALOG: "catalog", SCHEMA: "schema"}
+#: Mermaid shapes (open, close) per kind: principals as stadiums, groups rounded, directories boxes, models
+#: cylinders, catalogs subroutines, schemas hexagons.
 _MERMAID_SHAPE = {GROUP: ("(", ")"), DIRECTORY: ("[", "]"), REGISTERED_MODEL: ("[(", ")]")}
+_MERMAID_SHAPE |= {CATALOG: ("[[", "]]"), SCHEMA: ("{{", "}}")}
 #: Characters written as they are inside a quoted Mermaid label; every other one becomes ``#<code>;``.
 _PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 ._/@+-,()")
 
@@ -65,6 +74,7 @@ _EDGE_COLOURS = {
     ADDED: ("#1e8e3e", 3),
     REMOVED: ("#d93025", 3),
     CHANGED: ("#e37400", 3),
+    CONTAINS: ("#188038", 1),
 }
 _PRODUCTION_GRANT = ("#c5221f", 2)
 ENVIRONMENT_COLOURS = {True: ("#fff5f4", "#c5221f"), False: ("#f8f9fa", "#9aa0a6")}
@@ -126,7 +136,7 @@ class Graph:
         for node, environment in self.environment_of.items():
             members.setdefault(environment, []).append(node)
         order = sorted(members, key=lambda name: (name not in self.production, name))
-        return [(name, sorted(members[name])) for name in order]
+        return [(name, sorted(members[name], key=lambda node: (_TREE.index(node.kind), node))) for name in order]
 
     def classes(self) -> dict[Node, str]:
         """The class every node is drawn with: production or other object, implicit principal, group, principal."""
@@ -160,7 +170,8 @@ class Graph:
 
 
 def access_graph(grants: Iterable[EffectiveGrant], production: Collection[str], names: Mapping[str, str]) -> Graph:
-    """Effective grants as memberships (principal to group to group) and grants (holder to object)."""
+    """Effective grants as memberships (principal to group to group) and grants (holder to object); a grant
+    inherited in Unity Catalog is drawn on the catalog or schema that holds it, which ``contains`` the object."""
     graph = Graph(frozenset(production), names)
     for grant in grants:
         in_production = grant.environment in graph.production
@@ -169,6 +180,13 @@ def access_graph(grants: Iterable[EffectiveGrant], production: Collection[str], 
             graph.add(Edge(member, group, "member", MEMBERSHIP), in_production)
         target = Node(grant.object_type, grant.object)
         graph.environment_of[target] = grant.environment
+        for kind, name in containers(grant.object_type, grant.object) if grant.inherited_from else ():
+            container = Node(kind, name)
+            graph.environment_of[container] = grant.environment
+            graph.add(Edge(container, target, CONTAINS, CONTAINS), in_production)
+            target = container
+            if name == grant.inherited_from:
+                break
         label = grant.permission_level + (IMPLICIT_SUFFIX if grant.implicit else "")
         graph.add(Edge(chain[-1], target, label, IMPLICIT if grant.implicit else GRANT), in_production)
     return graph

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from generator.model.effective_access import EFFECTIVE_FIELDS, EffectiveGrant
+from generator.model.effective_access import EFFECTIVE_FIELDS, UNITY_CATALOG_EFFECTIVE_FIELDS, EffectiveGrant
 from generator.model.grants import GRANT_FIELDS, Grant
 from generator.tables import Table
 
@@ -18,6 +18,8 @@ from generator.tables import Table
 GRANT_ROW_FIELDS = (*GRANT_FIELDS, "principal_name", "source")
 #: Keys of an effective grant row in CSV and JSON, in order.
 EFFECTIVE_ROW_FIELDS = (*EFFECTIVE_FIELDS, "principal_name")
+#: The same in Unity Catalog mode (with ``inherited_from``: the catalog or schema a grant comes down from).
+UNITY_CATALOG_EFFECTIVE_ROW_FIELDS = (*UNITY_CATALOG_EFFECTIVE_FIELDS, "principal_name")
 #: One encoder for every row: json.dumps(..., ensure_ascii=False) would build a new one per call.
 JSON_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
@@ -58,9 +60,10 @@ def grants_table(grants: Sequence[Grant], names: Mapping[str, str]) -> str:
     ).text()
 
 
-def effective_row(grant: EffectiveGrant, names: Mapping[str, str]) -> dict[str, Any]:
-    """An effective grant as the documented row, with the principal's name."""
-    return {**grant.as_dict(), "principal_name": names.get(grant.principal, "")}
+def effective_row(grant: EffectiveGrant, names: Mapping[str, str], unity_catalog: bool = False) -> dict[str, Any]:
+    """An effective grant as the documented row, with the principal's name (and ``inherited_from`` in Unity
+    Catalog mode)."""
+    return {**grant.as_dict(unity_catalog), "principal_name": names.get(grant.principal, "")}
 
 
 def effective_table(grants: Sequence[EffectiveGrant], names: Mapping[str, str]) -> str:
@@ -76,7 +79,7 @@ def effective_table(grants: Sequence[EffectiveGrant], names: Mapping[str, str]) 
                 g.object_type,
                 g.object,
                 g.permission_level,
-                via_text(g.via),
+                through_text(g),
                 "yes" if g.implicit else "",
             )
             for g in grants
@@ -84,19 +87,30 @@ def effective_table(grants: Sequence[EffectiveGrant], names: Mapping[str, str]) 
     ).text()
 
 
-def effective_csv(grants: Sequence[EffectiveGrant], names: Mapping[str, str]) -> str:
-    """Effective grants as CSV; ``via`` is the chain of groups joined with `` > ``, empty when direct."""
-    return _csv(EFFECTIVE_ROW_FIELDS, (effective_row(grant, names) for grant in grants))
+def effective_csv(grants: Sequence[EffectiveGrant], names: Mapping[str, str], unity_catalog: bool = False) -> str:
+    """Effective grants as CSV; ``via`` is the chain of groups joined with `` > ``, empty when direct; in Unity
+    Catalog mode ``inherited_from`` follows it."""
+    fields = UNITY_CATALOG_EFFECTIVE_ROW_FIELDS if unity_catalog else EFFECTIVE_ROW_FIELDS
+    return _csv(fields, (effective_row(grant, names, unity_catalog) for grant in grants))
 
 
-def effective_json_text(grants: Sequence[EffectiveGrant], names: Mapping[str, str]) -> str:
+def effective_json_text(grants: Sequence[EffectiveGrant], names: Mapping[str, str], unity_catalog: bool = False) -> str:
     """Effective grants as a JSON list, one per line."""
-    return json_lines([effective_row(grant, names) for grant in grants]) + "\n"
+    return json_lines([effective_row(grant, names, unity_catalog) for grant in grants]) + "\n"
 
 
 def via_text(via: Sequence[str]) -> str:
     """How a grant is held, for people: ``direct`` or ``apps_prod > apps_all``."""
     return " > ".join(via) if via else "direct"
+
+
+def through_text(grant: EffectiveGrant) -> str:
+    """How a grant is held, for people: the groups, then the catalog or schema it comes down from, if any:
+    ``apps_prod``, ``inherited from ml_prod`` or ``apps_prod, inherited from ml_prod.models``."""
+    if not grant.inherited_from:
+        return via_text(grant.via)
+    inherited = f"inherited from {grant.inherited_from}"
+    return f"{via_text(grant.via)}, {inherited}" if grant.via else inherited
 
 
 def json_lines(rows: Sequence[dict[str, Any]], indent: str = "") -> str:
