@@ -16,6 +16,8 @@ from generator.workspace.adopt import find_existing, production_models
 from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client
 from generator.workspace.preflight import preflight
+from generator.workspace.unity_catalog_account import account_client
+from generator.workspace.unity_catalog_audit import Identities, audit_unity_catalog
 
 
 def audit(arguments: argparse.Namespace) -> int:
@@ -24,8 +26,14 @@ def audit(arguments: argparse.Namespace) -> int:
     checked = load_and_check(arguments.root)
     model = checked.model
     preflight("audit the workspace", checked.manifests.settings.databricks_host)
+    settings = checked.manifests.settings
     with workspace_client("audit the workspace", arguments.timeout) as client:
-        report = audit_workspace(model, client, concurrency=arguments.concurrency)
+        if settings.unity_catalog_mode:
+            account = account_client(settings, arguments.timeout) if settings.identity_mode == "account" else None
+            identities = Identities(account, settings.workspace_id)
+            report = audit_unity_catalog(model, client, identities, concurrency=arguments.concurrency)
+        else:
+            report = audit_workspace(model, client, concurrency=arguments.concurrency)
     writers = {"json": report_json, "markdown": report_markdown}
     writer = writers.get(arguments.format)
     if writer is not None:

@@ -22,8 +22,23 @@ EXTRA_GRANT = "extra-grant"
 WRONG_LEVEL = "wrong-level"
 MISSING_OBJECT = "missing-object"
 UNDECLARED_PRODUCTION_MODEL = "undeclared-production-model"
+#: Unity Catalog: who could create (and own) models in a production catalog or schema, or act as its owner.
+SQUATTING_RISK = "squatting-risk"
+#: Unity Catalog: a catalog, schema or model owned by another principal than the manifests say.
+WRONG_OWNER = "wrong-owner"
+#: Account identities: an environment group not assigned to the workspace (its members cannot use it).
+UNASSIGNED_GROUP = "unassigned-group"
 #: The kinds of finding that are drift, most serious first (the order of the report).
-DRIFT_KINDS = (MISSING_OBJECT, UNDECLARED_PRODUCTION_MODEL, EXTRA_GRANT, WRONG_LEVEL, MISSING_GRANT)
+DRIFT_KINDS = (
+    MISSING_OBJECT,
+    SQUATTING_RISK,
+    UNDECLARED_PRODUCTION_MODEL,
+    WRONG_OWNER,
+    EXTRA_GRANT,
+    WRONG_LEVEL,
+    MISSING_GRANT,
+    UNASSIGNED_GROUP,
+)
 
 
 @dataclass(frozen=True, order=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
-from databricks.sdk.service.iam import Group, ObjectPermissions
+from databricks.sdk.service.iam import ComplexValue, Group, ObjectPermissions
 
 from generator.model.drift import LiveAccess, Principal
 from generator.model.grants import DIRECTORY, GROUP, SERVICE_PRINCIPAL, USER
@@ -61,19 +61,30 @@ def _group_members(
     group = find_group(client, name, "id,displayName,members")
     if group is None:
         return None
-    members: dict[Principal, LiveAccess] = {}
-    for member in group.members or []:
+    return group_members(group.members or [], principals, expected)
+
+
+def group_members(
+    members: Iterable[ComplexValue], principals: ServicePrincipals, expected: Collection[str]
+) -> dict[Principal, LiveAccess]:
+    """The SCIM ``members`` of a workspace or account group as principals the model names.
+
+    A member service principal is named by application id (``principals`` maps SCIM ids to them), or by
+    display name when ``expected`` names it so.
+    """
+    found: dict[Principal, LiveAccess] = {}
+    for member in members:
         reference = member.ref or ""
         if reference.startswith("Groups/"):
-            members[Principal(GROUP, member.display or "")] = LiveAccess(MEMBER)
+            found[Principal(GROUP, member.display or "")] = LiveAccess(MEMBER)
         elif member.value in principals or reference.startswith("ServicePrincipals/"):
             application_id, display_name = principals.get(member.value or "", ("", member.display or ""))
             named_by_display = application_id not in expected and display_name in expected
             key = display_name if named_by_display else application_id or display_name
-            members[Principal(SERVICE_PRINCIPAL, key)] = LiveAccess(MEMBER)
+            found[Principal(SERVICE_PRINCIPAL, key)] = LiveAccess(MEMBER)
         else:
-            members[Principal(USER, member.display or member.value or "")] = LiveAccess(MEMBER)
-    return members
+            found[Principal(USER, member.display or member.value or "")] = LiveAccess(MEMBER)
+    return found
 
 
 def _access_list(permissions: ObjectPermissions) -> dict[Principal, LiveAccess]:

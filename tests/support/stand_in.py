@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, TERRAFORM_IDENTITY, USER
 from generator.model.permission_model import PermissionModel
+from tests.support.stand_in_unity_catalog import UnityCatalog
 
 TOKEN = "dapi-fake-token"
 #: A token of an identity that exists but may not use this workspace: every request answers 403.
@@ -42,6 +43,8 @@ class FakeWorkspace:
     latency: float = 0.0
     throttle_once: set[str] = field(default_factory=set)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    #: Unity Catalog securables and the account's identities (tests.support.stand_in_unity_catalog).
+    uc: UnityCatalog = field(default_factory=lambda: UnityCatalog(WORKSPACE_ID, {TOKEN: FAKE_DEPLOYER}))
     in_flight: int = 0
     max_in_flight: int = 0
     _next_id: int = 1000
@@ -169,6 +172,8 @@ class FakeWorkspace:
             return 404, {"error_code": "NOT_FOUND", "message": "Not found"}, {}
         if authorization == f"Bearer {FORBIDDEN_TOKEN}":
             return 403, {"error_code": "PERMISSION_DENIED", "message": "You are not allowed to use this workspace."}, {}
+        if self.uc.handles(path):
+            return self._unity_catalog(method, path, query, authorization)
         if authorization != f"Bearer {TOKEN}":
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
         if path in self.throttle_once:
@@ -259,6 +264,8 @@ class FakeWorkspace:
         """Status, JSON body and headers for a request that changes the workspace (what Terraform sends)."""
         if authorization == f"Bearer {FORBIDDEN_TOKEN}":
             return 403, {"error_code": "PERMISSION_DENIED", "message": "You are not allowed to use this workspace."}, {}
+        if self.uc.handles(path):
+            return self._unity_catalog(method, path, body, authorization)
         if authorization != f"Bearer {TOKEN}":
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
         scim = "/api/2.0/preview/scim/v2/"
@@ -342,6 +349,14 @@ class FakeWorkspace:
             ]
             return 200, self._permissions(kind, object_id, item), {}
         return _not_implemented(method, path)
+
+    def _unity_catalog(
+        self, method: str, path: str, request: dict[str, Any], authorization: str
+    ) -> tuple[int, dict, dict]:
+        caller = self.uc.callers.get(authorization.removeprefix("Bearer "))
+        if caller is None:
+            return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
+        return self.uc.serve(method, path, request, caller)
 
     def _patch_members(self, group: dict[str, Any], operation: dict[str, Any]) -> None:
         if operation.get("op", "").lower() == "add":
