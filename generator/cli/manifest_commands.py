@@ -17,10 +17,10 @@ from generator.manifests.git_revision import manifests_at
 from generator.manifests.loader import load_settings
 from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
 from generator.manifests.scaffold import scaffold_manifest
-from generator.model.access_diff import Objects, access_changes, object_changes, objects_of
+from generator.model.access_diff import Objects, access_changes, object_changes, objects_of, registry_moves, registry_of
 from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
-from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL
+from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA
 from generator.model.permission_model import PermissionModel
 from generator.paths import ENVIRONMENTS_DIRECTORY, PERMISSIONS_JSON, SETTINGS_FILE_NAME, environment_manifest
 from generator.render.diagram_dot import dot
@@ -151,11 +151,13 @@ def diff(arguments: argparse.Namespace) -> int:
             head, head_label = load_and_check(head_root), arguments.head
     objects = object_changes(objects_of(base.model), objects_of(head.model))
     changes = access_changes(base.model, head.model)
+    moves = registry_moves(base.model, head.model)
+    registries = (registry_of(base.model), registry_of(head.model))
     if arguments.format == "json":
-        sys.stdout.write(diff_json(objects, changes, arguments.base, head_label))
+        sys.stdout.write(diff_json(objects, changes, arguments.base, head_label, moves, registries))
     else:
         names = {**base.manifests.display_names(), **head.manifests.display_names()}
-        sys.stdout.write(diff_markdown(objects, changes, arguments.base, head_label, names))
+        sys.stdout.write(diff_markdown(objects, changes, arguments.base, head_label, names, moves, registries))
     return ExitCode.CHANGES if (changes or objects) and arguments.exit_code else ExitCode.OK
 
 
@@ -241,7 +243,8 @@ def _report_deletions(root: Path, model: PermissionModel) -> None:
 
 
 def _rendered_objects(path: Path) -> Objects:
-    """The groups, directories and models recorded in the permission file of the last render (empty if none)."""
+    """The groups, directories, models, schemas and catalogs recorded in the permission file of the last render
+    (empty if none)."""
     try:
         environments = json.loads(path.read_text(encoding="utf-8")).get("environments", {})
     except (OSError, ValueError, AttributeError):
@@ -252,4 +255,8 @@ def _rendered_objects(path: Path) -> Objects:
         objects[(GROUP, str(facts.get("group")))] = where
         objects[(DIRECTORY, str(facts.get("experiment_directory")))] = where
         objects.update({(REGISTERED_MODEL, str(model)): where for model in facts.get("models", [])})
+        if facts.get("schema"):
+            objects[(SCHEMA, str(facts["schema"]))] = where
+        if facts.get("catalog_managed"):
+            objects[(CATALOG, str(facts.get("catalog")))] = where
     return objects

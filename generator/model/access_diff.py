@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, Grant
+from generator.manifests.manifest import full_model_name
+from generator.model.effective_access import effective_access
+from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.levels import MEMBER
 from generator.model.permission_model import PermissionModel
 
@@ -27,8 +29,33 @@ class AccessChange:
 
 
 @dataclass(frozen=True, order=True)
+class Holding:
+    """A level one principal holds on a model: ``inherited_from`` names the catalog or schema it comes down from."""
+
+    level: str
+    inherited_from: str
+    implicit: bool
+
+
+@dataclass(frozen=True, order=True)
+class MovedAccess:
+    """What one principal holds on a model before and after it moves between registries (``churn_prod`` of the
+    Workspace Model Registry becoming ``ml_prod.models.churn`` in Unity Catalog, or back)."""
+
+    production: bool
+    environment: str
+    before_model: str
+    after_model: str
+    principal_type: str
+    principal: str
+    before: tuple[Holding, ...]
+    after: tuple[Holding, ...]
+
+
+@dataclass(frozen=True, order=True)
 class ObjectChange:
-    """A group, experiment directory or registered model that Terraform creates or deletes."""
+    """A group, experiment directory, registered model, or Unity Catalog catalog or schema that Terraform creates or
+    deletes."""
 
     production: bool
     environment: str
@@ -45,6 +72,8 @@ class ObjectChange:
             REGISTERED_MODEL: "deleted with every version in it (a renamed model is a new, empty one)",
             DIRECTORY: "deleted (Terraform does not delete the experiments inside it; the directory must be empty)",
             GROUP: "deleted, and its members lose what it gave them",
+            CATALOG: "deleted with everything in it, and every grant on it",
+            SCHEMA: "deleted with every model in it, and every grant on it",
         }.get(self.object_type, "deleted")
 
 
@@ -53,14 +82,24 @@ Objects = dict[tuple[str, str], tuple[str, bool]]
 
 
 def objects_of(model: PermissionModel) -> Objects:
-    """Every group, experiment directory and registered model the model manages."""
+    """Every group, experiment directory and registered model the model manages, and in Unity Catalog mode the
+    schemas and the catalogs mlenv creates."""
     objects: Objects = {(GROUP, model.all_principals_group): ("", False)}
     for facts in model.environments.values():
         where = (facts.name, facts.production)
         objects[(GROUP, facts.group)] = where
         objects[(DIRECTORY, facts.experiment_directory)] = where
+        if facts.unity_catalog:
+            objects[(SCHEMA, facts.schema)] = where
+            if model.on_object(CATALOG, facts.catalog):
+                objects[(CATALOG, facts.catalog)] = where
         objects.update({(REGISTERED_MODEL, name): where for name in facts.models})
     return objects
+
+
+def registry_of(model: PermissionModel) -> str:
+    """``unity_catalog`` when the models live in Unity Catalog, else ``workspace`` (the Workspace Model Registry)."""
+    return "unity_catalog" if any(facts.unity_catalog for facts in model.environments.values()) else "workspace"
 
 
 def object_changes(before: Objects, after: Objects) -> list[ObjectChange]:
@@ -120,3 +159,53 @@ def _key(grant: Grant) -> tuple[str, str, str, str]:
 def _is_production(model: PermissionModel, environment: str) -> bool:
     facts = model.environments.get(environment)
     return facts is not None and facts.production
+
+
+def registry_moves(base: PermissionModel, head: PermissionModel) -> list[MovedAccess]:
+    """When the registry changes: for every model that moves, what each principal holds on it directly (or from
+    its catalog or schema) before and after; production first. Empty when both use the same registry."""
+    if registry_of(base) == registry_of(head):
+        return []
+    before_holdings, after_holdings = _holdings(base), _holdings(head)
+    moves = []
+    for name, facts in sorted(head.environments.items()):
+        old = base.environments.get(name)
+        if old is None:
+            continue
+        for before_model, after_model in _pairs(old.models, facts.models, name):
+            before = before_holdings.get(before_model, {})
+            after = after_holdings.get(after_model, {})
+            production = facts.production or old.production
+            moves += [
+                MovedAccess(
+                    production,
+                    name,
+                    before_model,
+                    after_model,
+                    *principal,
+                    tuple(sorted(before.get(principal, ()))),
+                    tuple(sorted(after.get(principal, ()))),
+                )
+                for principal in sorted(before.keys() | after.keys())
+            ]
+    return sorted(moves, key=lambda move: (not move.production, move))
+
+
+def _pairs(before: tuple[str, ...], after: tuple[str, ...], environment: str) -> list[tuple[str, str]]:
+    """Models of one environment paired by short name: ``churn_acc`` with ``ml_acc.models.churn``."""
+    unity_catalog = {
+        full_model_name(name.rsplit(".", 1)[-1], environment): name for name in (*before, *after) if "." in name
+    }
+    pairs = [(name, unity_catalog[name]) for name in before if name in unity_catalog]
+    return pairs + [(unity_catalog[name], name) for name in after if name in unity_catalog]
+
+
+def _holdings(model: PermissionModel) -> dict[str, dict[tuple[str, str], set[Holding]]]:
+    """For every registered model: what each principal holds on it itself (not through a group)."""
+    holdings: dict[str, dict[tuple[str, str], set[Holding]]] = {}
+    for grant in effective_access(model):
+        if grant.object_type == REGISTERED_MODEL and not grant.via:
+            holding = Holding(grant.permission_level, grant.inherited_from, grant.implicit)
+            holders = holdings.setdefault(grant.object, {})
+            holders.setdefault((grant.principal_type, grant.principal), set()).add(holding)
+    return holdings

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
-from generator.model.access_diff import AccessChange, ObjectChange
+from generator.model.access_diff import AccessChange, Holding, MovedAccess, ObjectChange
 from generator.render.diagrams import MERMAID_MAX_EDGES, changes_graph, drawable_mermaid
 from generator.tables import Table, code
 
@@ -17,9 +17,12 @@ def diff_markdown(
     base: str,
     head: str,
     names: Mapping[str, str] | None = None,
+    moves: Sequence[MovedAccess] = (),
+    registries: tuple[str, str] = ("workspace", "workspace"),
 ) -> str:
-    """The changes between ``base`` and ``head`` as Markdown: objects created or deleted, then access changes
-    production first, then a Mermaid picture of them; ``names`` are the display names of principals known by id.
+    """The changes between ``base`` and ``head`` as Markdown: the registry change and what moves with it (when
+    ``registries``, base and head, differ), objects created or deleted, then access changes production first, then a
+    Mermaid picture of them; ``names`` are the display names of principals known by id.
 
     Implicit grants on objects that are created or deleted come and go with their object: they are counted,
     not listed.
@@ -27,6 +30,7 @@ def diff_markdown(
     lines = [f"## Access changes: `{base}` → `{head}`", ""]
     if not changes and not objects:
         return "\n".join([*lines, "No access changes.", ""])
+    lines += _registry_section(registries, moves, names or {})
     lines += _objects_section(objects)
     moving = {(change.object_type, change.object) for change in objects}
     folded = [c for c in changes if c.implicit and (c.object_type, c.object) in moving]
@@ -54,24 +58,102 @@ def diff_markdown(
         ).markdown()
         lines.append("")
     if folded:
+        metastore = "metastore admins, " if any(c.principal == "metastore admins" for c in folded) else ""
         lines += [
-            f"Not listed: {len(folded)} implicit grant{'s' if len(folded) != 1 else ''} (admins, the identity running "
-            "Terraform) that come and go with the objects above.",
+            f"Not listed: {len(folded)} implicit grant{'s' if len(folded) != 1 else ''} (admins, {metastore}the "
+            "identity running Terraform) that come and go with the objects above.",
             "",
         ]
     return "\n".join([*lines, *_picture(changes, names or {})])
 
 
-def diff_json(objects: Sequence[ObjectChange], changes: Sequence[AccessChange], base: str, head: str) -> str:
-    """The same changes as JSON; ``production`` says whether any production environment is touched."""
+def diff_json(
+    objects: Sequence[ObjectChange],
+    changes: Sequence[AccessChange],
+    base: str,
+    head: str,
+    moves: Sequence[MovedAccess] = (),
+    registries: tuple[str, str] = ("workspace", "workspace"),
+) -> str:
+    """The same changes as JSON; ``production`` says whether any production environment is touched, ``registry``
+    which registry base and head use, ``moves`` what each principal holds on a model before and after it moves
+    between them."""
     document = {
         "base": base,
         "head": head,
         "production": any(change.production for change in objects) or any(change.production for change in changes),
+        "registry": {"base": registries[0], "head": registries[1]},
         "objects": [asdict(change) | {"consequence": change.consequence} for change in objects],
         "changes": [asdict(change) for change in changes],
+        "moves": [asdict(move) for move in moves],
     }
     return json.dumps(document, indent=1) + "\n"
+
+
+_REGISTRY_NAMES = {"workspace": "Workspace Model Registry", "unity_catalog": "Unity Catalog"}
+
+
+def _registry_section(registries: tuple[str, str], moves: Sequence[MovedAccess], names: Mapping[str, str]) -> list[str]:
+    """The registry change: what happens to the models and their versions, and who holds what on each, before and
+    after (after includes what a catalog or schema passes down)."""
+    before, after = registries
+    if before == after:
+        return []
+    to_unity_catalog = after == "unity_catalog"
+    lines = [
+        f"### Registry: {_REGISTRY_NAMES.get(before, before)} → {_REGISTRY_NAMES.get(after, after)}",
+        "",
+        "> **Every model moves to a new, empty registered model.** The old ones are deleted with every version in "
+        "them: versions are not moved. Register the versions to keep in the new models first (for example with "
+        "MLflow's `MlflowClient.copy_model_version`"
+        + ("; Unity Catalog needs a signature on every version" if to_unity_catalog else "")
+        + "), then `mlenv apply --allow-destroy`."
+        + (
+            " In Unity Catalog stages become aliases: the runtime client maps `Staging` to `challenger` and "
+            "`Production` to `champion`."
+            if to_unity_catalog
+            else ""
+        ),
+        "",
+    ]
+    if moves:
+        lines += [
+            "Who holds what on each model, before and after (a principal's own grants and ownership; "
+            "groups are followed by `mlenv access`):",
+            "",
+        ]
+        lines += Table(
+            ("Environment", "Model", "Principal", "Before", "After"),
+            [
+                (
+                    move.environment + (" (production)" if move.production else ""),
+                    f"{code(move.before_model)} → {code(move.after_model)}",
+                    f"{move.principal_type} {code(move.principal)}"
+                    + (f" ({names[move.principal]})" if move.principal in names else ""),
+                    _holdings_text(move.before),
+                    _holdings_text(move.after),
+                )
+                for move in moves
+            ],
+        ).markdown()
+        lines.append("")
+    return lines
+
+
+def _holdings_text(holdings: Sequence[Holding]) -> str:
+    """``OWNER``, ``CAN_MANAGE (implicit)``, ``MANAGE (implicit, from `ml_prod`)`` or ``OWNER (implicit, owner of
+    `ml_prod`, `ml_prod.models`)``; ``none``."""
+    grouped: dict[tuple[str, bool], list[str]] = {}
+    for holding in holdings:
+        sources = grouped.setdefault((holding.level, holding.implicit), [])
+        if holding.inherited_from:
+            sources.append(code(holding.inherited_from))
+    texts = []
+    for (level, implicit), sources in sorted(grouped.items()):
+        notes = ["implicit"] if implicit else []
+        notes += [f"{'owner of' if level == 'OWNER' else 'from'} {', '.join(sources)}"] if sources else []
+        texts.append(level + (f" ({', '.join(notes)})" if notes else ""))
+    return "; ".join(texts) or "none"
 
 
 def _objects_section(objects: Sequence[ObjectChange]) -> list[str]:

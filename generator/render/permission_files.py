@@ -1,7 +1,9 @@
 """The permission files auditors read: Markdown per environment, CSV and JSON for the whole workspace.
 
 Every principal known by id is shown with its name (the service principal's display name, or
-"Terraform identity"), and every explicit grant carries the manifest line it comes from.
+"Terraform identity"), and every explicit grant carries the manifest line it comes from. In Unity Catalog
+mode the Markdown adds each securable with its owner and privileges, and the implicit access of metastore
+admins and of the owner of the catalog and schema, which holds everything below them.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from collections.abc import Mapping
 
 from generator.manifests.environments import Environment, Manifests
 from generator.model.effective_access import EffectiveGrant, effective_access
-from generator.model.grants import GROUP, Grant
+from generator.model.grants import CATALOG, GROUP, METASTORE_ADMINS, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.levels import describe
-from generator.model.permission_model import PermissionModel
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
-from generator.render.diagrams import MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid
+from generator.render.diagrams import CONTAINS, MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid
 from generator.render.grant_formats import JSON_ENCODER, grants_csv, grants_json_text
 from generator.render.header import Header
 from generator.tables import Table, code, code_list
@@ -43,15 +45,7 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
         for environment in manifests.environments
     }
     files[PERMISSIONS_CSV] = grants_csv(model.grants, names)
-    environments = {
-        name: {
-            "production": facts.production,
-            "group": facts.group,
-            "experiment_directory": facts.experiment_directory,
-            "models": list(facts.models),
-        }
-        for name, facts in sorted(model.environments.items())
-    }
+    environments = {name: _environment_json(model, facts) for name, facts in sorted(model.environments.items())}
     files[PERMISSIONS_JSON] = (
         '{\n  "generated": '
         + JSON_ENCODER.encode(header(manifests.sources, None))
@@ -71,6 +65,25 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
         + "\n}\n"
     )
     return files
+
+
+def _environment_json(model: PermissionModel, facts: EnvironmentFacts) -> dict[str, object]:
+    """An environment in the JSON file; in Unity Catalog mode with its catalog (and whether mlenv manages it),
+    schema and their owner."""
+    environment: dict[str, object] = {
+        "production": facts.production,
+        "group": facts.group,
+        "experiment_directory": facts.experiment_directory,
+        "models": list(facts.models),
+    }
+    if facts.unity_catalog:
+        environment |= {
+            "catalog": facts.catalog,
+            "catalog_managed": bool(model.on_object(CATALOG, facts.catalog)),
+            "schema": facts.schema,
+            "owner": facts.container_owner,
+        }
+    return environment
 
 
 def _principals(manifests: Manifests, names: Mapping[str, str]) -> dict[str, dict[str, str]]:
@@ -117,15 +130,25 @@ def _markdown(
         f"- Registered models: {code_list(facts.models) or 'none'}",
         "",
     ]
-    readers = sorted({g.principal for g in grants if g.permission_level == "CAN_READ" and not g.implicit})
+    if facts.unity_catalog:
+        lines[-1:] = [f"- Unity Catalog: catalog `{facts.catalog}`, schema `{facts.schema}`", ""]
+    reading = "EXECUTE" if facts.unity_catalog else "CAN_READ"
+    readers = sorted({g.principal for g in grants if g.permission_level == reading and not g.implicit})
     if facts.production and readers:
         lines += [
             "> **Production readers (explicit opt-in):** "
             + code_list(readers)
-            + " can read production objects of this environment (CAN_READ only).",
+            + (
+                " can read and load production models of this environment (EXECUTE, with the USE_CATALOG and "
+                "USE_SCHEMA to reach them)."
+                if facts.unity_catalog
+                else " can read production objects of this environment (CAN_READ only)."
+            ),
             "",
         ]
-    lines += [*_picture(name, picture), "## Grants and memberships", ""]
+    lines += _picture(name, picture)
+    lines += _unity_catalog(model, facts, names) if facts.unity_catalog else []
+    lines += ["## Grants and memberships", ""]
     lines += ["Implicit grants are added by Databricks itself, not by these manifests; they are real access.", ""]
     lines += Table(
         ("Object", "Object type", "Principal", "Principal type", "Level", "Implicit", "What it allows"),
@@ -154,7 +177,8 @@ def _markdown(
                     code(g.object),
                     g.object_type,
                     g.permission_level,
-                    code_list(g.via) if g.via else "direct",
+                    (code_list(g.via) if g.via else "direct")
+                    + (f", inherited from `{g.inherited_from}`" if g.inherited_from else ""),
                 )
                 for g in reach
             ],
@@ -162,6 +186,12 @@ def _markdown(
     else:
         lines.append("The environment has no service principals.")
     return "\n".join(lines) + "\n"
+
+
+_CONTAINS_LEGEND = (
+    " Thin `contains` arrows lead from the catalog to its schema and from the schema to its models: a grant on a "
+    "catalog or schema applies to everything it contains."
+)
 
 
 def _picture(environment: str, graph: Graph) -> list[str]:
@@ -180,13 +210,72 @@ def _picture(environment: str, graph: Graph) -> list[str]:
         "Who reaches the objects of this environment (`mlenv access --env "
         f"{environment} --format mermaid`): service principals and groups on the left, the environment's objects "
         "in the box on the right (red when production). Solid arrows are memberships and the grants of the manifests; "
-        "dashed arrows are implicit grants that Databricks adds itself (admins, the identity running Terraform).",
+        "dashed arrows are implicit grants that Databricks adds itself (admins, the identity running Terraform)."
+        + (_CONTAINS_LEGEND if any(edge.label == CONTAINS for edge in graph.edges) else ""),
         "",
         "```mermaid",
         text.rstrip("\n"),
         "```",
         "",
     ]
+
+
+def _unity_catalog(model: PermissionModel, facts: EnvironmentFacts, names: Mapping[str, str]) -> list[str]:
+    """The "Unity Catalog" section: each securable with its owner and privileges, then the implicit access."""
+    securables = [(CATALOG, facts.catalog), (SCHEMA, facts.schema), *((REGISTERED_MODEL, m) for m in facts.models)]
+    managed = [(kind, name) for kind, name in securables if model.on_object(kind, name)]
+    lines = [
+        "## Unity Catalog",
+        "",
+        "Every securable has one owner (ownership is not a grant, and the owner can grant itself anything on it). "
+        "A grant on the catalog applies to every schema and model in it, a grant on the schema to every model in "
+        "it; every operation on a model also needs USE_CATALOG on its catalog and USE_SCHEMA on its schema. "
+        "Only the owner of a model (or a metastore admin) creates versions and sets aliases.",
+        "",
+    ]
+    rows = []
+    for kind, name in managed:
+        grants = model.on_object(kind, name)
+        owners = [_holder(g, names) for g in grants if g.permission_level == "OWNER"]
+        others = [f"{_holder(g, names)}: {g.permission_level}" for g in grants if g.permission_level != "OWNER"]
+        rows.append((code(name), kind.replace("_", " "), ", ".join(owners), "; ".join(others) or "none"))
+    lines += [*Table(("Securable", "Type", "Owner", "Privileges"), rows).markdown(), ""]
+    if (CATALOG, facts.catalog) not in managed:
+        lines += [
+            f"Catalog `{facts.catalog}` exists already and is governed outside mlenv: its owner and grants are not "
+            "listed here; its owner, and anyone with MANAGE on it, holds everything in it.",
+            "",
+        ]
+    lines += ["### Implicit access", "", "Not granted by these manifests, and real:", ""]
+    admins = [g for kind, name in managed[:2] for g in model.on_object(kind, name) if g.principal == METASTORE_ADMINS]
+    here = "".join(
+        f"; here they hold {g.permission_level} on {g.object_type} `{g.object}` (manage its grants, rename or drop "
+        "it) and so on everything in it"
+        for g in admins
+    )
+    lines.append(
+        f"- `{METASTORE_ADMINS}` (the metastore's admins, set in the account console) can change the owner of, and "
+        f"manage the grants on, every object in the metastore, so they can give themselves any access{here}."
+    )
+    owner_grants = [
+        g for kind, name in managed[:2] for g in model.on_object(kind, name) if g.permission_level == "OWNER"
+    ]
+    owned = " and ".join(f"{g.object_type} `{g.object}`" for g in owner_grants)
+    implicit = bool(owner_grants) and owner_grants[0].implicit
+    role = "" if facts.container_owner in names else " (the identity running Terraform)" if implicit else ""
+    role += "" if implicit else " (`unity_catalog.owner_group`)"
+    lines.append(
+        f"- {_named(facts.container_owner, names)}{role} owns {owned}: it can grant itself any privilege on them "
+        f"and on everything below ({code_list(facts.models) or 'no models yet'}), so it holds everything below "
+        f"(`mlenv access --object {facts.models[0] if facts.models else facts.schema}` lists it)."
+    )
+    return [*lines, ""]
+
+
+def _holder(grant: Grant, names: Mapping[str, str]) -> str:
+    """A principal with its name, and whether Databricks gives it the privilege itself."""
+    name = ", ".join(filter(None, (names.get(grant.principal), "implicit" if grant.implicit else "")))
+    return code(grant.principal) + (f" ({name})" if name else "")
 
 
 def _allows(grant: Grant) -> str:
