@@ -3,12 +3,16 @@ that an experiment or a run named by id belongs to the environment (one read per
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import mlflow
 from mlflow.entities import Experiment
 from mlflow.tracking import MlflowClient
 
 from . import names
 from .environment import ENVIRONMENT_VARIABLE, EnvironmentSettings, resolve_environment
 from .errors import EnvironmentRuleViolation, InvalidArgument, require_string
+from .registry_mode import UC_REGISTRY_SCHEME, UNITY_CATALOG, decide_registry, is_unity_catalog_uri, requested_registry
 from .stages import default_stage
 
 
@@ -26,20 +30,31 @@ class EnvironmentBase(MlflowClient):
         production: bool | None = None,
         permissions_file: str | None = None,
         experiment_root: str | None = None,
+        registry: str | None = None,
+        catalog: str | None = None,
+        schema: str | None = None,
+        stage_aliases: dict[str, str] | None = None,
     ) -> None:
-        """Bind a client to one environment.
+        """Bind a client to one environment (see :mod:`env_mlflow_client.registry_mode` for the registry).
 
         Raises:
             InvalidArgument: ``env_name`` or ``experiment_root`` is neither a string nor ``None``,
-                ``production`` is neither a bool nor ``None``, or ``permissions_file`` is not a path.
-            EnvironmentRuleViolation: ``environment-required``, ``environment-name`` or ``unknown-environment``.
+                ``production`` is neither a bool nor ``None``, ``permissions_file`` is not a path,
+                ``registry`` is not ``"workspace"``, ``"unity_catalog"`` or ``None``, or ``catalog``,
+                ``schema`` or ``stage_aliases`` is not a valid Unity Catalog name or alias mapping.
+            EnvironmentRuleViolation: ``environment-required``, ``environment-name``,
+                ``unknown-environment`` or ``registry-mismatch``.
         """
-        self.environment: EnvironmentSettings = resolve_environment(
-            env_name, production, permissions_file, experiment_root
-        )
+        environment = resolve_environment(env_name, production, permissions_file, experiment_root)
+        requested, reason = requested_registry(registry)
+        if requested == UNITY_CATALOG and registry_uri is None:
+            current = mlflow.get_registry_uri()
+            registry_uri = current if is_unity_catalog_uri(current) else UC_REGISTRY_SCHEME
         self._own_experiment_ids: set[str] = set()
         self._own_run_ids: set[str] = set()
         super().__init__(tracking_uri, registry_uri)
+        mode = decide_registry(environment.name, requested, reason, self._registry_uri, catalog, schema, stage_aliases)
+        self.environment: EnvironmentSettings = replace(environment, mode=mode)
 
     @property
     def env_name(self) -> str:
@@ -61,20 +76,29 @@ class EnvironmentBase(MlflowClient):
         """This environment's experiment directory, with a trailing slash: ``/experiments/acc/``."""
         return names.experiment_directory(self.environment)
 
+    @property
+    def registry(self) -> str:
+        """``"workspace"`` or ``"unity_catalog"``: where this client registers models."""
+        return self.environment.mode.registry
+
     def __repr__(self) -> str:
+        mode = self.environment.mode
+        place = f", models in {mode.prefix[:-1]}, aliases {dict(mode.stage_aliases)}" if mode.unity_catalog else ""
         return (
             f"EnvironmentMlflowClient(env_name={self.env_name!r}, production={self.production} "
-            f"[decided by {self.environment.production_reason}], experiments="
+            f"[decided by {self.environment.production_reason}], registry={mode.registry!r} "
+            f"[decided by {mode.reason}]{place}, experiments="
             f"{self.experiment_directory!r}, tracking_uri={self.tracking_uri!r})"
         )
 
     # ---------------------------------------------------------------- names
 
     def get_env_model_name(self, name: str) -> str:
-        """The registered model name of ``name`` in this environment: ``churn`` -> ``churn_acc``.
+        """The registered model name of ``name`` in this environment: ``churn`` -> ``churn_acc``
+        (in Unity Catalog ``ml_acc.models.churn``).
 
         Idempotent (``churn_acc`` stays ``churn_acc``). A name ending in another known
-        environment's suffix is refused.
+        environment's suffix, or in Unity Catalog a name in another catalog or schema, is refused.
 
         Raises:
             InvalidArgument: ``name`` is not a non-empty string.
@@ -83,13 +107,13 @@ class EnvironmentBase(MlflowClient):
         return names.env_model_name(self.environment, name, "name")
 
     def get_short_model_name(self, name: str) -> str:
-        """The short name of a registered model of this environment: ``churn_acc`` -> ``churn``.
+        """The short name of a model of this environment: ``churn_acc`` or ``ml_acc.models.churn`` -> ``churn``.
 
         Raises:
             InvalidArgument: ``name`` is not a non-empty string.
             EnvironmentRuleViolation: ``foreign-model``, when ``name`` ends in another environment's suffix.
         """
-        return self.get_env_model_name(name)[: -len(self.env_name) - 1]
+        return names.short_model_name(self.environment, name, "name")
 
     def get_env_experiment_name(self, name: str) -> str:
         """The experiment path of ``name``: ``churn`` -> ``/experiments/acc/churn``.

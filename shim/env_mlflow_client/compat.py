@@ -25,11 +25,13 @@ from typing import Any
 
 import mlflow
 from mlflow.tracking import MlflowClient
+from mlflow.tracking._model_registry import utils as _registry_utils
 from mlflow.tracking._tracking_service import utils as _tracking_utils
 
 #: MLflow 3: ``log_model`` creates a logged model, which versions are registered from by ``model_id``.
 LOGGED_MODELS: bool = callable(getattr(MlflowClient, "get_logged_model", None))
 _TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"
+_REGISTRY_URI_VARIABLE = "MLFLOW_REGISTRY_URI"
 
 
 @functools.cache
@@ -121,3 +123,21 @@ def fluent_tracking_uri(uri: str) -> Iterator[None]:
         mlflow.set_tracking_uri(saved_uri)  # type: ignore[arg-type]  # None (nothing set) is accepted: it resets
         if saved_variable is not None:
             os.environ[_TRACKING_URI_VARIABLE] = saved_variable
+
+
+@contextmanager
+def fluent_registry_uri(uri: str | None) -> Iterator[None]:
+    """Point fluent ``mlflow.*`` model loading (``models:/`` URIs) at the registry ``uri`` for a moment, then
+    restore exactly what was set before (including "nothing")."""
+    saved_uri = getattr(_registry_utils, "_registry_uri", None)
+    saved_variable = os.environ.get(_REGISTRY_URI_VARIABLE)
+    if uri is not None:
+        mlflow.set_registry_uri(uri)
+    try:
+        yield
+    finally:
+        _registry_utils._registry_uri = saved_uri
+        if saved_variable is None:
+            os.environ.pop(_REGISTRY_URI_VARIABLE, None)
+        else:
+            os.environ[_REGISTRY_URI_VARIABLE] = saved_variable

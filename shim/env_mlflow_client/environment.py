@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import EnvironmentRuleViolation, InvalidArgument
+from .registry_mode import WORKSPACE_REGISTRY, RegistryMode
 
 ENVIRONMENT_VARIABLE = "MLFLOW_ENV"
 PRODUCTION_VARIABLE = "MLFLOW_ENV_PRODUCTION"
@@ -36,6 +37,7 @@ class EnvironmentSettings:
     production_reason: str
     experiment_root: str
     known_environments: frozenset[str]
+    mode: RegistryMode = WORKSPACE_REGISTRY
 
 
 def resolve_environment(

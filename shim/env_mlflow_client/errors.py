@@ -18,11 +18,16 @@ RULES: dict[str, str] = {
     "unknown-environment": "an environment named by the permissions file must be one of its environments",
     "permissions-file": "the permissions file given (permissions/workspace.json of mlenv render) must be readable "
     "JSON; without it the client cannot tell which environments exist",
-    "foreign-model": "a client reaches only its own environment's registered models ({model}_{env})",
+    "foreign-model": "a client reaches only its own environment's registered models ({model}_{env}, or "
+    "{catalog}.{schema}.{model} in Unity Catalog)",
     "foreign-experiment": "a client reaches only experiments under {experiment_root}/{env}/",
     "production-stage-outside-production": "only a production environment may move versions into Production",
     "production-alias-outside-production": "only a production environment may set production aliases",
     "unknown-stage": "stages are None, Staging, Production and Archived",
+    "registry-mismatch": "the registry the client is told to use (registry=, MLFLOW_ENV_REGISTRY) and MLflow's "
+    "registry URI agree: unity_catalog with databricks-uc, workspace with any other",
+    "signature-required": "a model registered in Unity Catalog has a signature: pass input_example= or signature= "
+    "to log_model_helper",
     "registration-bypass": "register models through the client (log_model_helper or create_model_version), "
     "not mlflow.register_model or log_model(registered_model_name=...)",
 }

@@ -21,6 +21,7 @@ from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
 from .compat import (
     fluent_experiment_id,
+    fluent_registry_uri,
     fluent_tracking_uri,
     log_model_keyword,
     model_id,
@@ -36,6 +37,8 @@ STAGE_TAG = "env_mlflow_client.stage"
 _PENDING = "pending:"
 #: The name a model is logged under: ``artifact_path`` (MLflow 2, the original client) or ``name`` (MLflow 3).
 _LOGGED_NAME_KEYWORDS = ("artifact_path", "name")
+#: Either gives a logged model the signature Unity Catalog requires of every version.
+_SIGNATURE_KEYWORDS = ("signature", "input_example")
 
 
 class OriginalHelpers(RegistryMethods, ExperimentMethods):
@@ -71,6 +74,12 @@ class OriginalHelpers(RegistryMethods, ExperimentMethods):
         """
         name = self._env_model_name(registered_model_name, "registered_model_name")
         keywords, logged_name = self._logging_keywords(model_flavor, kwargs)
+        if self.environment.mode.unity_catalog and all(kwargs.get(key) is None for key in _SIGNATURE_KEYWORDS):
+            raise EnvironmentRuleViolation(
+                "signature-required",
+                f"{name} would have no signature and Unity Catalog refuses such versions; pass input_example=X "
+                "(MLflow infers the signature from it) or signature=mlflow.models.infer_signature(X, y)",
+            )
         active = mlflow.active_run()
         if active is not None:
             self._require_own_experiment(active.info.experiment_id)
@@ -212,10 +221,16 @@ class OriginalHelpers(RegistryMethods, ExperimentMethods):
 
     def _load(self, model_flavor: Any, name: str, version: str, unwrap_model: bool) -> Any:
         _checked_flag("unwrap_model", unwrap_model)
-        # The download URI comes from this client's registry, so loading needs no global registry URI.
-        uri = self.get_model_version_download_uri(name, version)
-        with fluent_tracking_uri(self.tracking_uri):
-            model = model_flavor.load_model(uri)
+        if self.environment.mode.unity_catalog:
+            # Unity Catalog hands out short-lived storage credentials for models:/ URIs of its registry.
+            uri = f"models:/{self.get_env_model_name(name)}/{version}"
+            with fluent_tracking_uri(self.tracking_uri), fluent_registry_uri(self._registry_uri):
+                model = model_flavor.load_model(uri)
+        else:
+            # The download URI comes from this client's registry, so loading needs no global registry URI.
+            uri = self.get_model_version_download_uri(name, version)
+            with fluent_tracking_uri(self.tracking_uri):
+                model = model_flavor.load_model(uri)
         return unwrap(model) if unwrap_model else model
 
     def _stage_pending(self, name: str, version: str) -> ModelVersion:
@@ -229,7 +244,7 @@ class OriginalHelpers(RegistryMethods, ExperimentMethods):
                 "model retries",
                 error_code=ErrorCode.Value(error.error_code),
             ) from error
-        self.set_model_version_tag(name, version, STAGE_TAG, staged.current_stage)
+        self.set_model_version_tag(name, version, STAGE_TAG, self.default_stage)
         return staged
 
     def _await_ready(self, name: str, version: str, timeout: float = 300.0) -> ModelVersion:

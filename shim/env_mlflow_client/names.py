@@ -1,9 +1,9 @@
-"""Names in one environment: ``churn`` is the registered model ``churn_{env}`` and the experiment
-``{experiment_root}/{env}/churn``.
+"""Names in one environment: ``churn`` is the registered model ``churn_{env}`` (in Unity Catalog
+``{catalog}.{schema}.churn``) and the experiment ``{experiment_root}/{env}/churn``.
 
-Mapping is idempotent (``churn_acc`` stays ``churn_acc``): MLflow's own methods hand the full name
-back to the client, which must not suffix it again. A name carrying another known environment's
-suffix is refused.
+Mapping is idempotent (``churn_acc`` stays ``churn_acc``, ``ml_acc.models.churn`` stays itself):
+MLflow's own methods hand the full name back to the client, which must not map it again. A name
+carrying another known environment's suffix, or naming another catalog or schema, is refused.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def env_model_name(settings: EnvironmentSettings, name: object, parameter: str) 
         EnvironmentRuleViolation: ``foreign-model``, when ``name`` ends in another environment's suffix.
     """
     name = require_string(parameter, name)
+    if settings.mode.unity_catalog:
+        return _unity_catalog_name(settings, name)
     suffix = f"_{settings.name}"
     if name.endswith(suffix) and len(name) > len(suffix):
         return name
@@ -45,6 +47,32 @@ def env_model_name(settings: EnvironmentSettings, name: object, parameter: str) 
             "foreign-model", f"model {name!r} belongs to environment {tail!r}, not {settings.name!r}"
         )
     return f"{name}{suffix}"
+
+
+def _unity_catalog_name(settings: EnvironmentSettings, name: str) -> str:
+    """``churn`` -> ``{catalog}.{schema}.churn``; a three-level name only in the environment's own schema."""
+    prefix = settings.mode.prefix
+    if "." not in name:
+        return f"{prefix}{name.lower()}"
+    if name.lower().startswith(prefix) and name.count(".") == 2:
+        return name.lower()
+    raise EnvironmentRuleViolation(
+        "foreign-model",
+        f"model {name!r} is outside {prefix[:-1]}, the catalog and schema of environment {settings.name!r}",
+    )
+
+
+def short_model_name(settings: EnvironmentSettings, name: object, parameter: str) -> str:
+    """The short name of one of the environment's models: ``churn_acc`` or ``ml_acc.models.churn`` -> ``churn``.
+
+    Raises:
+        InvalidArgument: ``name`` is not a non-empty string.
+        EnvironmentRuleViolation: ``foreign-model``, when ``name`` is another environment's model.
+    """
+    full_name = env_model_name(settings, name, parameter)
+    if settings.mode.unity_catalog:
+        return full_name[len(settings.mode.prefix) :]
+    return full_name[: -len(settings.name) - 1]
 
 
 def env_experiment_name(settings: EnvironmentSettings, name: object, parameter: str) -> str:
@@ -78,10 +106,12 @@ def env_model_uri(settings: EnvironmentSettings, uri: object, parameter: str) ->
     uri = require_string(parameter, uri)
     if not uri.startswith(_MODELS_SCHEME) or uri.startswith(f"{_MODELS_SCHEME}m-"):
         return uri  # a run or artifact URI, or an MLflow 3 logged model (models:/m-<id>)
-    model, _, rest = uri[len(_MODELS_SCHEME) :].partition("/")
+    reference = uri[len(_MODELS_SCHEME) :]
+    cut = min((index for index in (reference.find("/"), reference.find("@")) if index >= 0), default=len(reference))
+    model, rest = reference[:cut], reference[cut:]
     if not model:
-        raise InvalidArgument(parameter, "a models:/<name>/<version> URI", uri)
-    return f"{_MODELS_SCHEME}{env_model_name(settings, model, parameter)}/{rest}"
+        raise InvalidArgument(parameter, "a models:/<name>/<version> or models:/<name>@<alias> URI", uri)
+    return f"{_MODELS_SCHEME}{env_model_name(settings, model, parameter)}{rest}"
 
 
 def rewrite_filter(settings: EnvironmentSettings, filter_string: object) -> str | None:
@@ -108,8 +138,12 @@ def rewrite_filter(settings: EnvironmentSettings, filter_string: object) -> str 
 
 def own_results(settings: EnvironmentSettings, result: PagedList[_Named]) -> PagedList[_Named]:
     """``result`` without the models and versions of other environments (in place; same page token)."""
-    suffix = f"_{settings.name}"
-    kept = [item for item in result if item.name.endswith(suffix)]
+    if settings.mode.unity_catalog:
+        prefix = settings.mode.prefix
+        kept = [item for item in result if item.name.lower().startswith(prefix) and item.name.count(".") == 2]
+    else:
+        suffix = f"_{settings.name}"
+        kept = [item for item in result if item.name.endswith(suffix)]
     if len(kept) != len(result):
         result[:] = kept
     return result

@@ -10,14 +10,14 @@ from mlflow.store.entities.paged_list import PagedList
 from mlflow.tracking import MlflowClient
 
 from . import names
-from .base import EnvironmentBase
 from .compat import supported
 from .deprecation import stage_api
 from .errors import require_optional_string, require_string
+from .stage_aliases import StageAliasMethods
 from .stages import check_alias, checked_stage, checked_stages
 
 
-class RegistryMethods(EnvironmentBase):
+class RegistryMethods(StageAliasMethods):
     """Registered models, model versions, stages and aliases of one environment."""
 
     # ---------------------------------------------------------------- registered models
@@ -227,7 +227,10 @@ class RegistryMethods(EnvironmentBase):
             EnvironmentRuleViolation: ``foreign-model``, when ``name`` ends in another environment's suffix.
         """
         full_name = self.get_env_model_name(name)
-        versions: list[ModelVersion] = super().get_latest_versions(full_name, checked_stages(self.environment, stages))
+        wanted = checked_stages(self.environment, stages)
+        if self.environment.mode.unity_catalog:
+            return self._latest_versions_by_alias(full_name, wanted)
+        versions: list[ModelVersion] = super().get_latest_versions(full_name, wanted)
         return versions
 
     @stage_api
@@ -278,6 +281,8 @@ class RegistryMethods(EnvironmentBase):
         if archive_existing_versions is None:
             archive_existing_versions = target == "Production"
         full_name = self.get_env_model_name(name)
+        if self.environment.mode.unity_catalog:
+            return self._transition_by_alias(full_name, version, target)
         moved: ModelVersion = super().transition_model_version_stage(
             full_name, version, target, archive_existing_versions
         )

@@ -16,6 +16,11 @@ STAGE_NAMES = "'None', 'Staging', 'Production' or 'Archived'"
 _NORMALIZED = {stage.lower(): stage for stage in STAGES}
 
 
+def stage_spelling(stage: str) -> str:
+    """``stage`` as MLflow spells it (``staging`` -> ``Staging``); an unknown name is returned unchanged."""
+    return _NORMALIZED.get(stage.lower(), stage)
+
+
 def default_stage(settings: EnvironmentSettings) -> str:
     """The stage new versions get: ``Production`` in production, ``Staging`` elsewhere."""
     return "Production" if settings.production else "Staging"
@@ -53,6 +58,13 @@ def checked_stages(settings: EnvironmentSettings, stages: object) -> list[str]:
     return list(stages)
 
 
+def production_aliases(settings: EnvironmentSettings) -> frozenset[str]:
+    """The aliases only a production client may set: :data:`PRODUCTION_ALIASES` and, in Unity Catalog,
+    the alias configured for ``Production``."""
+    configured = settings.mode.alias_of("Production")
+    return PRODUCTION_ALIASES | {configured} if configured else PRODUCTION_ALIASES
+
+
 def check_alias(settings: EnvironmentSettings, alias: object) -> str:
     """``alias``, if this environment may set or remove it.
 
@@ -61,7 +73,7 @@ def check_alias(settings: EnvironmentSettings, alias: object) -> str:
         EnvironmentRuleViolation: ``production-alias-outside-production``.
     """
     alias = require_string("alias", alias)
-    if alias.lower() in PRODUCTION_ALIASES and not settings.production:
+    if alias.lower() in production_aliases(settings) and not settings.production:
         raise EnvironmentRuleViolation(
             "production-alias-outside-production",
             f"alias {alias!r} is reserved for production; environment {settings.name!r} is not production",
