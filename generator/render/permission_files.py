@@ -247,7 +247,8 @@ def _unity_catalog(model: PermissionModel, facts: EnvironmentFacts, names: Mappi
             "",
         ]
     lines += ["### Implicit access", "", "Not granted by these manifests, and real:", ""]
-    admins = [g for kind, name in managed[:2] for g in model.on_object(kind, name) if g.principal == METASTORE_ADMINS]
+    on_containers = [g for kind, name in managed if kind != REGISTERED_MODEL for g in model.on_object(kind, name)]
+    admins = [g for g in on_containers if g.principal == METASTORE_ADMINS]
     here = "".join(
         f"; here they hold {g.permission_level} on {g.object_type} `{g.object}` (manage its grants, rename or drop "
         "it) and so on everything in it"
@@ -257,9 +258,7 @@ def _unity_catalog(model: PermissionModel, facts: EnvironmentFacts, names: Mappi
         f"- `{METASTORE_ADMINS}` (the metastore's admins, set in the account console) can change the owner of, and "
         f"manage the grants on, every object in the metastore, so they can give themselves any access{here}."
     )
-    owner_grants = [
-        g for kind, name in managed[:2] for g in model.on_object(kind, name) if g.permission_level == "OWNER"
-    ]
+    owner_grants = [g for g in on_containers if g.permission_level == "OWNER"]
     owned = " and ".join(f"{g.object_type} `{g.object}`" for g in owner_grants)
     implicit = bool(owner_grants) and owner_grants[0].implicit
     role = "" if facts.container_owner in names else " (the identity running Terraform)" if implicit else ""
