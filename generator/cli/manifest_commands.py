@@ -23,6 +23,7 @@ from generator.model.effective_access import effective_access
 from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA
 from generator.model.permission_model import PermissionModel
 from generator.paths import ENVIRONMENTS_DIRECTORY, PERMISSIONS_JSON, SETTINGS_FILE_NAME, environment_manifest
+from generator.render.client_config import as_json, as_shell, client_settings
 from generator.render.diagram_dot import dot
 from generator.render.diagrams import access_graph, mermaid
 from generator.render.diff_report import diff_json, diff_markdown
@@ -109,6 +110,20 @@ def permissions(arguments: argparse.Namespace) -> int:
         "json": lambda rows: grants_json_text(rows, names) + "\n",
     }
     sys.stdout.write(writers[arguments.format](grants))
+    return ExitCode.OK
+
+
+def client_config(arguments: argparse.Namespace) -> int:
+    """``mlenv client-config``: the runtime client's environment variables for one environment."""
+    checked = load_and_check(arguments.root)
+    _check_environment(arguments.env, checked.model.environments)
+    environment = checked.manifests.environment(arguments.env)
+    variables = client_settings(checked.manifests, checked.model.environments[arguments.env])
+    if arguments.format == "json":
+        sys.stdout.write(as_json(variables))
+    else:
+        sources = ", ".join(checked.manifests.sources_of(environment))
+        sys.stdout.write(as_shell(variables, f"env_mlflow_client settings of environment {arguments.env} ({sources})"))
     return ExitCode.OK
 
 
@@ -211,7 +226,8 @@ def _resolve_principal(name: str, manifests: Manifests, known: set[str]) -> str:
 def _check_known(option: str, value: str, known: Collection[str], kind: str) -> None:
     if value in known:
         return
-    in_every_environment = sorted(name for name in known if name.startswith(f"{value}_"))  # a short model name
+    # A short model name: churn_acc in the workspace registry, ml_acc.models.churn in Unity Catalog.
+    in_every_environment = sorted(name for name in known if name.startswith(f"{value}_") or name.endswith(f".{value}"))
     close = in_every_environment or difflib.get_close_matches(value, sorted(known), n=3)
     hint = f"did you mean {', '.join(close)}?" if close else f"run mlenv access to list every {kind}"
     raise InvalidInput([Problem(option, None, f"no {kind} named {value!r} holds any access here", hint)])

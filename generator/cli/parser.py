@@ -122,6 +122,23 @@ def _add_manifest_commands(commands: Commands) -> None:
     diff.add_argument("--exit-code", action="store_true", help="exit 1 when anything changes")
     diff.set_defaults(command="manifest_commands:diff")
 
+    client_config = commands.add_parser(
+        "client-config",
+        help="the environment variables a job's runtime client needs in one environment",
+        description="Print the settings of env_mlflow_client for environment NAME as environment variables "
+        "(MLFLOW_ENV, MLFLOW_ENV_PRODUCTION, the experiment root, the registry and, in Unity Catalog, the catalog "
+        "and schema), so that jobs and manifests cannot disagree.",
+    )
+    client_config.add_argument("--env", metavar="NAME", required=True, help="the environment")
+    client_config.add_argument(
+        "--format",
+        choices=("shell", "json"),
+        default="shell",
+        help="shell: export lines to source; json: one object, e.g. for a job cluster's spark_env_vars "
+        "(default: shell)",
+    )
+    client_config.set_defaults(command="manifest_commands:client_config")
+
     new_env = commands.add_parser(
         "new-env",
         help="scaffold a commented manifest for a new environment",
