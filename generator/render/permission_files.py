@@ -190,7 +190,8 @@ def _markdown(
 
 _CONTAINS_LEGEND = (
     " Thin `contains` arrows lead from the catalog to its schema and from the schema to its models: a grant on a "
-    "catalog or schema applies to everything it contains."
+    "catalog or schema applies to everything it contains. In Unity Catalog the implicit grants are those of the "
+    "metastore admins and of the owner of the catalog and schema."
 )
 
 

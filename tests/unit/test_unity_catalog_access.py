@@ -198,3 +198,9 @@ def test_diagrams_draw_catalogs_and_schemas_and_what_they_contain(uc_root):
     graphviz = dot(graph)
     assert "shape=box3d" in graphviz and "shape=tab" in graphviz
     assert '"cat_ml__prod" -> "sch_ml__prod_2e_models" [label="contains"' in graphviz
+
+
+def test_a_short_model_name_suggests_the_full_names(uc_root, mlenv):
+    result = mlenv("--root", uc_root, "access", "--object", "churn")
+    assert result.code == 2
+    assert "(did you mean ml_acc.models.churn, ml_preprod.models.churn, ml_prod.models.churn?)" in result.err

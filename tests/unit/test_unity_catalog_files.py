@@ -107,6 +107,7 @@ def test_the_json_file_names_each_environment_s_catalog_schema_and_owner(uc_file
 def test_the_picture_draws_the_catalog_tree(uc_files):
     prod = (uc_files / "prod.md").read_text()
     assert "Thin `contains` arrows lead from the catalog to its schema and from the schema to its models" in prod
+    assert "In Unity Catalog the implicit grants are those of the metastore admins and of the owner" in prod
     assert 'cat_ml__prod -->|"contains"| sch_ml__prod_2e_models' in prod
 
 
