@@ -17,6 +17,7 @@ from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client
 from generator.workspace.preflight import preflight
 from generator.workspace.unity_catalog_account import account_client
+from generator.workspace.unity_catalog_adopt import find_existing_unity_catalog
 from generator.workspace.unity_catalog_audit import Identities, audit_unity_catalog
 
 
@@ -49,10 +50,15 @@ def adopt(arguments: argparse.Namespace) -> int:
     _check_workspace_options(arguments)
     checked = load_and_check(arguments.root)
     model = checked.model
-    preflight("read the workspace", checked.manifests.settings.databricks_host)
+    settings = checked.manifests.settings
+    preflight("read the workspace", settings.databricks_host)
     with workspace_client("read the workspace", arguments.timeout) as client:
         host = client.config.host or ""
-        existing = find_existing(model, client, arguments.concurrency)
+        if settings.unity_catalog_mode:
+            account = account_client(settings, arguments.timeout) if settings.identity_mode == "account" else None
+            existing = find_existing_unity_catalog(model, client, account, arguments.concurrency)
+        else:
+            existing = find_existing(model, client, arguments.concurrency)
     production = production_models(existing)
     for item in production:
         print(
@@ -62,11 +68,13 @@ def adopt(arguments: argparse.Namespace) -> int:
     if production and not arguments.include_production:
         raise Refused(
             f"{len(production)} production models exist that Terraform did not create; whoever created "
-            "them held CAN_MANAGE and may have registered the versions above. Check them, then rerun with "
+            f"them {'owns them' if settings.unity_catalog_mode else 'held CAN_MANAGE'} and may have registered the "
+            "versions above. Check them, then rerun with "
             "--include-production to adopt them (nothing was written)"
         )
     if not existing:
-        print("nothing to adopt: no declared group or registered model exists yet")
+        what = "catalog, schema, model or group" if settings.unity_catalog_mode else "group or registered model"
+        print(f"nothing to adopt: no declared {what} exists yet")
         return ExitCode.OK
     text = render_imports([item.import_target() for item in existing], host)
     if arguments.dry_run:

@@ -31,12 +31,13 @@ from generator.model.permission_model import PermissionModel
 from generator.terminal import Counter
 from generator.workspace.live_state import find_group
 
-ObjectKind = Literal["group", "registered_model"]
+#: What an existing object is; Unity Catalog mode adds catalogs, schemas and the grants on them.
+ObjectKind = Literal["group", "registered_model", "catalog", "schema", "grants"]
 
 
 @dataclass(frozen=True, order=True)
 class ExistingObject:
-    """A declared group or registered model that already exists in the workspace."""
+    """A declared object that already exists in the workspace; ``versions`` describe what was found (for consent)."""
 
     environment: str
     kind: ObjectKind

@@ -9,7 +9,6 @@ that Databricks would let make it.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import requests
@@ -17,29 +16,11 @@ import requests
 from generator.model.checked import load_and_check
 from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 from tests.support.stand_in_unity_catalog import ACCOUNT_ID
-from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog
+from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog, unity_catalog_repo
 
 TERRAFORM_SP = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
 PROD_SP = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
 ACC_SP = "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01"
-UC_SETTINGS = """registry: unity_catalog
-identities: {identities}
-workspace_id: 1234567890123456
-account_host: {account_host}
-unity_catalog:
-  catalog_name_pattern: ml_{{env}}
-  schema: models
-"""
-
-
-def unity_catalog_repo(repo: Path, identities: str = "account", account_host: str = "http://127.0.0.1:9") -> Path:
-    """``repo`` switched to Unity Catalog mode (reader groups renamed to Unity Catalog-friendly names)."""
-    settings = repo / "environments/workspace.yaml"
-    text = settings.read_text(encoding="utf-8")
-    settings.write_text(text + UC_SETTINGS.format(identities=identities, account_host=account_host), encoding="utf-8")
-    for manifest in (repo / "environments").glob("*.yaml"):
-        manifest.write_text(manifest.read_text(encoding="utf-8").replace("data-scientists", "data_scientists"))
-    return repo
 
 
 @pytest.fixture
@@ -163,3 +144,105 @@ def test_each_unity_catalog_drift_is_named(uc_audit, change, expected):
     result = uc_audit(change)
     assert result.code == 1, result.out + result.err
     assert expected in _drift(result), _drift(result)
+
+
+# ---------------------------------------------------------------- adopt
+
+
+def test_unity_catalog_adopt_imports_existing_securables_and_asks_for_production(
+    repo, mlenv, point_at_stand_in, monkeypatch
+):
+    workspace = FakeWorkspace()
+    uc = workspace.uc
+    uc.callers[TOKEN] = TERRAFORM_SP
+    uc.catalog("ml_acc", TERRAFORM_SP)
+    uc.schema("ml_acc.models", TERRAFORM_SP)
+    uc.model("ml_acc.models.fraud", "apps_acc")
+    uc.catalog("ml_prod", TERRAFORM_SP)
+    uc.schema("ml_prod.models", TERRAFORM_SP)
+    uc.model("ml_prod.models.churn", "mallory@example.com")
+    uc.version("ml_prod.models.churn", 1, "mallory@example.com", alias="champion")
+    group_id = uc.account_group("apps_acc")["id"]
+    with FakeDatabricks(workspace) as server:
+        root = unity_catalog_repo(repo, "account", server.host)
+        point_at_stand_in(server)
+        monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
+        refused = mlenv("--root", root, "adopt")
+        adopted = mlenv("--root", root, "adopt", "--include-production", "--dry-run")
+    assert refused.code == 4, refused.out + refused.err
+    assert (
+        "production model ml_prod.models.churn already exists: owned by mallory@example.com; "
+        "version 1 created by mallory@example.com (alias champion)"
+    ) in refused.err
+    assert "owns them" in refused.err
+    assert adopted.code == 0, adopted.err
+    blocks = {
+        (to, identifier)
+        for to, identifier in zip(
+            [line.split(" = ", 1)[1] for line in adopted.out.splitlines() if line.startswith("  to = ")],
+            [line.split(" = ", 1)[1] for line in adopted.out.splitlines() if line.startswith("  id = ")],
+            strict=True,
+        )
+    }
+    assert blocks == {
+        ("module.acc_group.databricks_group.this", f'"{group_id}"'),
+        ("module.acc_uc.databricks_catalog.this[0]", '"ml_acc"'),
+        ("module.acc_uc.databricks_grants.catalog[0]", '"catalog/ml_acc"'),
+        ("module.acc_uc.databricks_schema.this", '"ml_acc.models"'),
+        ("module.acc_uc.databricks_grants.schema", '"schema/ml_acc.models"'),
+        ('module.acc_models.databricks_registered_model.this["fraud"]', '"ml_acc.models.fraud"'),
+        ('module.acc_models.databricks_grants.this["fraud"]', '"model/ml_acc.models.fraud"'),
+        ("module.prod_uc.databricks_catalog.this[0]", '"ml_prod"'),
+        ("module.prod_uc.databricks_grants.catalog[0]", '"catalog/ml_prod"'),
+        ("module.prod_uc.databricks_schema.this", '"ml_prod.models"'),
+        ("module.prod_uc.databricks_grants.schema", '"schema/ml_prod.models"'),
+        ('module.prod_models.databricks_registered_model.this["churn"]', '"ml_prod.models.churn"'),
+    }
+
+
+# ---------------------------------------------------------------- what the stand-in enforces
+
+
+def _status(server: FakeDatabricks, method: str, path: str, token: str = TOKEN, **body) -> int:
+    response = requests.request(
+        method, f"{server.host}{path}", json=body or None, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    return response.status_code
+
+
+def test_stand_in_lets_only_owners_change_grants_and_create_models(repo):
+    model = load_and_check(unity_catalog_repo(repo)).model
+    workspace = matching_unity_catalog(model)
+    uc = workspace.uc
+    uc.callers.update({"acc-token": ACC_SP, "prod-token": PROD_SP, "admin-token": "admin@example.com"})
+    uc.metastore_admins.add("admin@example.com")
+    change = {"changes": [{"principal": "apps_acc", "add": ["EXECUTE"]}]}
+    permissions = "/api/2.1/unity-catalog/permissions/function/ml_prod.models.churn"
+    new_model = {"catalog_name": "ml_prod", "schema_name": "models", "name": "squat"}
+    with FakeDatabricks(workspace) as server:
+        assert _status(server, "PATCH", permissions, "acc-token", **change) == 403  # another environment
+        assert (
+            _status(
+                server, "PATCH", "/api/2.1/unity-catalog/models/ml_prod.models.churn", "acc-token", owner="apps_acc"
+            )
+            == 403
+        )
+        assert _status(server, "GET", permissions, "acc-token") == 403  # not even visible
+        assert (
+            _status(server, "POST", "/api/2.1/unity-catalog/models", "prod-token", **new_model) == 403
+        )  # USE_SCHEMA only
+        assert _status(server, "PATCH", permissions, "prod-token", **change) == 200  # owner, through apps_prod
+        assert (
+            _status(
+                server, "PATCH", permissions, "admin-token", changes=[{"principal": "apps_acc", "remove": ["EXECUTE"]}]
+            )
+            == 200
+        )
+        assert _status(server, "GET", "/api/2.1/unity-catalog/models/ml_prod.models.nope", TOKEN) == 404
+        assert _status(server, "GET", "/api/2.1/unity-catalog/permissions/schema/ml_prod.nope", TOKEN) == 404
+        assert _status(server, "GET", "/api/2.1/unity-catalog/catalogs/nope", TOKEN) == 404
+        assert _status(server, "GET", "/api/2.1/unity-catalog/tables/x.y.z", TOKEN) == 501
+        _grant(server, "schema", "ml_prod.models", "apps_prod", "CREATE_MODEL")
+        assert _status(server, "POST", "/api/2.1/unity-catalog/models", "prod-token", **new_model) == 200
+    assert uc.models["ml_prod.models.squat"]["owner"] == PROD_SP  # the creator owns it: squatting
+    assert uc.grants[("function", "ml_prod.models.churn")] == {}

@@ -111,6 +111,23 @@ class UnityCatalog:
         }
         return self.models[full_name]
 
+    def version(self, full_name: str, number: int, created_by: str, alias: str | None = None) -> None:
+        """Record version ``number`` of a model, created by ``created_by``, with an optional alias."""
+        model = self.models[full_name]
+        model.setdefault("versions", []).append(
+            {
+                "model_name": model["name"],
+                "catalog_name": model["catalog_name"],
+                "schema_name": model["schema_name"],
+                "version": number,
+                "created_by": created_by,
+                "status": "READY",
+                "created_at": 1700000000000 + number,
+            }
+        )
+        if alias is not None:
+            model["aliases"].append({"alias_name": alias, "version_num": number})
+
     def grant(self, securable_type: str, full_name: str, principal: str, *privileges: str) -> None:
         """Add direct ``privileges`` of ``principal`` on a securable (``catalog``, ``schema`` or ``function``)."""
         self.grants.setdefault((securable_type, full_name), {}).setdefault(principal, set()).update(privileges)
@@ -230,6 +247,15 @@ class UnityCatalog:
                 if full_name in self.models:
                     return _error(409, "RESOURCE_ALREADY_EXISTS", f"Registered model '{full_name}' already exists.")
                 return 200, self.model(full_name, caller, body.get("comment", "")), {}
+        model_name, _, sub = name.partition("/")
+        if sub == "versions" and method == "GET":
+            if model_name not in self.models:
+                return _missing("function", model_name)
+            if not self._may_read(caller, "function", model_name):
+                return _error(403, "PERMISSION_DENIED", f"User does not have EXECUTE on '{model_name}'.")
+            return 200, {"model_versions": self.models[model_name].get("versions", [])}, {}
+        if sub:
+            return _error(501, "NOT_IMPLEMENTED", f"the stand-in does not implement {method} models/{name}")
         return self._securable(method, "function", name, body, caller)
 
     def _securable(self, method: str, kind: str, name: str, body: dict[str, Any], caller: str) -> Answer:

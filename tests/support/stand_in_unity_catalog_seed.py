@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA, SERVICE_PRINCIPAL
 from generator.model.permission_model import PermissionModel
 from generator.model.unity_catalog import OWNER
 from tests.support.stand_in import TOKEN, FakeWorkspace
+
+UC_SETTINGS = """registry: unity_catalog
+identities: {identities}
+workspace_id: 1234567890123456
+account_host: {account_host}
+unity_catalog:
+  catalog_name_pattern: ml_{{env}}
+  schema: models
+"""
 
 #: The securable type of each object type in the grants API (a registered model is a FUNCTION).
 SECURABLE_TYPE = {CATALOG: "catalog", SCHEMA: "schema", REGISTERED_MODEL: "function"}
@@ -63,3 +74,14 @@ def _workspace_member(workspace: FakeWorkspace, group_name: str, principal_type:
     else:
         member = workspace.group(principal)
         group["members"].append({"value": member["id"], "display": principal, "$ref": f"Groups/{member['id']}"})
+
+
+def unity_catalog_repo(repo: Path, identities: str = "account", account_host: str = "http://127.0.0.1:9") -> Path:
+    """``repo`` (a copy of this repository's manifests) switched to Unity Catalog mode; reader groups get
+    Unity Catalog-friendly names (``data_scientists``)."""
+    settings = repo / "environments/workspace.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text + UC_SETTINGS.format(identities=identities, account_host=account_host), encoding="utf-8")
+    for manifest in (repo / "environments").glob("*.yaml"):
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace("data-scientists", "data_scientists"))
+    return repo

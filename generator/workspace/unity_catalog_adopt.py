@@ -1,0 +1,165 @@
+"""``mlenv adopt`` in Unity Catalog mode: which declared catalogs, schemas, models and account groups exist.
+
+Creating them again fails, so they are imported (ids and addresses in
+:mod:`generator.addresses_unity_catalog`). The authoritative grants on an existing securable are
+imported too, so that the plan shows each grant Terraform will revoke instead of replacing them
+unseen. Service principals need no import (the module adopts them with ``force``); with
+``identities: external`` mlenv creates no group, so none is imported.
+
+A production model that exists before Terraform managed it was created, and is owned, by whoever
+could create models in the schema: its owner, versions and aliases are listed, and adopting it needs
+consent (as in workspace mode).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from databricks.sdk import AccountClient, WorkspaceClient
+from databricks.sdk.errors import NotFound
+
+from generator.addresses import group_resource_address
+from generator.addresses_unity_catalog import (
+    catalog_grants_address,
+    catalog_resource_address,
+    grants_import_id,
+    schema_grants_address,
+    schema_resource_address,
+    uc_model_grants_address,
+    uc_model_resource_address,
+)
+from generator.model.grants import CATALOG, REGISTERED_MODEL
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.model.unity_catalog import OWNER
+from generator.terminal import Counter
+from generator.workspace.adopt import ExistingObject
+
+#: One lookup: the objects it finds (none when the object does not exist).
+Lookup = Callable[[], list[ExistingObject]]
+
+
+def find_existing_unity_catalog(
+    model: PermissionModel, client: WorkspaceClient, account: AccountClient | None, concurrency: int = 8
+) -> list[ExistingObject]:
+    """Every declared catalog, schema, model (with their grants) and, with ``account``, group that exists."""
+    lookups: list[Lookup] = []
+    if account is not None:
+        lookups.append(lambda: _group(account, "", model.all_principals_group, group_resource_address(None)))
+    for _, facts in sorted(model.environments.items()):
+        if account is not None:
+            lookups.append(lambda f=facts: _group(account, f.name, f.group, group_resource_address(f.name)))  # type: ignore[misc]
+        if model.on_object(CATALOG, facts.catalog):
+            lookups.append(lambda f=facts: _catalog(client, f))  # type: ignore[misc]
+        lookups.append(lambda f=facts: _schema(client, f))  # type: ignore[misc]
+        for full_name in facts.models:
+            lookups.append(lambda f=facts, n=full_name: _model(client, model, f, n))  # type: ignore[misc]
+    lock = threading.Lock()
+    found: list[ExistingObject] = []
+    progress = Counter("adopt: objects looked up", len(lookups))
+
+    def look(lookup: Lookup) -> None:
+        existing = lookup()
+        progress.step()
+        with lock:
+            found.extend(existing)
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        list(pool.map(look, lookups))
+    progress.finish()
+    return sorted(found)
+
+
+def _group(account: AccountClient, environment: str, name: str, address: str) -> list[ExistingObject]:
+    group = next(iter(account.groups.list(filter=f'displayName eq "{name}"', attributes="id,displayName")), None)
+    if group is None or not group.id:
+        return []
+    return [ExistingObject(environment, "group", name, address, group.id)]
+
+
+def _catalog(client: WorkspaceClient, facts: EnvironmentFacts) -> list[ExistingObject]:
+    try:
+        owner = client.catalogs.get(facts.catalog).owner or "nobody"
+    except NotFound:
+        return []
+    versions = (f"owned by {owner}",)
+    return [
+        ExistingObject(
+            facts.name, "catalog", facts.catalog, catalog_resource_address(facts.name), facts.catalog, False, versions
+        ),
+        ExistingObject(
+            facts.name,
+            "grants",
+            f"catalog {facts.catalog}",
+            catalog_grants_address(facts.name),
+            grants_import_id("catalog", facts.catalog),
+        ),
+    ]
+
+
+def _schema(client: WorkspaceClient, facts: EnvironmentFacts) -> list[ExistingObject]:
+    try:
+        owner = client.schemas.get(facts.schema).owner or "nobody"
+    except NotFound:
+        return []
+    return [
+        ExistingObject(
+            facts.name,
+            "schema",
+            facts.schema,
+            schema_resource_address(facts.name),
+            facts.schema,
+            False,
+            (f"owned by {owner}",),
+        ),
+        ExistingObject(
+            facts.name,
+            "grants",
+            f"schema {facts.schema}",
+            schema_grants_address(facts.name),
+            grants_import_id("schema", facts.schema),
+        ),
+    ]
+
+
+def _model(
+    client: WorkspaceClient, model: PermissionModel, facts: EnvironmentFacts, full_name: str
+) -> list[ExistingObject]:
+    try:
+        info = client.registered_models.get(full_name, include_aliases=True)
+        versions = list(client.model_versions.list(full_name))
+    except NotFound:
+        return []
+    aliases = {alias.version_num: alias.alias_name for alias in info.aliases or []}
+    described = [f"owned by {info.owner or 'nobody'}"] + [
+        f"version {version.version} created by {version.created_by or 'unknown'}"
+        + (f" (alias {aliases[version.version]})" if version.version in aliases else "")
+        for version in sorted(versions, key=lambda version: version.version or 0)
+    ]
+    short_name = full_name.rpartition(".")[2]
+    found = [
+        ExistingObject(
+            facts.name,
+            "registered_model",
+            full_name,
+            uc_model_resource_address(facts.name, short_name),
+            full_name,
+            facts.production,
+            tuple(described),
+        )
+    ]
+    if any(
+        grant.permission_level != OWNER and not grant.implicit for grant in model.on_object(REGISTERED_MODEL, full_name)
+    ):
+        found.append(
+            ExistingObject(
+                facts.name,
+                "grants",
+                f"model {full_name}",
+                uc_model_grants_address(facts.name, short_name),
+                grants_import_id("model", full_name),
+                facts.production,
+            )
+        )
+    return found
