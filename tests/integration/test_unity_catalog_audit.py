@@ -9,11 +9,27 @@ that Databricks would let make it.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 import requests
 
+from generator.addresses import ImportTarget
+from generator.addresses_unity_catalog import (
+    catalog_grants_address,
+    catalog_resource_address,
+    grants_import_id,
+    schema_grants_address,
+    schema_resource_address,
+    uc_model_grants_address,
+    uc_model_resource_address,
+)
 from generator.model.checked import load_and_check
+from generator.render.imports import render_imports
+from generator.terraform.toolchain import locate
+from tests.support.repository import REPOSITORY
 from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 from tests.support.stand_in_unity_catalog import ACCOUNT_ID
 from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog, unity_catalog_repo
@@ -246,3 +262,76 @@ def test_stand_in_lets_only_owners_change_grants_and_create_models(repo):
         assert _status(server, "POST", "/api/2.1/unity-catalog/models", "prod-token", **new_model) == 200
     assert uc.models["ml_prod.models.squat"]["owner"] == PROD_SP  # the creator owns it: squatting
     assert uc.grants[("function", "ml_prod.models.churn")] == {}
+
+
+# ---------------------------------------------------------------- the real provider against the stand-in
+
+
+def _terraform(root: Path, env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(locate().terraform), *arguments],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.terraform
+def test_real_provider_applies_unity_catalog_modules_and_imports_by_our_ids(tmp_path, point_at_stand_in):
+    """examples/unity-catalog (account groups, service principals, assignments, catalogs, schemas, models,
+    grants) applied by the real provider to the stand-in, then planned again without changes; its
+    catalogs, schemas, models and grants dropped from the state and imported back with the addresses and
+    ids ``mlenv adopt`` writes: the plan imports them and changes nothing."""
+    root = tmp_path / "example"
+    shutil.copytree(REPOSITORY / "examples/unity-catalog", root)
+    shutil.copytree(REPOSITORY / "modules", root / "modules", ignore=shutil.ignore_patterns(".terraform*", "tests"))
+    main = root / "main.tf"
+    main.write_text(main.read_text().replace("../../modules/", "./modules/"))
+    workspace = FakeWorkspace()
+    for reader in ("data-scientists", "auditors"):
+        workspace.uc.account_group(reader, assigned=False)
+    with FakeDatabricks(workspace) as server:
+        point_at_stand_in(server)
+        versions = root / "versions.tf"
+        versions.write_text(versions.read_text().replace("https://accounts.azuredatabricks.net", server.host))
+        env = locate().environment() | {"TF_VAR_account_id": ACCOUNT_ID, "TF_VAR_workspace_id": "1234567890123456"}
+        assert _terraform(root, env, "init", "-input=false").returncode == 0
+        applied = _terraform(root, env, "apply", "-auto-approve", "-input=false", "-no-color")
+        assert applied.returncode == 0, applied.stdout[-3000:] + applied.stderr
+        uc = workspace.uc
+        assert {name: model["owner"] for name, model in uc.models.items()} == {
+            "ml_acc.models.churn": "apps_acc",
+            "ml_acc.models.fraud": "apps_acc",
+            "ml_prod.models.churn": "apps_prod",
+            "ml_prod.models.fraud": "apps_prod",
+        }
+        assert uc.grants[("function", "ml_prod.models.fraud")] == {"auditors": {"EXECUTE"}}
+        assert uc.grants[("schema", "ml_prod.models")] == {"apps_prod": {"USE_SCHEMA"}, "auditors": {"USE_SCHEMA"}}
+        assert "ml_prod.default" not in uc.schemas  # the provider deletes the default schema
+        groups = {group["displayName"]: group for group in uc.account_groups.values()}
+        assert uc.assignments[groups["apps_prod"]["id"]] == ["USER"]
+        assert [member["display"] for member in groups["apps_prod"]["members"]] == ["ml-prod-runner"]
+        replan = _terraform(root, env, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+        assert replan.returncode == 0, replan.stdout[-3000:] + replan.stderr
+
+        targets = []
+        for environment in ("acc", "prod"):
+            catalog, schema = f"ml_{environment}", f"ml_{environment}.models"
+            targets += [
+                (catalog_resource_address(environment), catalog),
+                (catalog_grants_address(environment), grants_import_id("catalog", catalog)),
+                (schema_resource_address(environment), schema),
+                (schema_grants_address(environment), grants_import_id("schema", schema)),
+                (uc_model_grants_address(environment, "fraud"), grants_import_id("model", f"{schema}.fraud")),
+            ]
+            targets += [(uc_model_resource_address(environment, m), f"{schema}.{m}") for m in ("churn", "fraud")]
+        removed = _terraform(root, env, "state", "rm", *(address for address, _ in targets))
+        assert removed.returncode == 0, removed.stderr
+        (root / "imports.tf").write_text(
+            render_imports([ImportTarget(address, identifier, address) for address, identifier in targets], server.host)
+        )
+        imported = _terraform(root, env, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+    assert imported.returncode == 2, imported.stdout[-3000:] + imported.stderr  # imports are changes to apply
+    assert f"Plan: {len(targets)} to import, 0 to add, 0 to change, 0 to destroy." in imported.stdout
