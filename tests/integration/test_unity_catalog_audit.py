@@ -335,3 +335,20 @@ def test_real_provider_applies_unity_catalog_modules_and_imports_by_our_ids(tmp_
         imported = _terraform(root, env, "plan", "-detailed-exitcode", "-input=false", "-no-color")
     assert imported.returncode == 2, imported.stdout[-3000:] + imported.stderr  # imports are changes to apply
     assert f"Plan: {len(targets)} to import, 0 to add, 0 to change, 0 to destroy." in imported.stdout
+
+
+def test_text_report_names_the_squatting_risk(uc_audit):
+    result = uc_audit(
+        lambda s: _grant(s, "schema", "ml_prod.models", "apps_acc", "CREATE_FUNCTION"), "account", "--format", "table"
+    )
+    assert result.code == 1
+    line = next(line for line in result.out.splitlines() if line.startswith("squatting-risk"))
+    assert "ml_prod.models" in line and "group:apps_acc" in line and "CREATE_FUNCTION" in line
+    assert "create models in production schema ml_prod.models, and own them" in line
+    assert result.out.rstrip().splitlines()[-1].startswith("drift: 1 squatting-risk")
+
+
+def test_account_identities_without_an_account_id_exit_3(uc_audit, monkeypatch):
+    result = uc_audit(lambda s: monkeypatch.delenv("DATABRICKS_ACCOUNT_ID"))
+    assert result.code == 3, result.out + result.err
+    assert "DATABRICKS_ACCOUNT_ID" in result.err
