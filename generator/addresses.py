@@ -33,6 +33,35 @@ _MODULE_DIRECTORIES = {
     EnvironmentModule.MODELS: "registered-models",
 }
 
+
+class UnityCatalogModule(StrEnum):
+    """The module calls each environment gets with ``registry: unity_catalog``; the value is the suffix of the
+    call's name. ``SERVICE_PRINCIPALS`` and ``GROUP`` with ``identities: account``, ``IDENTITIES`` (lookups of
+    the groups and service principals an identity provider owns) with ``identities: external``."""
+
+    SERVICE_PRINCIPALS = "service_principals"
+    IDENTITIES = "identities"
+    GROUP = "group"
+    EXPERIMENTS = "experiments"
+    CATALOG = "uc"
+    MODELS = "models"
+
+
+#: The reusable module each Unity Catalog call uses, by directory name under ``modules/``.
+_UC_MODULE_DIRECTORIES = {
+    UnityCatalogModule.SERVICE_PRINCIPALS: "account-service-principals",
+    UnityCatalogModule.IDENTITIES: "external-identities",
+    UnityCatalogModule.GROUP: "account-group",
+    UnityCatalogModule.EXPERIMENTS: "experiment-directory",
+    UnityCatalogModule.CATALOG: "uc-catalog",
+    UnityCatalogModule.MODELS: "uc-models",
+}
+
+#: Alias of the provider configuration that talks to the account console (Unity Catalog mode).
+ACCOUNT_PROVIDER_ALIAS = "account"
+#: The ``providers`` argument of a module call that manages or reads account-level identities.
+ACCOUNT_PROVIDERS = f"{{ databricks = databricks.{ACCOUNT_PROVIDER_ALIAS} }}"
+
 #: Resources inside the modules that ``mlenv adopt`` imports.
 GROUP_RESOURCE = "databricks_group.this"
 REGISTERED_MODEL_RESOURCE = "databricks_mlflow_model.this"
@@ -43,12 +72,17 @@ def module_source(module: EnvironmentModule) -> str:
     return f"./{MODULES_DIRECTORY}/{_MODULE_DIRECTORIES[module]}"
 
 
-def environment_module_call(environment: str, module: EnvironmentModule) -> str:
+def uc_module_source(module: UnityCatalogModule) -> str:
+    """The ``source`` of a Unity Catalog mode module call, e.g. ``./modules/uc-catalog``."""
+    return f"./{MODULES_DIRECTORY}/{_UC_MODULE_DIRECTORIES[module]}"
+
+
+def environment_module_call(environment: str, module: EnvironmentModule | UnityCatalogModule) -> str:
     """Name of one of an environment's module calls, e.g. ``acc_group``."""
     return f"{environment}_{module.value}"
 
 
-def environment_module_address(environment: str, module: EnvironmentModule) -> str:
+def environment_module_address(environment: str, module: EnvironmentModule | UnityCatalogModule) -> str:
     """Address of one of an environment's module calls, e.g. ``module.acc_group``."""
     return f"module.{environment_module_call(environment, module)}"
 

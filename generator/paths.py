@@ -35,6 +35,8 @@ def environment_manifest(environment: str) -> str:
 ROOT_FILE_PREFIX = "mlenv_"
 #: Root module file of what all environments share (the all-principals group).
 SHARED_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}workspace.tf"
+#: Root module file of the account-level provider configuration (Unity Catalog mode only).
+PROVIDERS_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}providers.tf"
 #: Root module file of the remote state backend (only with ``backend:`` in the settings).
 BACKEND_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}backend.tf"
 #: Directory of the generated ``terraform test`` files of the root module.

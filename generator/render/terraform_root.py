@@ -6,10 +6,7 @@ list comes from the permission model, so the modules decide nothing.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
-
-import jinja2
 
 from generator.addresses import (
     ALL_PRINCIPALS_GROUP_CALL,
@@ -21,8 +18,7 @@ from generator.addresses import (
 )
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import full_model_name
-from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, USER, Grant
-from generator.model.levels import MEMBER
+from generator.model.grants import DIRECTORY, REGISTERED_MODEL
 from generator.model.permission_model import PermissionModel
 from generator.paths import (
     BACKEND_TERRAFORM_FILE,
@@ -32,29 +28,44 @@ from generator.paths import (
 )
 from generator.render.hcl import Expression, hcl_body, hcl_value
 from generator.render.header import Header
-
-_PRINCIPAL_ARGUMENT = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
-
-
-@cache
-def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("generator.render", "templates"),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+from generator.render.terraform_common import (
+    access_control,
+    access_strings,
+    inline_map,
+    memberships,
+    templates,
+    without_none,
+)
+from generator.render.terraform_unity_catalog import render_unity_catalog_terraform
 
 
 def render_terraform(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
     """Every Terraform file of the root module, by path relative to the repository root.
 
-    ``header(sources, comment)`` returns the generated-file header for the given sources.
+    ``header(sources, comment)`` returns the generated-file header for the given sources. With
+    ``registry: unity_catalog`` the environments are rendered by :mod:`.terraform_unity_catalog`.
     """
+    if manifests.settings.unity_catalog_mode:
+        files = render_unity_catalog_terraform(manifests, model, header)
+    else:
+        files = _workspace_registry_terraform(manifests, model, header)
+    backend = manifests.settings.backend
+    if backend is not None:
+        files[BACKEND_TERRAFORM_FILE] = (
+            templates()
+            .get_template("backend.tf.j2")
+            .render(
+                header=header(tuple(filter(None, (manifests.settings_source,))), "#"),
+                backend=backend,
+                body=hcl_body([sorted(backend.config.items())], depth=2),
+            )
+        )
+    return files
+
+
+def _workspace_registry_terraform(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
     files: dict[str, str] = {}
-    template = _templates().get_template("environment.tf.j2")
+    template = templates().get_template("environment.tf.j2")
     for environment in manifests.environments:
         calls = {module.value: environment_module_call(environment.name, module) for module in EnvironmentModule}
         files[environment_terraform_file(environment.name)] = template.render(
@@ -69,7 +80,7 @@ def render_terraform(manifests: Manifests, model: PermissionModel, header: Heade
         if grant.object == model.all_principals_group
     }
     files[SHARED_TERRAFORM_FILE] = (
-        _templates()
+        templates()
         .get_template("workspace.tf.j2")
         .render(
             header=header(manifests.sources, "#"),
@@ -82,19 +93,8 @@ def render_terraform(manifests: Manifests, model: PermissionModel, header: Heade
             ),
         )
     )
-    backend = manifests.settings.backend
-    if backend is not None:
-        files[BACKEND_TERRAFORM_FILE] = (
-            _templates()
-            .get_template("backend.tf.j2")
-            .render(
-                header=header(tuple(filter(None, (manifests.settings_source,))), "#"),
-                backend=backend,
-                body=hcl_body([sorted(backend.config.items())], depth=2),
-            )
-        )
     files[TERRAFORM_TEST_FILE] = (
-        _templates()
+        templates()
         .get_template("permissions.tftest.hcl.j2")
         .render(header=header(manifests.sources, "#"), checks=_test_checks(manifests, model))
     )
@@ -105,7 +105,7 @@ def _environment_bodies(environment: Environment, model: PermissionModel) -> dic
     name = environment.name
     facts = model.environments[name]
     principals = {
-        principal.key: _without_none(
+        principal.key: without_none(
             {"application_id": principal.application_id, "display_name": principal.display_name}
         )
         for principal in environment.manifest.service_principals
@@ -114,11 +114,11 @@ def _environment_bodies(environment: Environment, model: PermissionModel) -> dic
     models: dict[str, dict[str, Any]] = {}
     for spec in environment.manifest.models:
         full_name = full_model_name(spec.name, name)
-        models[full_name] = _without_none(
+        models[full_name] = without_none(
             {
                 "description": spec.description,
                 "tags": dict(sorted(spec.tags.items())) or None,
-                "access_control": _access_control(model.access_list(REGISTERED_MODEL, full_name)),
+                "access_control": access_control(model.access_list(REGISTERED_MODEL, full_name)),
             }
         )
     return {
@@ -145,7 +145,7 @@ def _environment_bodies(environment: Environment, model: PermissionModel) -> dic
                 [("source", module_source(EnvironmentModule.EXPERIMENTS)), *after_group],
                 [
                     ("path", facts.experiment_directory),
-                    ("access_control", _access_control(model.access_list(DIRECTORY, facts.experiment_directory))),
+                    ("access_control", access_control(model.access_list(DIRECTORY, facts.experiment_directory))),
                 ],
             ]
         ),
@@ -158,33 +158,15 @@ def _environment_bodies(environment: Environment, model: PermissionModel) -> dic
     }
 
 
-def _without_none(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
-
-
-def _access_control(grants: tuple[Grant, ...]) -> list[dict[str, str]]:
-    return [
-        {_PRINCIPAL_ARGUMENT[grant.principal_type]: grant.principal, "permission_level": grant.permission_level}
-        for grant in sorted(grants, key=lambda grant: (grant.principal_type, grant.principal))
-    ]
-
-
-def _access_strings(grants: tuple[Grant, ...]) -> list[str]:
-    return sorted(f"{grant.principal_type}:{grant.principal}:{grant.permission_level}" for grant in grants)
-
-
 def _test_checks(manifests: Manifests, model: PermissionModel) -> list[dict[str, str]]:
     checks = []
-    members: dict[str, list[str]] = {}
-    for grant in model.explicit():
-        if grant.object_type == GROUP and grant.permission_level == MEMBER:
-            members.setdefault(grant.object, []).append(grant.principal)
+    members = memberships(model)
     for environment in manifests.environments:
         name = environment.name
         facts = model.environments[name]
-        directory_access = _access_strings(model.access_list(DIRECTORY, facts.experiment_directory))
+        directory_access = access_strings(model.access_list(DIRECTORY, facts.experiment_directory))
         model_access = {
-            full_name: _access_strings(model.access_list(REGISTERED_MODEL, full_name))
+            full_name: access_strings(model.access_list(REGISTERED_MODEL, full_name))
             for full_name in sorted(facts.models)
         }
         checks += [
@@ -201,7 +183,7 @@ def _test_checks(manifests: Manifests, model: PermissionModel) -> list[dict[str,
             {
                 "what": f"grants on the registered models of {name}",
                 "actual": f"{environment_module_address(name, EnvironmentModule.MODELS)}.access_control",
-                "expected": _inline_map(model_access),
+                "expected": inline_map(model_access),
             },
         ]
     checks.append(
@@ -212,9 +194,3 @@ def _test_checks(manifests: Manifests, model: PermissionModel) -> list[dict[str,
         }
     )
     return checks
-
-
-def _inline_map(values: dict[str, list[str]]) -> str:
-    if not values:
-        return "{}"
-    return "{ " + ", ".join(f"{hcl_value(key)} = {hcl_value(value)}" for key, value in values.items()) + " }"

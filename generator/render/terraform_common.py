@@ -1,0 +1,63 @@
+"""What both Terraform roots share (Workspace Model Registry and Unity Catalog): the templates, access lists
+as the modules take them, and the values of the generated ``terraform test`` assertions."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from generator.model.grants import GROUP, SERVICE_PRINCIPAL, USER, Grant
+from generator.model.levels import MEMBER
+from generator.model.permission_model import PermissionModel
+from generator.render.hcl import hcl_value
+
+_PRINCIPAL_ARGUMENT = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
+
+
+@cache
+def templates() -> jinja2.Environment:
+    """The Jinja2 templates of the root module files."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("generator.render", "templates"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def without_none(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` without the keys whose value is ``None`` (left to the module's default)."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def access_control(grants: tuple[Grant, ...]) -> list[dict[str, str]]:
+    """Workspace permissions as ``access_control`` entries of the workspace modules."""
+    return [
+        {_PRINCIPAL_ARGUMENT[grant.principal_type]: grant.principal, "permission_level": grant.permission_level}
+        for grant in sorted(grants, key=lambda grant: (grant.principal_type, grant.principal))
+    ]
+
+
+def access_strings(grants: tuple[Grant, ...]) -> list[str]:
+    """Workspace permissions as the sorted ``type:principal:LEVEL`` strings the modules output."""
+    return sorted(f"{grant.principal_type}:{grant.principal}:{grant.permission_level}" for grant in grants)
+
+
+def memberships(model: PermissionModel) -> dict[str, list[str]]:
+    """The explicit members of every group, by group name."""
+    members: dict[str, list[str]] = {}
+    for grant in model.explicit():
+        if grant.object_type == GROUP and grant.permission_level == MEMBER:
+            members.setdefault(grant.object, []).append(grant.principal)
+    return members
+
+
+def inline_map(values: dict[str, Any]) -> str:
+    """A one-line HCL object of ``values`` (the expected side of an assertion)."""
+    if not values:
+        return "{}"
+    return "{ " + ", ".join(f"{hcl_value(key)} = {hcl_value(value)}" for key, value in values.items()) + " }"

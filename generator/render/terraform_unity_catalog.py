@@ -1,0 +1,230 @@
+"""Render the Terraform root of ``registry: unity_catalog`` from the permission model.
+
+Per environment: account-level service principals and group (``identities: account``) or lookups of
+the ones an identity provider owns (``identities: external``), the experiment directory, the catalog
+and schema with their owners and grants (``modules/uc-catalog``) and the models owned by the
+environment group with their grants (``modules/uc-models``). Owners, privileges and members are
+read from the permission model, never decided here; implicit owners (the identity running
+Terraform) are left to Databricks, which makes the creator the owner.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.addresses import (
+    ACCOUNT_PROVIDERS,
+    ALL_PRINCIPALS_GROUP_CALL,
+    UnityCatalogModule,
+    environment_module_address,
+    environment_module_call,
+    uc_module_source,
+)
+from generator.manifests.environments import Environment, Manifests
+from generator.model.grants import CATALOG, DIRECTORY, REGISTERED_MODEL, SCHEMA, Grant
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.model.unity_catalog import OWNER
+from generator.paths import PROVIDERS_TERRAFORM_FILE, SHARED_TERRAFORM_FILE, TERRAFORM_TEST_FILE
+from generator.paths import environment_terraform_file as terraform_file
+from generator.render.hcl import Expression, hcl_body, hcl_value
+from generator.render.header import Header
+from generator.render.terraform_common import access_control, memberships, templates, without_none
+from generator.render.terraform_unity_catalog_checks import (
+    groups_to_look_up,
+    implicit_owner,
+    short_model_name,
+    uc_test_checks,
+)
+
+Block = dict[str, str]
+
+
+def render_unity_catalog_terraform(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
+    """Every Terraform file of the Unity Catalog root module and its test, by relative path."""
+    settings = manifests.settings
+    external = settings.identity_mode == "external"
+    files: dict[str, str] = {}
+    template = templates().get_template("environment_uc.tf.j2")
+    for environment in manifests.environments:
+        facts = model.environments[environment.name]
+        files[terraform_file(environment.name)] = template.render(
+            header=header(manifests.sources_of(environment), "#"),
+            env=environment,
+            facts=facts,
+            external=external,
+            blocks=_environment_blocks(manifests, environment, model, external),
+        )
+    files[SHARED_TERRAFORM_FILE] = (
+        templates()
+        .get_template("workspace_uc.tf.j2")
+        .render(header=header(manifests.sources, "#"), external=external, block=_all_principals_block(manifests, model))
+    )
+    files[PROVIDERS_TERRAFORM_FILE] = (
+        templates()
+        .get_template("providers.tf.j2")
+        .render(
+            header=header(tuple(filter(None, (manifests.settings_source,))), "#"),
+            external=external,
+            host=hcl_value(settings.account_console),
+        )
+    )
+    files[TERRAFORM_TEST_FILE] = (
+        templates()
+        .get_template("permissions_uc.tftest.hcl.j2")
+        .render(
+            header=header(manifests.sources, "#"),
+            checks=uc_test_checks(manifests, model),
+            implicit_owner=implicit_owner(model),
+        )
+    )
+    return files
+
+
+def _call(environment: str, module: UnityCatalogModule, *groups: list[tuple[str, Any]]) -> Block:
+    source: list[tuple[str, Any]] = [("source", uc_module_source(module))]
+    return {"call": environment_module_call(environment, module), "body": hcl_body([source + groups[0], *groups[1:]])}
+
+
+def _environment_blocks(
+    manifests: Manifests, environment: Environment, model: PermissionModel, external: bool
+) -> list[Block]:
+    name = environment.name
+    facts = model.environments[name]
+    settings = manifests.settings
+    account: list[tuple[str, Any]] = [("providers", Expression(ACCOUNT_PROVIDERS))]
+    principals = {
+        principal.key: without_none(
+            {"application_id": principal.application_id, "display_name": principal.display_name}
+        )
+        for principal in environment.manifest.service_principals
+    }
+    blocks: list[Block] = []
+    if external:
+        identities = UnityCatalogModule.IDENTITIES
+        blocks.append(
+            _call(
+                name,
+                identities,
+                account,
+                [("groups", groups_to_look_up(model, facts)), ("service_principals", dict(sorted(principals.items())))],
+            )
+        )
+        first = identities
+    else:
+        services = UnityCatalogModule.SERVICE_PRINCIPALS
+        blocks.append(
+            _call(
+                name,
+                services,
+                account,
+                [("service_principals", dict(sorted(principals.items()))), ("adopt_existing", True)],
+            )
+        )
+        group_inputs = [
+            ("display_name", facts.group),
+            ("member_ids", Expression(f"{environment_module_address(name, services)}.ids")),
+        ]
+        if settings.workspace_id is not None:
+            group_inputs.append(("workspace_id", settings.workspace_id))
+        blocks.append(_call(name, UnityCatalogModule.GROUP, account, group_inputs))
+        first = UnityCatalogModule.GROUP
+    after: list[tuple[str, Any]] = [("depends_on", [Expression(environment_module_address(name, first))])]
+    directory = facts.experiment_directory
+    blocks.append(
+        _call(
+            name,
+            UnityCatalogModule.EXPERIMENTS,
+            after,
+            [("path", directory), ("access_control", access_control(model.access_list(DIRECTORY, directory)))],
+        )
+    )
+    blocks.append(_call(name, UnityCatalogModule.CATALOG, after, _catalog_inputs(manifests, environment, model)))
+    if facts.models:
+        blocks.append(_call(name, UnityCatalogModule.MODELS, after, _models_inputs(environment, facts, model)))
+    return blocks
+
+
+def _catalog_inputs(manifests: Manifests, environment: Environment, model: PermissionModel) -> list[tuple[str, Any]]:
+    facts = model.environments[environment.name]
+    uc = manifests.settings.uc
+    inputs: list[tuple[str, Any]] = [
+        ("catalog_name", facts.catalog),
+        ("schema_name", uc.schema_name),
+        ("manage_catalog", uc.manage_catalogs),
+        ("production", environment.production),
+    ]
+    if uc.manage_catalogs:
+        inputs += [
+            ("catalog_owner", explicit_owner(model, CATALOG, facts.catalog)),
+            ("storage_root", uc.storage_root(environment.name)),
+            ("catalog_comment", environment.manifest.description),
+        ]
+    inputs.append(("schema_owner", explicit_owner(model, SCHEMA, facts.schema)))
+    if uc.manage_catalogs:
+        inputs.append(("catalog_grants", uc_grants(model.access_list(CATALOG, facts.catalog))))
+    inputs.append(("schema_grants", uc_grants(model.access_list(SCHEMA, facts.schema))))
+    return [(key, value) for key, value in inputs if value is not None]
+
+
+def _models_inputs(environment: Environment, facts: EnvironmentFacts, model: PermissionModel) -> list[tuple[str, Any]]:
+    catalog_call = environment_module_address(environment.name, UnityCatalogModule.CATALOG)
+    descriptions = {spec.name: spec.description for spec in environment.manifest.models}
+    owners = sorted({owner for full_name in facts.models for owner in _owners(model, REGISTERED_MODEL, full_name)})
+    if len(owners) != 1:  # the module takes one owner for all models; the permission model gives the group
+        raise ValueError(f"the models of {facts.name} have owners {owners}, not one")
+    models: dict[str, dict[str, Any]] = {}
+    for full_name in sorted(facts.models):
+        short = short_model_name(facts, full_name)
+        grants = uc_grants(model.access_list(REGISTERED_MODEL, full_name))
+        models[short] = without_none({"comment": descriptions.get(short), "grants": grants or None})
+    return [
+        ("catalog_name", Expression(f"{catalog_call}.catalog_name")),
+        ("schema_name", Expression(f"{catalog_call}.schema_name")),
+        ("owner", owners[0]),
+        ("production", environment.production),
+        ("models", models),
+    ]
+
+
+def _all_principals_block(manifests: Manifests, model: PermissionModel) -> Block:
+    group = model.all_principals_group
+    inputs: list[tuple[str, Any]]
+    if manifests.settings.identity_mode == "external":
+        module = UnityCatalogModule.IDENTITIES
+        inputs = [("groups", [group])]
+    else:
+        module = UnityCatalogModule.GROUP
+        members = {
+            member: Expression(f"{environment_module_address(_environment_of(model, member), module)}.id")
+            for member in sorted(memberships(model).get(group, []))
+        }
+        inputs = [("display_name", group), ("member_ids", members)]
+        if manifests.settings.workspace_id is not None:
+            inputs.append(("workspace_id", manifests.settings.workspace_id))
+    source: list[tuple[str, Any]] = [("source", uc_module_source(module)), ("providers", Expression(ACCOUNT_PROVIDERS))]
+    return {"call": ALL_PRINCIPALS_GROUP_CALL, "body": hcl_body([source, inputs])}
+
+
+def _environment_of(model: PermissionModel, group: str) -> str:
+    return next(facts.name for facts in model.environments.values() if facts.group == group)
+
+
+def _owners(model: PermissionModel, object_type: str, name: str) -> list[str]:
+    return [grant.principal for grant in model.on_object(object_type, name) if grant.permission_level == OWNER]
+
+
+def explicit_owner(model: PermissionModel, object_type: str, name: str) -> str | None:
+    """The owner Terraform sets on a catalog or schema; ``None`` when it is implicit (the creator)."""
+    owners = [grant.principal for grant in model.access_list(object_type, name) if grant.permission_level == OWNER]
+    return owners[0] if owners else None
+
+
+def uc_grants(grants: tuple[Grant, ...]) -> list[dict[str, Any]]:
+    """Privileges (owners aside) as the ``grants`` entries of the Unity Catalog modules, one per principal."""
+    privileges: dict[str, list[str]] = {}
+    for grant in grants:
+        if grant.permission_level != OWNER:
+            # Unity Catalog names a group by its name, a user by user name and a service principal by
+            # its application id: the permission model's principal in each case.
+            privileges.setdefault(grant.principal, []).append(grant.permission_level)
+    return [{"principal": principal, "privileges": sorted(levels)} for principal, levels in sorted(privileges.items())]
