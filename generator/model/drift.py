@@ -22,6 +22,8 @@ EXTRA_GRANT = "extra-grant"
 WRONG_LEVEL = "wrong-level"
 MISSING_OBJECT = "missing-object"
 UNDECLARED_PRODUCTION_MODEL = "undeclared-production-model"
+#: Not drift: a check the audit's identity may not make (the detail says which and why).
+NOT_CHECKED = "not-checked"
 #: Unity Catalog: who could create (and own) models in a production catalog or schema, or act as its owner.
 SQUATTING_RISK = "squatting-risk"
 #: Unity Catalog: a catalog, schema or model owned by another principal than the manifests say.

@@ -95,6 +95,28 @@ def compare_securable(
     return findings
 
 
+def unmanaged_catalog_risks(facts: EnvironmentFacts, live: LiveSecurable | None) -> list[Finding]:
+    """Squatting risks on the production catalog of ``facts`` that mlenv does not manage (``manage_catalogs:
+    false``): its grants are governed elsewhere, but a model-creating privilege there inherits to the schema."""
+    if not facts.production or live is None:
+        return []
+    return [
+        Finding(
+            facts.name,
+            CATALOG,
+            facts.catalog,
+            SQUATTING_RISK,
+            guess_principal_type(principal),
+            principal,
+            "",
+            privilege,
+            f"on the catalog governed outside mlenv: inherited by production schema {facts.schema}",
+        )
+        for principal, held in sorted(live.grants.items())
+        for privilege in sorted(held & SQUATTING_PRIVILEGES)
+    ]
+
+
 def undeclared_models(facts: EnvironmentFacts, registered: Iterable[str]) -> list[Finding]:
     """A finding for every model in the production schema of ``facts`` that the manifests do not declare."""
     if not facts.production:

@@ -14,13 +14,20 @@ from dataclasses import dataclass
 from typing import cast
 
 from databricks.sdk import AccountClient, WorkspaceClient
+from databricks.sdk.errors import PermissionDenied
 
-from generator.model.drift import AuditReport, Finding, audit_report, compare_object
-from generator.model.grants import DIRECTORY, GROUP
-from generator.model.permission_model import PermissionModel
-from generator.model.unity_catalog_drift import SECURABLES, compare_securable, unassigned_groups, undeclared_models
+from generator.model.drift import NOT_CHECKED, AuditReport, Finding, audit_report, compare_object
+from generator.model.grants import CATALOG, DIRECTORY, GROUP
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.model.unity_catalog_drift import (
+    SECURABLES,
+    compare_securable,
+    unassigned_groups,
+    undeclared_models,
+    unmanaged_catalog_risks,
+)
 from generator.terminal import Counter
-from generator.workspace.connection import RequestCounter
+from generator.workspace.connection import RequestCounter, first_sentence
 from generator.workspace.live_state import ServicePrincipals, live_access, service_principals
 from generator.workspace.unity_catalog_live_state import (
     account_group_members,
@@ -57,6 +64,11 @@ def audit_unity_catalog(
     extra: list[Callable[[], list[Finding]]] = [
         lambda facts=facts: undeclared_models(facts, models_in_schema(client, facts.schema))  # type: ignore[misc]
         for facts in production
+    ]
+    extra += [
+        lambda facts=facts: _unmanaged_catalog(client, facts)  # type: ignore[misc]
+        for facts in production
+        if not model.on_object(CATALOG, facts.catalog)
     ]
     if account is not None:
         workspace_id = identities.workspace_id or client.get_workspace_id()
@@ -112,3 +124,12 @@ def _audit_object(
             environment, object_type, name, expected, live_access(client, principals, object_type, name, names)
         )
     return []
+
+
+def _unmanaged_catalog(client: WorkspaceClient, facts: EnvironmentFacts) -> list[Finding]:
+    """Squatting risks on a production catalog governed outside mlenv, or why they could not be read."""
+    try:
+        return unmanaged_catalog_risks(facts, read_securable(client, CATALOG, facts.catalog))
+    except PermissionDenied as error:
+        detail = f"cannot read the grants of this catalog governed outside mlenv: {first_sentence(error)}"
+        return [Finding(facts.name, CATALOG, facts.catalog, NOT_CHECKED, detail=detail)]

@@ -352,3 +352,29 @@ def test_account_identities_without_an_account_id_exit_3(uc_audit, monkeypatch):
     result = uc_audit(lambda s: monkeypatch.delenv("DATABRICKS_ACCOUNT_ID"))
     assert result.code == 3, result.out + result.err
     assert "DATABRICKS_ACCOUNT_ID" in result.err
+
+
+def test_unmanaged_production_catalog_is_checked_for_squatting_only(repo, mlenv, point_at_stand_in, monkeypatch):
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server:
+        root = unity_catalog_repo(repo, "account", server.host)
+        settings = root / "environments/workspace.yaml"
+        settings.write_text(settings.read_text() + "  manage_catalogs: false\n")
+        model = load_and_check(root).model
+        server.workspace = server.server.workspace = matching_unity_catalog(model)  # type: ignore[attr-defined]
+        point_at_stand_in(server)
+        monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
+        clean = mlenv("--root", root, "audit", "--format", "json")
+        uc = server.workspace.uc
+        uc.grant("catalog", "ml_prod", "data_scientists", "CREATE_MODEL")
+        uc.grant("catalog", "ml_acc", "data_scientists", "CREATE_MODEL")  # not production: not mlenv's business
+        risky = mlenv("--root", root, "audit", "--format", "json")
+        uc.revoke("catalog", "ml_prod", TERRAFORM_SP)
+        unreadable = mlenv("--root", root, "audit", "--format", "json")
+    assert clean.code == 0, clean.out + clean.err
+    assert not [f for f in json.loads(clean.out)["findings"] if f["object"] in ("ml_acc", "ml_prod")]
+    assert risky.code == 1
+    assert _drift(risky) == {("squatting-risk", "ml_prod", "data_scientists", "", "CREATE_MODEL")}
+    assert unreadable.code == 0, unreadable.out + unreadable.err
+    (finding,) = [f for f in json.loads(unreadable.out)["findings"] if f["object"] == "ml_prod"]
+    assert finding["kind"] == "not-checked" and "cannot read the grants" in finding["detail"]

@@ -18,6 +18,9 @@ unity_catalog:
   schema: models
 """
 
+#: Owner of the catalogs mlenv does not manage (``manage_catalogs: false``).
+CATALOG_OWNER_ELSEWHERE = "platform-admins"
+
 #: The securable type of each object type in the grants API (a registered model is a FUNCTION).
 SECURABLE_TYPE = {CATALOG: "catalog", SCHEMA: "schema", REGISTERED_MODEL: "function"}
 
@@ -52,7 +55,12 @@ def matching_unity_catalog(model: PermissionModel, identities: str = "account", 
     for reader in sorted(readers):
         uc.account_group(reader)
     for facts in model.environments.values():
-        uc.catalog(facts.catalog, facts.container_owner)
+        if model.on_object(CATALOG, facts.catalog):
+            uc.catalog(facts.catalog, facts.container_owner)
+        else:  # manage_catalogs: false: the catalog exists, governed by its own owner
+            uc.catalog(facts.catalog, CATALOG_OWNER_ELSEWHERE)
+            uc.grant("catalog", facts.catalog, facts.container_owner, "USE_CATALOG", "CREATE_SCHEMA")
+            uc.grant("catalog", facts.catalog, facts.group, "USE_CATALOG")
         uc.schema(facts.schema, facts.container_owner)
         for name in facts.models:
             uc.model(name, facts.group)
