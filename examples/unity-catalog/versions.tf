@@ -1,7 +1,10 @@
-# The same provider pin as the root module of this repository.
+# Terraform and provider pins of this example root module. The mlenv_*.tf files beside this one
+# are generated from environments/*.yaml (`mlenv --root examples/unity-catalog render`); this file
+# and main.tf are not.
 
 terraform {
-  # >= 1.9 for the validation rules of modules/uc-catalog and modules/uc-models.
+  # >= 1.9 for the validation rules of modules/uc-catalog and modules/uc-models, which refer to
+  # other variables.
   required_version = ">= 1.9"
 
   required_providers {
@@ -12,15 +15,8 @@ terraform {
   }
 }
 
-# The workspace: catalogs, schemas, models and their grants. No arguments on purpose: `terraform
-# validate` needs no credentials, and plan/apply take them from the standard Databricks variables
-# or profile (DATABRICKS_HOST with DATABRICKS_TOKEN, OAuth or Azure CLI, or DATABRICKS_CONFIG_PROFILE).
+# The workspace: experiment directories, catalogs, schemas, models and their grants. No arguments
+# on purpose: `terraform validate` needs no credentials, and plan/apply take them from the standard
+# Databricks variables or profile (DATABRICKS_HOST with DATABRICKS_TOKEN, OAuth or Azure CLI, or
+# DATABRICKS_CONFIG_PROFILE). The account provider is generated: mlenv_providers.tf.
 provider "databricks" {}
-
-# The account: groups, service principals and workspace assignments (Unity Catalog grants and
-# owners must be account-level principals). Credentials as above, for an account admin.
-provider "databricks" {
-  alias      = "account"
-  host       = "https://accounts.azuredatabricks.net"
-  account_id = var.account_id
-}
