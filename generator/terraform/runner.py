@@ -108,7 +108,8 @@ class TerraformRunner:
         return self.run(directory, command)
 
     def _display(self, directory: Path) -> str:
-        relative = directory.resolve().relative_to(self.root.resolve()).as_posix()
+        # Not resolved: a module directory may be reached through a symlink (examples/unity-catalog/modules).
+        relative = Path(os.path.relpath(directory.absolute(), self.root.absolute())).as_posix()
         return relative if relative != "." else "root"
 
     @contextmanager
