@@ -9,28 +9,15 @@ that Databricks would let make it.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 import requests
 
-from generator.addresses import ImportTarget
-from generator.addresses_unity_catalog import (
-    catalog_grants_address,
-    catalog_resource_address,
-    grants_import_id,
-    schema_grants_address,
-    schema_resource_address,
-    uc_model_grants_address,
-    uc_model_resource_address,
-)
 from generator.model.checked import load_and_check
-from generator.render.imports import render_imports
 from generator.terraform.toolchain import locate
-from tests.support.repository import REPOSITORY
-from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
+from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module
+from tests.support.stand_in import FAKE_DEPLOYER, TOKEN, FakeDatabricks, FakeWorkspace
 from tests.support.stand_in_unity_catalog import ACCOUNT_ID
 from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog, unity_catalog_repo
 
@@ -264,79 +251,6 @@ def test_stand_in_lets_only_owners_change_grants_and_create_models(repo):
     assert uc.grants[("function", "ml_prod.models.churn")] == {}
 
 
-# ---------------------------------------------------------------- the real provider against the stand-in
-
-
-def _terraform(root: Path, env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(locate().terraform), *arguments],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-@pytest.mark.terraform
-def test_real_provider_applies_unity_catalog_modules_and_imports_by_our_ids(tmp_path, point_at_stand_in):
-    """examples/unity-catalog (account groups, service principals, assignments, catalogs, schemas, models,
-    grants) applied by the real provider to the stand-in, then planned again without changes; its
-    catalogs, schemas, models and grants dropped from the state and imported back with the addresses and
-    ids ``mlenv adopt`` writes: the plan imports them and changes nothing."""
-    root = tmp_path / "example"
-    shutil.copytree(REPOSITORY / "examples/unity-catalog", root)
-    shutil.copytree(REPOSITORY / "modules", root / "modules", ignore=shutil.ignore_patterns(".terraform*", "tests"))
-    main = root / "main.tf"
-    main.write_text(main.read_text().replace("../../modules/", "./modules/"))
-    workspace = FakeWorkspace()
-    for reader in ("data-scientists", "auditors"):
-        workspace.uc.account_group(reader, assigned=False)
-    with FakeDatabricks(workspace) as server:
-        point_at_stand_in(server)
-        versions = root / "versions.tf"
-        versions.write_text(versions.read_text().replace("https://accounts.azuredatabricks.net", server.host))
-        env = locate().environment() | {"TF_VAR_account_id": ACCOUNT_ID, "TF_VAR_workspace_id": "1234567890123456"}
-        assert _terraform(root, env, "init", "-input=false").returncode == 0
-        applied = _terraform(root, env, "apply", "-auto-approve", "-input=false", "-no-color")
-        assert applied.returncode == 0, applied.stdout[-3000:] + applied.stderr
-        uc = workspace.uc
-        assert {name: model["owner"] for name, model in uc.models.items()} == {
-            "ml_acc.models.churn": "apps_acc",
-            "ml_acc.models.fraud": "apps_acc",
-            "ml_prod.models.churn": "apps_prod",
-            "ml_prod.models.fraud": "apps_prod",
-        }
-        assert uc.grants[("function", "ml_prod.models.fraud")] == {"auditors": {"EXECUTE"}}
-        assert uc.grants[("schema", "ml_prod.models")] == {"apps_prod": {"USE_SCHEMA"}, "auditors": {"USE_SCHEMA"}}
-        assert "ml_prod.default" not in uc.schemas  # the provider deletes the default schema
-        groups = {group["displayName"]: group for group in uc.account_groups.values()}
-        assert uc.assignments[groups["apps_prod"]["id"]] == ["USER"]
-        assert [member["display"] for member in groups["apps_prod"]["members"]] == ["ml-prod-runner"]
-        replan = _terraform(root, env, "plan", "-detailed-exitcode", "-input=false", "-no-color")
-        assert replan.returncode == 0, replan.stdout[-3000:] + replan.stderr
-
-        targets = []
-        for environment in ("acc", "prod"):
-            catalog, schema = f"ml_{environment}", f"ml_{environment}.models"
-            targets += [
-                (catalog_resource_address(environment), catalog),
-                (catalog_grants_address(environment), grants_import_id("catalog", catalog)),
-                (schema_resource_address(environment), schema),
-                (schema_grants_address(environment), grants_import_id("schema", schema)),
-                (uc_model_grants_address(environment, "fraud"), grants_import_id("model", f"{schema}.fraud")),
-            ]
-            targets += [(uc_model_resource_address(environment, m), f"{schema}.{m}") for m in ("churn", "fraud")]
-        removed = _terraform(root, env, "state", "rm", *(address for address, _ in targets))
-        assert removed.returncode == 0, removed.stderr
-        (root / "imports.tf").write_text(
-            render_imports([ImportTarget(address, identifier, address) for address, identifier in targets], server.host)
-        )
-        imported = _terraform(root, env, "plan", "-detailed-exitcode", "-input=false", "-no-color")
-    assert imported.returncode == 2, imported.stdout[-3000:] + imported.stderr  # imports are changes to apply
-    assert f"Plan: {len(targets)} to import, 0 to add, 0 to change, 0 to destroy." in imported.stdout
-
-
 def test_text_report_names_the_squatting_risk(uc_audit):
     result = uc_audit(
         lambda s: _grant(s, "schema", "ml_prod.models", "apps_acc", "CREATE_FUNCTION"), "account", "--format", "table"
@@ -378,3 +292,87 @@ def test_unmanaged_production_catalog_is_checked_for_squatting_only(repo, mlenv,
     assert unreadable.code == 0, unreadable.out + unreadable.err
     (finding,) = [f for f in json.loads(unreadable.out)["findings"] if f["object"] == "ml_prod"]
     assert finding["kind"] == "not-checked" and "cannot read the grants" in finding["detail"]
+
+
+# ---------------------------------------------------------------- mlenv apply, then mlenv audit
+
+
+@pytest.fixture
+def applied_unity_catalog(repo, mlenv, point_at_stand_in, monkeypatch):
+    """A UC repository rendered, planned and applied by ``mlenv plan``/``mlenv apply`` (real Terraform, real
+    provider) to the stand-in; yields ``(root, server)`` with the stand-in still serving."""
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server:
+        root = unity_catalog_repo(repo, "account", server.host)
+        name_stand_in_deployer_as_terraform_identity(root)
+        assert mlenv("--root", root, "render").code == 0
+        point_at_stand_in(server)
+        monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
+        plan = run_module("--root", root, "plan")
+        assert plan.code == 0, plan.out[-3000:] + plan.err
+        apply = run_module("--root", root, "apply")
+        assert apply.code == 0, apply.out[-3000:] + apply.err
+        assert "Apply complete!" in apply.out
+        yield root, server
+
+
+@pytest.mark.terraform
+def test_apply_then_audit_in_unity_catalog_mode(applied_unity_catalog, mlenv):
+    root, server = applied_unity_catalog
+    uc = server.workspace.uc
+    assert {name: model["owner"] for name, model in uc.models.items()} == {
+        f"ml_{env}.models.{model}": f"apps_{env}" for env in ("acc", "preprod", "prod") for model in ("churn", "fraud")
+    }
+    audit = mlenv("--root", root, "audit", "--format", "json")
+    assert audit.code == 0, audit.out + audit.err
+    findings = json.loads(audit.out)["findings"]
+    assert json.loads(audit.out)["summary"] == "clean"
+    checked = {(f["kind"], f["object"], f["principal"], f["actual"]) for f in findings}
+    assert ("implicit", "ml_prod", FAKE_DEPLOYER, "OWNER") in checked
+    assert ("ok", "ml_prod.models.fraud", "apps_prod", "OWNER") in checked
+    assert ("ok", "apps_all", "apps_prod", "MEMBER") in checked
+    replan = run_module("--root", root, "plan")
+    assert replan.code == 0 and "No changes." in replan.out, replan.out[-3000:] + replan.err
+
+    for change in (
+        lambda: _grant(server, "function", "ml_prod.models.churn", "apps_acc", "EXECUTE"),
+        lambda: _owner_elsewhere(server),
+        lambda: _undeclared_model(server),
+        lambda: _grant(server, "schema", "ml_prod.models", "data_scientists", "CREATE_MODEL"),
+        lambda: _missing_member(server),
+    ):
+        change()
+    drifted = mlenv("--root", root, "audit", "--format", "json")
+    assert drifted.code == 1, drifted.out + drifted.err
+    assert _drift(drifted) == {
+        ("extra-grant", "ml_prod.models.churn", "apps_acc", "", "EXECUTE"),
+        ("wrong-owner", "ml_prod.models.churn", "mallory@example.com", "", "OWNER"),
+        ("undeclared-production-model", "ml_prod.models.churn2", "", "", ""),
+        ("squatting-risk", "ml_prod.models", "data_scientists", "", "CREATE_MODEL"),
+        ("missing-grant", "apps_prod", PROD_SP, "MEMBER", ""),
+    }
+
+
+@pytest.mark.terraform
+def test_adopt_after_apply_imports_by_ids_the_real_provider_reads_back(applied_unity_catalog, mlenv):
+    """Catalogs, schemas, models and their grants dropped from the state (as if created before Terraform) come
+    back through the import blocks ``mlenv adopt`` writes: the plan imports each and changes nothing."""
+    root, _ = applied_unity_catalog
+    env = locate().environment()
+    state = subprocess.run(
+        [str(locate().terraform), "state", "list"], cwd=root, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    dropped = [address for address in state if ("_uc." in address or "_models." in address)]
+    assert len(dropped) == 3 * 4 + 6 + 1  # per env: catalog, schema and their grants; 6 models; one with grants
+    subprocess.run(
+        [str(locate().terraform), "state", "rm", *dropped], cwd=root, env=env, capture_output=True, check=True
+    )
+    refused = mlenv("--root", root, "adopt")
+    adopted = mlenv("--root", root, "adopt", "--include-production")
+    plan = run_module("--root", root, "plan")
+    assert refused.code == 4 and "owned by apps_prod" in refused.err
+    assert adopted.code == 0, adopted.err
+    imports = (root / "mlenv_imports.tf").read_text()
+    assert 'id = "model/ml_acc.models.fraud"' in imports and 'id = "schema/ml_prod.models"' in imports
+    assert plan.code == 0, plan.out[-3000:] + plan.err
+    assert f"Plan: {len(dropped)} to import, 0 to add, 0 to change, 0 to destroy." in plan.out, plan.out[-3000:]
