@@ -24,6 +24,10 @@ demo: setup
 	$(MLENV) access --principal ml-prod-runner
 	$(MLENV) validate --terraform
 	$(MLENV) tftest
+	$(MLENV) --root examples/unity-catalog validate
+	$(MLENV) --root examples/unity-catalog render --check
+	$(MLENV) --root examples/unity-catalog validate --terraform
+	$(MLENV) --root examples/unity-catalog tftest
 	$(BIN)/python shim/demo.py
 
 # The whole suite: static checks first, then every tier (unit, integration, shim).

@@ -171,3 +171,34 @@ def test_markdown_report_explains_each_level(repo, mlenv):
         "CAN_MANAGE | yes | everything: what CAN_MANAGE_PRODUCTION_VERSIONS allows (moving versions into and out of "
         "Production included)" in report
     )
+
+
+UC_EXAMPLE = REPOSITORY / "examples/unity-catalog"
+
+
+def test_unity_catalog_example_is_manifest_driven_and_current():
+    """examples/unity-catalog is rendered from its manifests with --root, like the repository root."""
+    assert (UC_EXAMPLE / "modules").is_symlink() and (UC_EXAMPLE / "modules/uc-catalog/main.tf").is_file()
+    assert run_module("--root", UC_EXAMPLE, "validate").code == 0
+    result = run_module("--root", UC_EXAMPLE, "render", "--check")
+    assert result.code == 0, (
+        f"examples/unity-catalog is stale; run `mlenv --root examples/unity-catalog render`:\n{result.err}"
+    )
+    assert 'version = "~> 1.126"' in (UC_EXAMPLE / "versions.tf").read_text()
+    assert 'required_version = ">= 1.9"' in (UC_EXAMPLE / "versions.tf").read_text()
+
+
+def test_unity_catalog_example_shows_the_design_table(mlenv):
+    result = mlenv("--root", UC_EXAMPLE, "permissions", "--format", "json")
+    assert result.code == 0, result.err
+    explicit = {_as_tuple(row) for row in json.loads(result.out) if not row["implicit"]}
+    assert {
+        ("acc", "catalog", "ml_acc", "apps_acc", "group", "USE_CATALOG"),
+        ("acc", "schema", "ml_acc.models", "data-scientists", "group", "USE_SCHEMA"),
+        ("acc", "registered_model", "ml_acc.models.fraud", "data-scientists", "group", "EXECUTE"),
+        ("prod", "registered_model", "ml_prod.models.churn", "apps_prod", "group", "OWNER"),
+        ("prod", "registered_model", "ml_prod.models.fraud", "auditors", "group", "EXECUTE"),
+        ("prod", "catalog", "ml_prod", "auditors", "group", "USE_CATALOG"),
+        ("acc", "group", "apps_acc", "ml-acc-batch", "service_principal", "MEMBER"),
+    } <= explicit
+    assert not any(row[0] == "prod" and row[3].startswith("apps_") and row[3] != "apps_prod" for row in explicit)
