@@ -1,8 +1,8 @@
 """Terraform addresses and import ids of the Unity Catalog resources (modules ``uc-catalog`` and ``uc-models``).
 
-Module calls per environment: ``{env}_uc`` (catalog, schema and their grants) and ``{env}_models``
-(registered models and their grants), as in ``examples/unity-catalog``; groups keep the addresses of
-:mod:`generator.addresses`. Import ids, checked in the provider's source (v1.126.0):
+Module calls per environment (:class:`generator.addresses.UnityCatalogModule`): ``{env}_uc`` (catalog,
+schema and their grants) and ``{env}_models`` (registered models and their grants); account groups keep
+the addresses of :mod:`generator.addresses`. Import ids, checked in the provider's source (v1.126.0):
 ``databricks_catalog`` by name, ``databricks_schema`` by ``catalog.schema``,
 ``databricks_registered_model`` by full name, and ``databricks_grants`` by ``<attribute>/<name>``
 where the attribute is the argument that names the securable (``catalog``, ``schema``, ``model``):
@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import json
 
-from generator.addresses import EnvironmentModule, environment_module_address
-
-#: Suffix of the module call of an environment's catalog and schema (``modules/uc-catalog``).
-UC_CATALOG_CALL_SUFFIX = "uc"
+from generator.addresses import UnityCatalogModule, environment_module_address
 
 CATALOG_RESOURCE = "databricks_catalog.this[0]"
 SCHEMA_RESOURCE = "databricks_schema.this"
@@ -29,7 +26,7 @@ UC_MODEL_GRANTS_RESOURCE = "databricks_grants.this"
 
 def uc_catalog_module_address(environment: str) -> str:
     """Address of an environment's ``uc-catalog`` module call, e.g. ``module.acc_uc``."""
-    return f"module.{environment}_{UC_CATALOG_CALL_SUFFIX}"
+    return environment_module_address(environment, UnityCatalogModule.CATALOG)
 
 
 def catalog_resource_address(environment: str) -> str:
@@ -55,13 +52,13 @@ def schema_grants_address(environment: str) -> str:
 def uc_model_resource_address(environment: str, short_name: str) -> str:
     """Address of a registered model, keyed by its short name, e.g.
     ``module.acc_models.databricks_registered_model.this["churn"]``."""
-    models = environment_module_address(environment, EnvironmentModule.MODELS)
+    models = environment_module_address(environment, UnityCatalogModule.MODELS)
     return f"{models}.{UC_MODEL_RESOURCE}[{json.dumps(short_name)}]"
 
 
 def uc_model_grants_address(environment: str, short_name: str) -> str:
     """Address of the grants on a registered model (only a model with grants has one)."""
-    models = environment_module_address(environment, EnvironmentModule.MODELS)
+    models = environment_module_address(environment, UnityCatalogModule.MODELS)
     return f"{models}.{UC_MODEL_GRANTS_RESOURCE}[{json.dumps(short_name)}]"
 
 
@@ -69,8 +66,3 @@ def grants_import_id(attribute: str, name: str) -> str:
     """Import id of ``databricks_grants``: ``catalog/ml_acc``, ``schema/ml_acc.models``,
     ``model/ml_acc.models.churn``."""
     return f"{attribute}/{name}"
-
-
-def uc_catalog_module_call(environment: str) -> str:
-    """Name of an environment's ``uc-catalog`` module call, e.g. ``acc_uc``."""
-    return f"{environment}_{UC_CATALOG_CALL_SUFFIX}"
