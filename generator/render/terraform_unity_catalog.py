@@ -149,7 +149,7 @@ def _catalog_inputs(manifests: Manifests, environment: Environment, model: Permi
     uc = manifests.settings.uc
     inputs: list[tuple[str, Any]] = [
         ("catalog_name", facts.catalog),
-        ("schema_name", uc.schema_name),
+        ("schema_name", facts.schema.removeprefix(f"{facts.catalog}.")),
         ("manage_catalog", uc.manage_catalogs),
         ("production", environment.production),
     ]
