@@ -19,7 +19,7 @@ from generator.terraform.toolchain import locate
 from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module
 from tests.support.stand_in import FAKE_DEPLOYER, TOKEN, FakeDatabricks, FakeWorkspace
 from tests.support.stand_in_unity_catalog import ACCOUNT_ID
-from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog, unity_catalog_repo
+from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog, seed_identities, unity_catalog_repo
 
 TERRAFORM_SP = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
 PROD_SP = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
@@ -98,6 +98,15 @@ def _missing_member(server: FakeDatabricks) -> None:
         f"/api/2.0/accounts/{ACCOUNT_ID}/scim/v2/Groups/{group['id']}",
         Operations=[{"op": "remove", "path": f'members[value eq "{uc.account_service_principal(PROD_SP)}"]'}],
     )
+    workspace_group = server.workspace.groups.get("apps_prod")
+    if workspace_group is not None:  # identities: external: the workspace sees the identity provider's change too
+        sp_id = server.workspace.service_principal(PROD_SP)
+        _call(
+            server,
+            "PATCH",
+            f"/api/2.0/preview/scim/v2/Groups/{workspace_group['id']}",
+            Operations=[{"op": "remove", "path": f'members[value eq "{sp_id}"]'}],
+        )
 
 
 def _unassigned(server: FakeDatabricks) -> None:
@@ -298,14 +307,19 @@ def test_unmanaged_production_catalog_is_checked_for_squatting_only(repo, mlenv,
 
 
 @pytest.fixture
-def applied_unity_catalog(repo, mlenv, point_at_stand_in, monkeypatch):
+def applied_unity_catalog(request, repo, mlenv, point_at_stand_in, monkeypatch):
     """A UC repository rendered, planned and applied by ``mlenv plan``/``mlenv apply`` (real Terraform, real
-    provider) to the stand-in; yields ``(root, server)`` with the stand-in still serving."""
+    provider) to the stand-in; yields ``(root, server)`` with the stand-in still serving. ``identities`` is
+    the fixture's parameter (default ``account``); with ``external`` the identity provider's groups and
+    service principals exist before the apply."""
+    identities = getattr(request, "param", "account")
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
-        root = unity_catalog_repo(repo, "account", server.host)
+        root = unity_catalog_repo(repo, identities, server.host)
         name_stand_in_deployer_as_terraform_identity(root)
         assert mlenv("--root", root, "render").code == 0
+        if identities == "external":
+            seed_identities(workspace, load_and_check(root).model, identities)
         point_at_stand_in(server)
         monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
         plan = run_module("--root", root, "plan")
@@ -317,6 +331,7 @@ def applied_unity_catalog(repo, mlenv, point_at_stand_in, monkeypatch):
 
 
 @pytest.mark.terraform
+@pytest.mark.parametrize("applied_unity_catalog", ["account", "external"], indirect=True)
 def test_apply_then_audit_in_unity_catalog_mode(applied_unity_catalog, mlenv):
     root, server = applied_unity_catalog
     uc = server.workspace.uc

@@ -37,23 +37,7 @@ def matching_unity_catalog(model: PermissionModel, identities: str = "account", 
     uc = workspace.uc
     owners = {facts.container_owner for facts in model.environments.values()}
     uc.callers[TOKEN] = caller or next(iter(sorted(owners)), "")
-    memberships = [grant for grant in model.grants if grant.object_type == GROUP]
-    for grant in memberships:
-        group = uc.account_group(grant.object)
-        if grant.principal_type == SERVICE_PRINCIPAL:
-            member = uc.account_service_principal(grant.principal)
-        else:
-            member = uc.account_group(grant.principal)["id"]
-        uc.account_group(group["displayName"], (member,))
-        if identities == "external":
-            _workspace_member(workspace, grant.object, grant.principal_type, grant.principal)
-    readers = {
-        grant.principal
-        for grant in model.grants
-        if grant.object_type in SECURABLE_TYPE and grant.principal_type == GROUP and not grant.implicit
-    }
-    for reader in sorted(readers):
-        uc.account_group(reader)
+    seed_identities(workspace, model, identities)
     for facts in model.environments.values():
         if model.on_object(CATALOG, facts.catalog):
             uc.catalog(facts.catalog, facts.container_owner)
@@ -72,6 +56,29 @@ def matching_unity_catalog(model: PermissionModel, identities: str = "account", 
         elif grant.object_type == DIRECTORY:
             workspace.grant(DIRECTORY, grant.object, grant.principal_type, grant.principal, grant.permission_level)
     return workspace
+
+
+def seed_identities(workspace: FakeWorkspace, model: PermissionModel, identities: str = "account") -> None:
+    """The account's groups (assigned to the workspace), service principals and reader groups of ``model``;
+    with ``external`` (synced by an identity provider) the groups show in the workspace SCIM API too."""
+    uc = workspace.uc
+    memberships = [grant for grant in model.grants if grant.object_type == GROUP]
+    for grant in memberships:
+        group = uc.account_group(grant.object)
+        if grant.principal_type == SERVICE_PRINCIPAL:
+            member = uc.account_service_principal(grant.principal)
+        else:
+            member = uc.account_group(grant.principal)["id"]
+        uc.account_group(group["displayName"], (member,))
+        if identities == "external":
+            _workspace_member(workspace, grant.object, grant.principal_type, grant.principal)
+    readers = {
+        grant.principal
+        for grant in model.grants
+        if grant.object_type in SECURABLE_TYPE and grant.principal_type == GROUP and not grant.implicit
+    }
+    for reader in sorted(readers):
+        uc.account_group(reader)
 
 
 def _workspace_member(workspace: FakeWorkspace, group_name: str, principal_type: str, principal: str) -> None:
