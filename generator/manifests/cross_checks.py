@@ -140,6 +140,17 @@ def unity_catalog_problems(settings: WorkspaceSettings, environments: Sequence[E
                 )
             )
         for index, model in enumerate(manifest.models):
+            if model.tags:
+                problems.append(
+                    Problem(
+                        document.path,
+                        document.line_of(("models", index, "tags")),
+                        f"model {model.name!r} has tags, but Unity Catalog models take none through Terraform "
+                        "(the provider's databricks_registered_model has no tags)",
+                        "remove tags:, or set them on the model in Unity Catalog with ALTER MODEL ... SET TAGS",
+                        rule="uc-model-tags",
+                    )
+                )
             if "-" in model.name:
                 problems.append(
                     Problem(

@@ -62,6 +62,8 @@ RULES: dict[str, str] = {
     "account-identities": "Unity Catalog grants and owners are account-level principals: identities is account "
     "(with workspace_id) or external",
     "uc-identifier": "model names are valid Unity Catalog names (no '-')",
+    "uc-model-tags": "Unity Catalog models carry no manifest tags: Terraform cannot set them, and mlenv never "
+    "drops a setting silently",
 }
 
 
