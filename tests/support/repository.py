@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
 
 from generator.model.checked import load_and_check
 from generator.model.permission_model import PermissionModel
@@ -13,6 +16,20 @@ from tests.support.stand_in import FAKE_DEPLOYER
 from tests.support.synthetic import synthesize
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+#: The identity that runs Terraform in the repository's manifests.
+TERRAFORM_IDENTITY = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
+#: A ``tags:`` block of a model entry, with its indented lines.
+_MODEL_TAGS = re.compile(r"^(?P<indent> +)tags:\n(?:(?P=indent) +.*\n)*", re.MULTILINE)
+#: ``workspace.yaml`` that switches the repository's environments to Unity Catalog.
+UC_SETTINGS = f"""\
+registry: unity_catalog
+workspace_id: 1234567890123456
+unity_catalog:
+  catalog_name_pattern: ml_{{env}}
+  schema: models
+terraform_identity:
+  application_id: {TERRAFORM_IDENTITY}
+"""
 
 
 @dataclass
@@ -54,3 +71,20 @@ def synthetic_model(root: Path, environments: int, models: int) -> PermissionMod
     """The permission model of a synthetic workspace (:mod:`tests.support.synthetic`) written under ``root``."""
     synthesize(root, environments, models)
     return load_and_check(root).model
+
+
+def unity_catalog_repository(root: Path, settings: str = UC_SETTINGS) -> Path:
+    """The repository's environments, modules and ``versions.tf`` under ``root``, switched to Unity Catalog.
+
+    Model tags are left out: Unity Catalog models take none (rule ``uc-model-tags``).
+    """
+    (root / "environments").mkdir(parents=True)
+    for manifest in sorted((REPOSITORY / "environments").glob("*.yaml")):
+        if manifest.name == "workspace.yaml":
+            continue
+        without_tags = _MODEL_TAGS.sub("", manifest.read_text(encoding="utf-8"))
+        write(root, f"environments/{manifest.name}", without_tags)
+    shutil.copytree(REPOSITORY / "modules", root / "modules", ignore=shutil.ignore_patterns(".terraform*"))
+    shutil.copy2(REPOSITORY / "versions.tf", root / "versions.tf")
+    write(root, "environments/workspace.yaml", settings)
+    return root

@@ -8,8 +8,7 @@ import shlex
 import pytest
 
 from env_mlflow_client import EnvironmentMlflowClient
-from tests.support.repository import REPOSITORY
-from tests.unit.test_unity_catalog_model import unity_catalog_repository
+from tests.support.repository import REPOSITORY, unity_catalog_repository
 
 CLIENT_VARIABLES = (
     "MLFLOW_ENV",

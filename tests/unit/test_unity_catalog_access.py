@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,28 +16,9 @@ from generator.model.levels import LEVEL_ORDER, level_order
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.render.diagram_dot import dot
 from generator.render.diagrams import access_graph, mermaid
-from tests.support.repository import REPOSITORY, write
+from tests.support.repository import TERRAFORM_IDENTITY, unity_catalog_repository
 
-TERRAFORM_IDENTITY = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
 PROD_RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
-UC_SETTINGS = f"""\
-registry: unity_catalog
-workspace_id: 1234567890123456
-unity_catalog:
-  catalog_name_pattern: ml_{{env}}
-  schema: models
-terraform_identity:
-  application_id: {TERRAFORM_IDENTITY}
-"""
-
-
-def unity_catalog_repository(root: Path, settings: str = UC_SETTINGS) -> Path:
-    """The repository's example environments and modules, switched to Unity Catalog mode."""
-    shutil.copytree(REPOSITORY / "environments", root / "environments")
-    shutil.copytree(REPOSITORY / "modules", root / "modules", ignore=shutil.ignore_patterns(".terraform*"))
-    shutil.copy2(REPOSITORY / "versions.tf", root / "versions.tf")
-    write(root, "environments/workspace.yaml", settings)
-    return root
 
 
 @pytest.fixture(scope="module")

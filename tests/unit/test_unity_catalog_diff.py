@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.repository import write
-from tests.unit.test_unity_catalog_access import TERRAFORM_IDENTITY, UC_SETTINGS
+from tests.support.repository import TERRAFORM_IDENTITY, UC_SETTINGS, write
 
 
 def _git(root: Path, *arguments: str) -> None:
@@ -26,6 +25,8 @@ def migration(repo: Path) -> Path:
     _git(repo, "commit", "-q", "-m", "workspace registry")
     _git(repo, "tag", "workspace")
     write(repo, "environments/workspace.yaml", UC_SETTINGS)
+    prod = repo / "environments/prod.yaml"  # Unity Catalog models take no tags (rule uc-model-tags)
+    prod.write_text(prod.read_text().replace("    tags:\n      owner: risk-team\n", ""))
     _git(repo, "commit", "-q", "-am", "unity catalog")
     _git(repo, "tag", "uc")
     return repo

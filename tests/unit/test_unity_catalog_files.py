@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.model.levels import describe
-from tests.support.repository import REPOSITORY
-from tests.unit.test_unity_catalog_access import TERRAFORM_IDENTITY, UC_SETTINGS, unity_catalog_repository
+from tests.support.repository import REPOSITORY, TERRAFORM_IDENTITY, UC_SETTINGS, unity_catalog_repository
 
 IDENTITY = f"`{TERRAFORM_IDENTITY}` (Terraform identity"
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -12,25 +10,7 @@ from generator.model.checked import load_and_check
 from generator.model.grants import Grant
 from generator.model.permission_model import PermissionModel
 from generator.model.policy import check_policy
-from tests.support.repository import REPOSITORY, write
-
-TERRAFORM_IDENTITY = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
-UC_SETTINGS = f"""\
-registry: unity_catalog
-workspace_id: 1234567890123456
-unity_catalog:
-  catalog_name_pattern: ml_{{env}}
-  schema: models
-terraform_identity:
-  application_id: {TERRAFORM_IDENTITY}
-"""
-
-
-def unity_catalog_repository(root: Path, settings: str = UC_SETTINGS) -> Path:
-    """The repository's three example environments, switched to Unity Catalog mode."""
-    shutil.copytree(REPOSITORY / "environments", root / "environments")
-    write(root, "environments/workspace.yaml", settings)
-    return root
+from tests.support.repository import TERRAFORM_IDENTITY, UC_SETTINGS, unity_catalog_repository
 
 
 @pytest.fixture(scope="module")
