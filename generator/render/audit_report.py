@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.model.drift import DRIFT_KINDS, IMPLICIT, OK, AuditReport, Finding
+from generator.model.drift import DRIFT_KINDS, IMPLICIT, NOT_CHECKED, OK, AuditReport, Finding
 from generator.tables import Table, code
 
 
@@ -22,10 +22,14 @@ def report_table(report: AuditReport, show_ok: bool = False) -> str:
 def report_markdown(report: AuditReport) -> str:
     """Findings as Markdown for a ticket: drift first, then the implicit grants."""
     lines = ["# mlenv audit", "", summary(report), ""]
-    for title, selected in (
+    sections = [
         ("Drift", report.drift),
         ("Implicit grants (added by Databricks, expected)", tuple(f for f in report.findings if f.kind == IMPLICIT)),
-    ):
+    ]
+    unchecked = tuple(f for f in report.findings if f.kind == NOT_CHECKED)
+    if unchecked:
+        sections.append(("Not checked (the audit's identity may not read them)", unchecked))
+    for title, selected in sections:
         lines += [f"## {title}", ""]
         if not selected:
             lines += ["None.", ""]
@@ -61,11 +65,16 @@ def report_json(report: AuditReport) -> str:
 
 def summary(report: AuditReport) -> str:
     """One line: clean, or how much drift of which kind."""
+    unchecked = sum(1 for f in report.findings if f.kind == NOT_CHECKED)
+    caveat = f", {unchecked} not checked" if unchecked else ""
     if not report.drift:
-        return f"clean: the workspace matches the manifests ({len(report.findings)} checks, {report.requests} requests)"
+        return (
+            f"clean: the workspace matches the manifests ({len(report.findings)} checks{caveat}, "
+            f"{report.requests} requests)"
+        )
     counts = {kind: sum(1 for f in report.drift if f.kind == kind) for kind in DRIFT_KINDS}
     listed = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count)
-    return f"drift: {listed} ({len(report.findings)} checks, {report.requests} requests)"
+    return f"drift: {listed} ({len(report.findings)} checks{caveat}, {report.requests} requests)"
 
 
 def _principal(finding: Finding) -> str:

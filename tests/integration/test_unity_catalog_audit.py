@@ -294,6 +294,7 @@ def test_unmanaged_production_catalog_is_checked_for_squatting_only(repo, mlenv,
         risky = mlenv("--root", root, "audit", "--format", "json")
         uc.revoke("catalog", "ml_prod", TERRAFORM_SP)
         unreadable = mlenv("--root", root, "audit", "--format", "json")
+        markdown = mlenv("--root", root, "audit", "--format", "markdown")
     assert clean.code == 0, clean.out + clean.err
     assert not [f for f in json.loads(clean.out)["findings"] if f["object"] in ("ml_acc", "ml_prod")]
     assert risky.code == 1
@@ -301,6 +302,8 @@ def test_unmanaged_production_catalog_is_checked_for_squatting_only(repo, mlenv,
     assert unreadable.code == 0, unreadable.out + unreadable.err
     (finding,) = [f for f in json.loads(unreadable.out)["findings"] if f["object"] == "ml_prod"]
     assert finding["kind"] == "not-checked" and "cannot read the grants" in finding["detail"]
+    assert markdown.code == 0 and ", 1 not checked, " in markdown.out.splitlines()[2]
+    assert "## Not checked (the audit's identity may not read them)" in markdown.out
 
 
 # ---------------------------------------------------------------- mlenv apply, then mlenv audit

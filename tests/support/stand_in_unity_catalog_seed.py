@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA, SERVICE_PRINCIPAL
@@ -93,10 +94,12 @@ def _workspace_member(workspace: FakeWorkspace, group_name: str, principal_type:
 
 def unity_catalog_repo(repo: Path, identities: str = "account", account_host: str = "http://127.0.0.1:9") -> Path:
     """``repo`` (a copy of this repository's manifests) switched to Unity Catalog mode; reader groups get
-    Unity Catalog-friendly names (``data_scientists``)."""
+    Unity Catalog-friendly names (``data_scientists``) and models lose their tags (Terraform cannot set
+    them on Unity Catalog models)."""
     settings = repo / "environments/workspace.yaml"
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text + UC_SETTINGS.format(identities=identities, account_host=account_host), encoding="utf-8")
     for manifest in (repo / "environments").glob("*.yaml"):
-        manifest.write_text(manifest.read_text(encoding="utf-8").replace("data-scientists", "data_scientists"))
+        text = manifest.read_text(encoding="utf-8").replace("data-scientists", "data_scientists")
+        manifest.write_text(re.sub(r"\n    tags:\n(?:      .*\n)+", "\n", text), encoding="utf-8")
     return repo
