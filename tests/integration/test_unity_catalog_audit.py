@@ -394,3 +394,20 @@ def test_adopt_after_apply_imports_by_ids_the_real_provider_reads_back(applied_u
     assert 'id = "model/ml_acc.models.fraud"' in imports and 'id = "schema/ml_prod.models"' in imports
     assert plan.code == 0, plan.out[-3000:] + plan.err
     assert f"Plan: {len(dropped)} to import, 0 to add, 0 to change, 0 to destroy." in plan.out, plan.out[-3000:]
+
+
+def test_throttled_unity_catalog_read_is_retried(uc_audit):
+    def throttle(server: FakeDatabricks) -> None:
+        server.workspace.throttle_once.add("/api/2.1/unity-catalog/permissions/function/ml_prod.models.churn")
+
+    result = uc_audit(throttle)
+    assert result.code == 0, result.out + result.err
+
+
+def test_audit_identity_without_account_admin_exits_3(uc_audit):
+    def not_an_account_admin(server: FakeDatabricks) -> None:
+        server.workspace.uc.account_admins = {"admin@example.com"}
+
+    result = uc_audit(not_an_account_admin)
+    assert result.code == 3, result.out + result.err
+    assert "account admin" in result.err

@@ -173,6 +173,9 @@ class FakeWorkspace:
         if authorization == f"Bearer {FORBIDDEN_TOKEN}":
             return 403, {"error_code": "PERMISSION_DENIED", "message": "You are not allowed to use this workspace."}, {}
         if self.uc.handles(path):
+            if path in self.throttle_once:
+                self.throttle_once.discard(path)
+                return 429, {"error_code": "TOO_MANY_REQUESTS", "message": "Too many requests."}, {"Retry-After": "1"}
             return self._unity_catalog(method, path, query, authorization)
         if authorization != f"Bearer {TOKEN}":
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}

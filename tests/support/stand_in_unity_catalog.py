@@ -12,7 +12,8 @@ a securable or of one of its parents, a holder of MANAGE there, or a metastore a
 grants, owner or comment, or deletes it; creating a schema needs ownership of the catalog or
 CREATE_SCHEMA (with USE_CATALOG), creating a model needs ownership of the schema or CREATE_MODEL or
 CREATE_FUNCTION on it or its catalog (with USE_CATALOG and USE_SCHEMA); reading a securable needs some
-privilege on it or a parent. Missing objects answer 404 with the real error codes.
+privilege on it or a parent; the account API takes only ``account_admins`` when that is set. Missing
+objects answer 404 with the real error codes; anything else it lacks answers 501.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class UnityCatalog:
     workspace_id: str
     callers: dict[str, str] = field(default_factory=dict)
     metastore_admins: set[str] = field(default_factory=set)
+    #: Who may use the account API; None: every known caller (the default, for the deploying identity).
+    account_admins: set[str] | None = None
     catalogs: dict[str, dict[str, Any]] = field(default_factory=dict)
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -176,6 +179,8 @@ class UnityCatalog:
     def serve(self, method: str, path: str, query: dict[str, Any], caller: str) -> Answer:
         """Answer one request of ``caller`` (a principal name) to a Unity Catalog or account endpoint."""
         if path.startswith("/api/2.0/accounts/"):
+            if self.account_admins is not None and caller not in self.account_admins:
+                return _error(403, "PERMISSION_DENIED", "This API is disabled for users without account admin status.")
             return self._account(method, path, query)
         rest = path[len(UC) :]
         for prefix, handler in (
