@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from databricks.sdk import AccountClient, WorkspaceClient
 from databricks.sdk.errors import NotFound
@@ -46,15 +47,14 @@ def find_existing_unity_catalog(
     """Every declared catalog, schema, model (with their grants) and, with ``account``, group that exists."""
     lookups: list[Lookup] = []
     if account is not None:
-        lookups.append(lambda: _group(account, "", model.all_principals_group, group_resource_address(None)))
+        lookups.append(partial(_group, account, "", model.all_principals_group, group_resource_address(None)))
     for _, facts in sorted(model.environments.items()):
         if account is not None:
-            lookups.append(lambda f=facts: _group(account, f.name, f.group, group_resource_address(f.name)))  # type: ignore[misc]
+            lookups.append(partial(_group, account, facts.name, facts.group, group_resource_address(facts.name)))
         if model.on_object(CATALOG, facts.catalog):
-            lookups.append(lambda f=facts: _catalog(client, f))  # type: ignore[misc]
-        lookups.append(lambda f=facts: _schema(client, f))  # type: ignore[misc]
-        for full_name in facts.models:
-            lookups.append(lambda f=facts, n=full_name: _model(client, model, f, n))  # type: ignore[misc]
+            lookups.append(partial(_catalog, client, facts))
+        lookups.append(partial(_schema, client, facts))
+        lookups += [partial(_model, client, model, facts, full_name) for full_name in facts.models]
     lock = threading.Lock()
     found: list[ExistingObject] = []
     progress = Counter("adopt: objects looked up", len(lookups))

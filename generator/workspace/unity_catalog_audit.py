@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import cast
 
 from databricks.sdk import AccountClient, WorkspaceClient
@@ -61,12 +62,9 @@ def audit_unity_catalog(
     members_of = account_service_principals(account) if account is not None else service_principals(client)
     objects = _objects(model)
     production = [facts for facts in model.environments.values() if facts.production]
-    extra: list[Callable[[], list[Finding]]] = [
-        lambda facts=facts: undeclared_models(facts, models_in_schema(client, facts.schema))  # type: ignore[misc]
-        for facts in production
-    ]
+    extra: list[Callable[[], list[Finding]]] = [partial(_undeclared, client, facts) for facts in production]
     extra += [
-        lambda facts=facts: _unmanaged_catalog(client, facts)  # type: ignore[misc]
+        partial(_unmanaged_catalog, client, facts)
         for facts in production
         if not model.on_object(CATALOG, facts.catalog)
     ]
@@ -124,6 +122,10 @@ def _audit_object(
             environment, object_type, name, expected, live_access(client, principals, object_type, name, names)
         )
     return []
+
+
+def _undeclared(client: WorkspaceClient, facts: EnvironmentFacts) -> list[Finding]:
+    return undeclared_models(facts, models_in_schema(client, facts.schema))
 
 
 def _unmanaged_catalog(client: WorkspaceClient, facts: EnvironmentFacts) -> list[Finding]:
