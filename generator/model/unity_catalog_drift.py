@@ -45,6 +45,7 @@ from generator.paths import SETTINGS_MANIFEST
 SECURABLES = (CATALOG, SCHEMA, REGISTERED_MODEL)
 #: The securable type of each in the grants API: a registered model is a FUNCTION.
 SECURABLE_TYPES = {CATALOG: "catalog", SCHEMA: "schema", REGISTERED_MODEL: "function"}
+_OWNER_EQUIVALENT = frozenset({"MANAGE", "ALL_PRIVILEGES"})
 _APPLICATION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -91,7 +92,10 @@ def compare_securable(
                 Finding(environment, object_type, name, SQUATTING_RISK, kind_of, principal, "", privilege, detail)
             )
         else:
-            findings.append(Finding(environment, object_type, name, EXTRA_GRANT, kind_of, principal, "", privilege))
+            detail = "owner-equivalent: rename, drop, change grants" if privilege in _OWNER_EQUIVALENT else ""
+            findings.append(
+                Finding(environment, object_type, name, EXTRA_GRANT, kind_of, principal, "", privilege, detail)
+            )
     return findings
 
 

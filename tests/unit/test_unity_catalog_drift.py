@@ -159,3 +159,10 @@ def test_report_orders_squatting_first_and_knows_every_kind():
 )
 def test_principal_type_from_a_name(principal, kind):
     assert guess_principal_type(principal) == kind
+
+
+def test_owner_equivalent_privilege_on_a_model_says_so(model):
+    live = LiveSecurable("apps_prod", {"apps_preprod": frozenset({"MANAGE"})})
+    (finding,) = [f for f in _compare(model, REGISTERED_MODEL, "ml_prod.models.churn", live) if f.drift]
+    assert (finding.kind, finding.principal, finding.actual) == ("extra-grant", "apps_preprod", "MANAGE")
+    assert finding.detail.startswith("owner-equivalent")
