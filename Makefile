@@ -80,6 +80,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.terraform_scale
 	$(BIN)/python -m benchmarks.shim_overhead
 	$(BIN)/python -m benchmarks.audit_scale
+	$(BIN)/python -m benchmarks.unity_catalog_scale
 
 clean:
 	rm -rf $(VENV) .terraform modules/*/.terraform examples/*/.terraform .pytest_cache .hypothesis .mypy_cache .ruff_cache

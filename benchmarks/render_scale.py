@@ -28,6 +28,11 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
+def terraform_binary() -> str:
+    """The Terraform on PATH, else the launcher installed in this virtual environment."""
+    return shutil.which("terraform") or str(Path(sys.prefix) / "bin" / "terraform")
+
+
 def output_size(root: Path) -> int:
     return sum(
         p.stat().st_size
@@ -42,7 +47,7 @@ def main() -> int:
     parser.add_argument("--models", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
     arguments = parser.parse_args()
-    terraform = shutil.which("terraform") or str(Path(sys.prefix) / "bin" / "terraform")
+    terraform = terraform_binary()
     mlenv = [sys.executable, "-m", "generator"]
     print(f"terraform: {terraform}; median of {arguments.repeat} runs each")
     print(

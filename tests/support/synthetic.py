@@ -11,12 +11,18 @@ import yaml
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def synthesize(root: Path, environments: int, models: int) -> None:
-    """Write `environments` manifests of `models` models each (every 10th environment is production)."""
+#: ``workspace.yaml`` lines that switch a synthetic workspace to Unity Catalog.
+UNITY_CATALOG_SETTINGS = "registry: unity_catalog\nworkspace_id: 1234567890123456\n"
+
+
+def synthesize(root: Path, environments: int, models: int, registry: str = "workspace") -> None:
+    """Write `environments` manifests of `models` models each (every 10th environment is production),
+    for the Workspace Model Registry or, with ``registry="unity_catalog"``, for Unity Catalog."""
     (root / "environments").mkdir(parents=True)
-    (root / "environments" / "workspace.yaml").write_text(
-        "terraform_identity:\n  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05\n", encoding="utf-8"
-    )
+    settings = "terraform_identity:\n  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05\n"
+    if registry == "unity_catalog":
+        settings += UNITY_CATALOG_SETTINGS
+    (root / "environments" / "workspace.yaml").write_text(settings, encoding="utf-8")
     shutil.copytree(REPOSITORY / "modules", root / "modules", ignore=shutil.ignore_patterns(".terraform*"))
     shutil.copy2(REPOSITORY / "versions.tf", root / "versions.tf")
     for index in range(environments):
