@@ -207,8 +207,11 @@ def _add_workspace_commands(commands: Commands) -> None:
         description="Read groups, members, experiment directories, registered models and "
         "their permissions with databricks-sdk (standard Databricks auth) and "
         "report drift: missing, extra or wrong grants, missing objects and "
-        "undeclared models under a production suffix. Exit 0 clean, 1 drift, "
-        "2 invalid input, 3 cannot reach or authenticate.",
+        "undeclared models under a production suffix. With registry: unity_catalog, read the owner and "
+        "direct grants of every catalog, schema and model, the models of each production schema, and group "
+        "memberships (account or workspace) and assignments: wrong owners, squatting risks (model-creating "
+        "privileges on production catalogs and schemas) and unassigned groups are drift too. Exit 0 clean, "
+        "1 drift, 2 invalid input, 3 cannot reach or authenticate.",
     )
     audit.add_argument(
         "--format", choices=("table", "markdown", "json"), default="table", help="output format (default: table)"

@@ -1,7 +1,7 @@
 """``mlenv adopt`` in Unity Catalog mode: which declared catalogs, schemas, models and account groups exist.
 
 Creating them again fails, so they are imported (ids and addresses in
-:mod:`generator.addresses_unity_catalog`). The authoritative grants on an existing securable are
+:mod:`generator.addresses`). The authoritative grants on an existing securable are
 imported too, so that the plan shows each grant Terraform will revoke instead of replacing them
 unseen. Service principals need no import (the module adopts them with ``force``); with
 ``identities: external`` mlenv creates no group, so none is imported.
@@ -21,11 +21,11 @@ from functools import partial
 from databricks.sdk import AccountClient, WorkspaceClient
 from databricks.sdk.errors import NotFound
 
-from generator.addresses import group_resource_address
-from generator.addresses_unity_catalog import (
+from generator.addresses import (
     catalog_grants_address,
     catalog_resource_address,
     grants_import_id,
+    group_resource_address,
     schema_grants_address,
     schema_resource_address,
     uc_model_grants_address,
