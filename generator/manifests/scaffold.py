@@ -6,11 +6,11 @@ from generator.manifests.settings import WorkspaceSettings
 
 _TEMPLATE = """\
 # yaml-language-server: $schema=../schema/environment.schema.json
-# Environment "{name}": registered models become <model>_{name}, experiments live under
+# Environment "{name}": registered models become {model_name}, experiments live under
 # {directory}, and the service principals below join the group {group}.
 # Reference: the "Manifest reference" section of README.md. Check with: mlenv validate
 
-# true only for a production environment: its models get CAN_MANAGE_PRODUCTION_VERSIONS and
+# true only for a production environment: {production_meaning} and
 # nothing outside this environment may reach them.
 production: {production}
 
@@ -25,28 +25,45 @@ service_principals:
   #   display_name: {name}-runner
   # - display_name: {name}-batch
 
-# Registered models this environment owns, each registered as <model>_{name}. A bare name is
-# enough; the long form adds a description, tags and reader groups (CAN_READ{reader_note}).
+# Registered models this environment owns, each registered as {model_name}. A bare name is
+# enough; the long form adds a description{tags_note} reader groups ({reader_level}{reader_note}).
 models:
   # - churn
   # - name: fraud
   #   description: Fraud scoring
   #   readers: [data-scientists]
-  #   tags:
-  #     team: risk
-
+{tags_example}
 # Extra groups given CAN_READ on {directory}.
 experiment_readers:
   # - data-scientists
 """
 
 
+_TAGS_EXAMPLE = """\
+  #   tags:
+  #     team: risk
+"""
+
+
 def scaffold_manifest(name: str, production: bool, settings: WorkspaceSettings) -> str:
-    """A commented manifest for environment ``name``."""
+    """A commented manifest for environment ``name``, worded for the workspace's registry."""
+    unity_catalog = settings.unity_catalog_mode
+    group = settings.group_name(name)
+    if unity_catalog:
+        model_name = f"{settings.uc.catalog_name(name)}.{settings.uc.schema_name}.<model> (owner {group})"
+        production_meaning = "no one may create models in its catalog and schema"
+    else:
+        model_name = f"<model>_{name}"
+        production_meaning = "its models get CAN_MANAGE_PRODUCTION_VERSIONS"
     return _TEMPLATE.format(
         name=name,
         production="true" if production else "false",
         directory=settings.experiment_directory(name),
-        group=settings.group_name(name),
+        group=group,
+        model_name=model_name,
+        production_meaning=production_meaning,
+        tags_note=" and" if unity_catalog else ", tags and",
+        tags_example="" if unity_catalog else _TAGS_EXAMPLE,
+        reader_level="EXECUTE" if unity_catalog else "CAN_READ",
         reader_note="; on production models an explicit, reported opt-in" if production else "",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.repository import write
+from tests.support.repository import unity_catalog_repository, write
 
 
 def _uncomment(text: str, *starts: str) -> str:
@@ -62,3 +62,17 @@ def test_new_env_says_a_reserved_name_is_reserved(repo, mlenv):
     result = mlenv("--root", repo, "new-env", "workspace")
     assert result.code == 2
     assert "'workspace' is reserved: environments/workspace.yaml holds the settings all" in result.err
+
+
+def test_the_scaffold_speaks_unity_catalog_in_a_unity_catalog_workspace(tmp_path, mlenv):
+    root = unity_catalog_repository(tmp_path / "uc")
+    assert mlenv("--root", root, "new-env", "teamx", "--production").code == 0
+    manifest = root / "environments/teamx.yaml"
+    text = manifest.read_text()
+    assert "ml_teamx.models.<model> (owner apps_teamx)" in text
+    assert "no one may create models in its catalog and schema" in text
+    assert "(EXECUTE; on production models an explicit, reported opt-in)" in text
+    assert "tags" not in text and "<model>_teamx" not in text
+    manifest.write_text(_uncomment(text, "- churn", "- name: fraud"))
+    result = mlenv("--root", root, "validate")
+    assert result.code == 0, result.err
