@@ -44,8 +44,9 @@ RUNTIMES = {
     "3.8.1": "18 LTS ML",
     "3.12.0": "19 ML",
 }
-#: What the tests' models need besides MLflow (a pyfunc model: numpy, pandas, cloudpickle), and pytest.
-TEST_REQUIREMENTS = ("numpy", "pandas", "cloudpickle", "pytest")
+#: What the tests' models need besides MLflow (a pyfunc model: numpy, pandas, cloudpickle), pytest, and boto3:
+#: MLflow's S3 client, which moves Unity Catalog version files (to the S3-compatible server the tests start).
+TEST_REQUIREMENTS = ("numpy", "pandas", "cloudpickle", "pytest", "boto3")
 #: Pins that keep an old MLflow working on Python 3.11: the numpy and pandas of its runtime era.
 #: (MLflow before 2.15 does not support numpy 2; pandas 3 postdates every MLflow 3.0.)
 CONSTRAINTS = {

@@ -112,8 +112,10 @@ class OriginalHelpers(RegistryMethods, ExperimentMethods):
             EnvironmentRuleViolation: ``foreign-model``, when ``name`` ends in another environment's suffix.
         """
         full_name = self.get_env_model_name(name)
-        # Filter by name only (every registry understands it), then by tag here.
-        versions = self.search_model_versions(f"name='{full_name}'")
+        if self.environment.mode.unity_catalog:  # its search results carry no tags
+            versions = self._versions_after_stage_alias(full_name, self.default_stage)
+        else:  # filter by name only (every registry understands it), then by tag here
+            versions = self.search_model_versions(f"name='{full_name}'")
         pending = [version for version in versions if str(version.tags.get(STAGE_TAG, "")).startswith(_PENDING)]
         return [self._stage_pending(full_name, version.version) for version in pending]
 

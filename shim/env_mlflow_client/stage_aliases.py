@@ -34,6 +34,24 @@ class StageAliasMethods(EnvironmentBase):
                     raise
         return versions
 
+    def _versions_after_stage_alias(self, full_name: str, stage: str) -> list[ModelVersion]:
+        """The versions newer than the one ``stage``'s alias points at, each read with its tags.
+
+        Unity Catalog's version search returns no tags, so the versions that may still be pending
+        (registered after the alias holder) are read one by one; usually there are none. A model
+        that does not exist yet has none.
+        """
+        holders = self._latest_versions_by_alias(full_name, [stage])
+        staged = max((int(holder.version) for holder in holders), default=0)
+        try:
+            found = MlflowClient.search_model_versions(self, f"name='{full_name}'")
+        except MlflowException as error:
+            if error.error_code != ErrorCode.Name(RESOURCE_DOES_NOT_EXIST):
+                raise
+            return []
+        newer = sorted(int(version.version) for version in found if int(version.version) > staged)
+        return [MlflowClient.get_model_version(self, full_name, str(number)) for number in newer]
+
     def _transition_by_alias(self, full_name: str, version: str, stage: str) -> ModelVersion:
         """Point ``stage``'s alias at ``version`` (``Archived``/``None``: drop the stage aliases it holds)."""
         target = checked_stage(self.environment, stage)

@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, TERRAFORM_IDENTITY, USER
 from generator.model.permission_model import PermissionModel
+from tests.support.stand_in_model_registry import ModelRegistry
 from tests.support.stand_in_unity_catalog import UnityCatalog
 
 TOKEN = "dapi-fake-token"
@@ -45,10 +46,16 @@ class FakeWorkspace:
     requests: list[tuple[str, str]] = field(default_factory=list)
     #: Unity Catalog securables and the account's identities (tests.support.stand_in_unity_catalog).
     uc: UnityCatalog = field(default_factory=lambda: UnityCatalog(WORKSPACE_ID, {TOKEN: FAKE_DEPLOYER}))
+    #: MLflow's Unity Catalog registry API (versions, aliases, credentials) over ``uc``'s models.
+    registry: ModelRegistry | None = None
     in_flight: int = 0
     max_in_flight: int = 0
     _next_id: int = 1000
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.registry is None:
+            self.registry = ModelRegistry(self.uc)
 
     def new_id(self) -> str:
         """A fresh numeric id."""
@@ -172,6 +179,9 @@ class FakeWorkspace:
             return 404, {"error_code": "NOT_FOUND", "message": "Not found"}, {}
         if authorization == f"Bearer {FORBIDDEN_TOKEN}":
             return 403, {"error_code": "PERMISSION_DENIED", "message": "You are not allowed to use this workspace."}, {}
+        if self.registry is not None and self.registry.handles(path):
+            with self._lock:
+                return self._model_registry(method, path, query, authorization)
         if self.uc.handles(path):
             if path in self.throttle_once:
                 self.throttle_once.discard(path)
@@ -267,6 +277,8 @@ class FakeWorkspace:
         """Status, JSON body and headers for a request that changes the workspace (what Terraform sends)."""
         if authorization == f"Bearer {FORBIDDEN_TOKEN}":
             return 403, {"error_code": "PERMISSION_DENIED", "message": "You are not allowed to use this workspace."}, {}
+        if self.registry is not None and self.registry.handles(path):
+            return self._model_registry(method, path, body, authorization)
         if self.uc.handles(path):
             return self._unity_catalog(method, path, body, authorization)
         if authorization != f"Bearer {TOKEN}":
@@ -360,6 +372,14 @@ class FakeWorkspace:
         if caller is None:
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
         return self.uc.serve(method, path, request, caller)
+
+    def _model_registry(
+        self, method: str, path: str, request: dict[str, Any], authorization: str
+    ) -> tuple[int, dict, dict]:
+        caller = self.uc.callers.get(authorization.removeprefix("Bearer "))
+        if caller is None or self.registry is None:
+            return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}, {}
+        return self.registry.serve(method, path, request, caller)
 
     def _patch_members(self, group: dict[str, Any], operation: dict[str, Any]) -> None:
         if operation.get("op", "").lower() == "add":

@@ -1,0 +1,76 @@
+"""Run the Databricks stand-in with Unity Catalog as Terraform leaves it, and an S3-compatible store, in one process.
+
+    python -m tests.support.uc_registry_server DIRECTORY
+
+The permission model is the repository's manifests switched to Unity Catalog
+(:func:`tests.support.repository.unity_catalog_repository`, catalogs ``ml_{env}``, schema ``models``);
+the stand-in holds it as :func:`tests.support.stand_in_unity_catalog_seed.matching_unity_catalog`
+does and serves MLflow's Unity Catalog registry API (:mod:`tests.support.stand_in_model_registry`)
+over it. Each environment's service principal gets a token (``dapi-{env}-runner``); the deploying
+identity keeps ``TOKEN``. Version files go to moto's S3 server (bucket ``metastore``).
+
+When both servers answer, ``DIRECTORY/ready.json`` holds ``host``, ``s3_endpoint``, ``bucket`` and
+``tokens`` (environment -> token, and ``deployer``). The process runs until it is terminated. The
+shim's tests start it with the project's Python, so that they run in virtual environments that
+hold only the client side (``tests/shim/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import sys
+from pathlib import Path
+
+from generator.model.checked import load_and_check
+from generator.model.grants import GROUP, SERVICE_PRINCIPAL
+from tests.support.repository import unity_catalog_repository
+from tests.support.stand_in import TOKEN, FakeDatabricks
+from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog
+
+BUCKET = "metastore"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def main(directory: Path) -> None:
+    """Start both servers, write ``ready.json`` and wait for SIGTERM."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    directory.mkdir(parents=True, exist_ok=True)
+    model = load_and_check(unity_catalog_repository(directory / "repository")).model
+    workspace = matching_unity_catalog(model)
+    assert workspace.registry is not None
+    workspace.registry.bucket = BUCKET
+    tokens = {"deployer": TOKEN}
+    groups = {facts.group: environment for environment, facts in model.environments.items()}
+    for grant in model.grants:
+        if grant.object_type == GROUP and grant.principal_type == SERVICE_PRINCIPAL and grant.object in groups:
+            token = f"dapi-{groups[grant.object]}-runner"
+            workspace.uc.callers[token] = grant.principal
+            tokens[groups[grant.object]] = token
+    s3_port = _free_port()
+    s3 = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
+    s3.start()
+    endpoint = f"http://127.0.0.1:{s3_port}"
+    boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="admin", aws_secret_access_key="admin"
+    ).create_bucket(Bucket=BUCKET)
+    with FakeDatabricks(workspace) as databricks:
+        ready = {"host": databricks.host, "s3_endpoint": endpoint, "bucket": BUCKET, "tokens": tokens}
+        (directory / "ready.json.tmp").write_text(json.dumps(ready))
+        (directory / "ready.json.tmp").rename(directory / "ready.json")
+        signal.sigwait({signal.SIGTERM, signal.SIGINT})
+    s3.stop()
+
+
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    main(Path(sys.argv[1]))
