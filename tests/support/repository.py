@@ -9,7 +9,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from generator.model.checked import load_and_check
 from generator.model.permission_model import PermissionModel
 from tests.support.stand_in import FAKE_DEPLOYER
