@@ -68,9 +68,11 @@ class OriginalHelpers(RegistryMethods, ExperimentMethods):
             InvalidArgument: ``registered_model_name`` is not a non-empty string, or both
                 ``artifact_path`` and ``name`` are given.
             EnvironmentRuleViolation: ``foreign-model`` (``registered_model_name`` ends in another
-                environment's suffix) or ``foreign-experiment`` (the active run, or the logged
+                environment's suffix), ``foreign-experiment`` (the active run, or the logged
                 model, is in an experiment outside this environment's directory; nothing is
-                registered).
+                registered) or, in Unity Catalog, ``signature-required`` (neither ``signature=``
+                nor ``input_example=`` is given, before anything is logged; or MLflow logged the
+                model without a signature, before anything is registered).
         """
         name = self._env_model_name(registered_model_name, "registered_model_name")
         keywords, logged_name = self._logging_keywords(model_flavor, kwargs)
@@ -90,6 +92,13 @@ class OriginalHelpers(RegistryMethods, ExperimentMethods):
                 self._require_own_experiment(current)
         self.finish_pending_versions(name)
         model_info = self._log_model(model_flavor, keywords)
+        if self.environment.mode.unity_catalog and getattr(model_info, "signature", None) is None:
+            raise EnvironmentRuleViolation(
+                "signature-required",
+                f"{model_info.model_uri} was logged without a signature (MLflow could not infer one from "
+                f"input_example; its log says why) and was not registered in {name}; pass "
+                "signature=mlflow.models.infer_signature(X, y) or a mlflow.models.ModelSignature",
+            )
         source = self._registrable_source(model_info)
         if logged_name is not None:
             set_run_relative_path(model_info, logged_name)

@@ -16,12 +16,16 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
+from mlflow.models.signature import ModelSignature
+from mlflow.types.schema import ColSpec, Schema
 
 from env_mlflow_client import EnvironmentMlflowClient
 from env_mlflow_client.errors import EnvironmentRuleViolation
 
 pytestmark = pytest.mark.mlflow_server
 EXAMPLE = pd.DataFrame({"x": [1.0, 2.0]})
+#: Spelled out: inferring it needs scipy on MLflow 2.9 (a runtime has it, a client-only environment not).
+SIGNATURE = ModelSignature(Schema([ColSpec("double", "x")]), Schema([ColSpec("double", "x")]))
 
 
 class Doubler(mlflow.pyfunc.PythonModel):
@@ -35,7 +39,13 @@ def train_and_register(client: EnvironmentMlflowClient) -> ModelVersion:
     """The job: log churn in the environment's experiment and register it. The same code for every registry."""
     client.set_experiment("churn")
     version, _ = client.log_model_helper(
-        mlflow.pyfunc, "churn", python_model=Doubler(), name="model", input_example=EXAMPLE, pip_requirements=["mlflow"]
+        mlflow.pyfunc,
+        "churn",
+        python_model=Doubler(),
+        name="model",
+        input_example=EXAMPLE,
+        signature=SIGNATURE,
+        pip_requirements=["mlflow"],
     )
     return version
 
@@ -176,3 +186,21 @@ def test_the_registry_refuses_what_the_client_would_have(plain_acc, uc_prod):
     plain.set_registered_model_alias("ml_acc.models.churn", "reviewed", acc_version.version)
     assert plain.get_model_version_by_alias("ml_acc.models.churn", "reviewed").version == acc_version.version
     assert uc_prod.get_model_version_by_alias("churn", "champion").version == prod_version.version
+
+
+class Unpredictable(mlflow.pyfunc.PythonModel):
+    """A model MLflow cannot infer a signature for: predict fails on the example."""
+
+    def predict(self, context, model_input, params=None):
+        raise ValueError("not on this input")
+
+
+def test_a_model_logged_without_a_signature_is_not_registered(uc_acc):
+    before = [v.version for v in uc_acc.search_model_versions("name='churn'")]
+    uc_acc.set_experiment("churn")
+    with pytest.raises(EnvironmentRuleViolation) as excinfo:
+        uc_acc.log_model_helper(
+            mlflow.pyfunc, "churn", python_model=Unpredictable(), name="model", input_example=EXAMPLE
+        )
+    assert excinfo.value.rule == "signature-required" and "was not registered" in str(excinfo.value)
+    assert [v.version for v in uc_acc.search_model_versions("name='churn'")] == before

@@ -18,18 +18,19 @@ hold only the client side (``tests/shim/conftest.py``).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-
-from generator.model.checked import load_and_check
-from generator.model.grants import GROUP, SERVICE_PRINCIPAL
-from tests.support.repository import unity_catalog_repository
-from tests.support.stand_in import TOKEN, FakeDatabricks
-from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog
+from typing import Any
 
 BUCKET = "metastore"
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
@@ -43,6 +44,12 @@ def main(directory: Path) -> None:
     """Start both servers, write ``ready.json`` and wait for SIGTERM."""
     import boto3
     from moto.server import ThreadedMotoServer
+
+    from generator.model.checked import load_and_check
+    from generator.model.grants import GROUP, SERVICE_PRINCIPAL
+    from tests.support.repository import unity_catalog_repository
+    from tests.support.stand_in import TOKEN, FakeDatabricks
+    from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog
 
     directory.mkdir(parents=True, exist_ok=True)
     model = load_and_check(unity_catalog_repository(directory / "repository")).model
@@ -69,6 +76,48 @@ def main(directory: Path) -> None:
         (directory / "ready.json.tmp").rename(directory / "ready.json")
         signal.sigwait({signal.SIGTERM, signal.SIGINT})
     s3.stop()
+
+
+@contextmanager
+def running(directory: Path, python: str | None = None, timeout: float = 120.0) -> Iterator[dict[str, Any]]:
+    """Run this module in a new process of ``python`` (default: this one) and yield its ``ready.json``.
+
+    Importing this module needs nothing but the standard library, so a benchmark on a client-only
+    virtual environment can start the servers with the project's Python.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / "server.log").open("w") as log:
+        process = subprocess.Popen(
+            [python or sys.executable, "-m", "tests.support.uc_registry_server", str(directory)],
+            cwd=REPOSITORY,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while not (directory / "ready.json").exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = (directory / "server.log").read_text()[-3000:]
+                raise RuntimeError(f"the Unity Catalog stand-in did not start:\n{tail}")
+            time.sleep(0.2)
+        yield json.loads((directory / "ready.json").read_text())
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def profiles(ready: dict[str, Any], path: Path) -> Path:
+    """A Databricks configuration file with one profile per token of ``ready`` (``[acc]``, ``[prod]``, ...)."""
+    path.write_text(
+        "".join(f"[{name}]\nhost = {ready['host']}\ntoken = {token}\n" for name, token in ready["tokens"].items())
+    )
+    return path
 
 
 if __name__ == "__main__":
