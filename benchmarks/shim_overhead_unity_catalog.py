@@ -33,6 +33,8 @@ from unittest import mock
 import mlflow.pyfunc
 import pandas as pd
 from mlflow import MlflowClient
+from mlflow.models.signature import ModelSignature
+from mlflow.types.schema import ColSpec, Schema
 from mlflow.utils import rest_utils
 
 from env_mlflow_client import EnvironmentMlflowClient
@@ -102,6 +104,7 @@ def main() -> int:
                 python_model=Doubler(),
                 name="model",
                 input_example=pd.DataFrame({"x": [1.0]}),
+                signature=ModelSignature(Schema([ColSpec("double", "x")]), Schema([ColSpec("double", "x")])),
                 pip_requirements=["mlflow"],
             )
             runners = {
