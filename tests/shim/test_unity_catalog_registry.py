@@ -10,6 +10,10 @@ loading, read credentials and download.
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+
 import mlflow.pyfunc
 import pandas as pd
 import pytest
@@ -20,6 +24,7 @@ from mlflow.models.signature import ModelSignature
 from mlflow.types.schema import ColSpec, Schema
 
 from env_mlflow_client import EnvironmentMlflowClient
+from env_mlflow_client.compat import fluent_registry_uri
 from env_mlflow_client.errors import EnvironmentRuleViolation
 
 pytestmark = pytest.mark.mlflow_server
@@ -35,12 +40,12 @@ class Doubler(mlflow.pyfunc.PythonModel):
         return model_input * 2
 
 
-def train_and_register(client: EnvironmentMlflowClient) -> ModelVersion:
-    """The job: log churn in the environment's experiment and register it. The same code for every registry."""
-    client.set_experiment("churn")
+def train_and_register(client: EnvironmentMlflowClient, model: str = "churn") -> ModelVersion:
+    """The job: log ``model`` in the environment's experiment and register it. The same code for every registry."""
+    client.set_experiment(model)
     version, _ = client.log_model_helper(
         mlflow.pyfunc,
-        "churn",
+        model,
         python_model=Doubler(),
         name="model",
         input_example=EXAMPLE,
@@ -204,3 +209,39 @@ def test_a_model_logged_without_a_signature_is_not_registered(uc_acc):
         )
     assert excinfo.value.rule == "signature-required" and "was not registered" in str(excinfo.value)
     assert [v.version for v in uc_acc.search_model_versions("name='churn'")] == before
+
+
+def _credentials(uc_registry, principal: str, name: str, version: str, operation: str) -> int:
+    """The status of a request for temporary credentials to the version's files, sent as ``principal``."""
+    request = urllib.request.Request(
+        f"{uc_registry.host}/api/2.0/mlflow/unity-catalog/model-versions/generate-temporary-credentials",
+        data=json.dumps(
+            {"name": name, "version": version, "operation": f"MODEL_VERSION_OPERATION_{operation}"}
+        ).encode(),
+        headers={"Authorization": f"Bearer {uc_registry.tokens[principal]}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert "aws_temp_credentials" in json.loads(response.read())["credentials"]
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_reader_loads_what_it_may_read_and_writes_nothing(mlflow_server, uc_registry, uc_acc):
+    """A member of the reader group of acc's fraud model (EXECUTE, USE_CATALOG, USE_SCHEMA; not an owner)."""
+    version = train_and_register(uc_acc, "fraud")
+    fraud = "ml_acc.models.fraud"
+    reader_uri = uc_registry.registry_uri("reader")
+    reader = MlflowClient(tracking_uri=mlflow_server.uri, registry_uri=reader_uri)
+    assert reader.get_model_version(fraud, version.version).aliases == ["challenger"]
+    with fluent_registry_uri(reader_uri):
+        loaded = mlflow.pyfunc.load_model(f"models:/{fraud}@challenger")
+    assert loaded.predict(EXAMPLE)["x"].tolist() == [2.0, 4.0]
+    assert _credentials(uc_registry, "reader", fraud, version.version, "READ") == 200
+    assert _credentials(uc_registry, "reader", fraud, version.version, "READ_WRITE") == 403  # only the owner writes
+    assert _credentials(uc_registry, "acc", fraud, version.version, "READ_WRITE") == 200
+    assert _denied(lambda: reader.set_registered_model_alias(fraud, "reviewed", version.version)) == "PERMISSION_DENIED"
+    assert _denied(lambda: reader.delete_model_version(fraud, version.version)) == "PERMISSION_DENIED"
+    assert _denied(lambda: reader.get_registered_model("ml_acc.models.churn")) == "PERMISSION_DENIED"  # no EXECUTE

@@ -6,8 +6,9 @@ The permission model is the repository's manifests switched to Unity Catalog
 (:func:`tests.support.repository.unity_catalog_repository`, catalogs ``ml_{env}``, schema ``models``);
 the stand-in holds it as :func:`tests.support.stand_in_unity_catalog_seed.matching_unity_catalog`
 does and serves MLflow's Unity Catalog registry API (:mod:`tests.support.stand_in_model_registry`)
-over it. Each environment's service principal gets a token (``dapi-{env}-runner``); the deploying
-identity keeps ``TOKEN``. Version files go to moto's S3 server (bucket ``metastore``).
+over it. Each environment's service principal gets a token (``dapi-{env}-runner``), a member of the
+first reader group gets ``dapi-reader``; the deploying identity keeps ``TOKEN``. Version files go
+to moto's S3 server (bucket ``metastore``).
 
 When both servers answer, ``DIRECTORY/ready.json`` holds ``host``, ``s3_endpoint``, ``bucket`` and
 ``tokens`` (environment -> token, and ``deployer``). The process runs until it is terminated. The
@@ -30,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 BUCKET = "metastore"
+#: The application id of a principal in the manifests' first reader group (token ``dapi-reader``).
+READER = "5eade7a1-0000-4000-8000-00000000beef"
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
@@ -46,7 +49,7 @@ def main(directory: Path) -> None:
     from moto.server import ThreadedMotoServer
 
     from generator.model.checked import load_and_check
-    from generator.model.grants import GROUP, SERVICE_PRINCIPAL
+    from generator.model.grants import GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL
     from tests.support.repository import unity_catalog_repository
     from tests.support.stand_in import TOKEN, FakeDatabricks
     from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog
@@ -63,6 +66,20 @@ def main(directory: Path) -> None:
             token = f"dapi-{groups[grant.object]}-runner"
             workspace.uc.callers[token] = grant.principal
             tokens[groups[grant.object]] = token
+    readers = sorted(
+        {
+            grant.principal
+            for grant in model.grants
+            if grant.object_type == REGISTERED_MODEL
+            and grant.principal_type == GROUP
+            and grant.permission_level == "EXECUTE"
+        }
+    )
+    if readers:  # a member of the first reader group: EXECUTE on the models it reads, USE_* above them
+        reader = workspace.uc.account_service_principal(READER, "reader")
+        workspace.uc.account_group(readers[0], (reader,))
+        workspace.uc.callers["dapi-reader"] = READER
+        tokens["reader"] = "dapi-reader"
     s3_port = _free_port()
     s3 = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
     s3.start()
