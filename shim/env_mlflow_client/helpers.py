@@ -116,6 +116,9 @@ class OriginalHelpers(RegistryMethods, ExperimentMethods):
     def finish_pending_versions(self, name: str) -> list[ModelVersion]:
         """Set the stage of every version of ``{name}_{env}`` left pending by a failed helper call.
 
+        In Unity Catalog, whose version search returns no tags, the versions registered after the
+        one the stage's alias points at are read one by one (usually none).
+
         Raises:
             InvalidArgument: ``name`` is not a non-empty string.
             EnvironmentRuleViolation: ``foreign-model``, when ``name`` ends in another environment's suffix.
