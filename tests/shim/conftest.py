@@ -97,6 +97,8 @@ def uc_registry(tmp_path_factory):
     Each environment's service principal is a profile of a ``DATABRICKS_CONFIG_FILE`` (``databricks-uc://acc``
     authenticates as acc's runner); ``MLFLOW_S3_ENDPOINT_URL`` points MLflow's S3 client at moto.
     """
+    # Started here rather than with tests.support.uc_registry_server.running: the compatibility matrix keeps
+    # the checkout off sys.path (only the client side is installed), so this conftest imports none of it.
     directory = tmp_path_factory.mktemp("uc-registry")
     log = (directory / "server.log").open("w")
     process = subprocess.Popen(
