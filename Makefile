@@ -28,7 +28,7 @@ demo: setup
 	$(MLENV) --root examples/unity-catalog render --check
 	$(MLENV) --root examples/unity-catalog validate --terraform
 	$(MLENV) --root examples/unity-catalog tftest
-	$(BIN)/python shim/demo.py
+	PYTHONPATH=. $(BIN)/python shim/demo.py
 
 # The whole suite: static checks first, then every tier (unit, integration, shim).
 test: lint
@@ -79,6 +79,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.render_scale
 	$(BIN)/python -m benchmarks.terraform_scale
 	$(BIN)/python -m benchmarks.shim_overhead
+	$(BIN)/python -m benchmarks.shim_overhead_unity_catalog
 	$(BIN)/python -m benchmarks.audit_scale
 	$(BIN)/python -m benchmarks.unity_catalog_scale
 
