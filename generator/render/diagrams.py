@@ -14,6 +14,7 @@ labels are quoted with every character outside a small safe set written as a Mer
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -273,7 +274,9 @@ def _mermaid_node(graph: Graph, node: Node) -> str:
     return f'{node_id(node)}{opening}"{label}"{closing}'
 
 
+@functools.lru_cache(maxsize=65536)
 def _escape_id(name: str) -> str:
+    # Cached: the same principals and objects are named on every edge of every picture.
     return "".join(
         char if char.isascii() and char.isalnum() else "__" if char == "_" else f"_{ord(char):x}_" for char in name
     )
