@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -51,10 +52,39 @@ def sequence(client: MlflowClient, name: str) -> None:
     client.get_model_version_download_uri(name, "1")
 
 
-def requests_of(client: MlflowClient, name: str) -> int:
+def requests_of(run: Callable[[], None]) -> int:
+    """The HTTP requests one call of ``run`` sends."""
     with mock.patch.object(rest_utils, "http_request", wraps=rest_utils.http_request) as counted:
-        sequence(client, name)
+        run()
     return counted.call_count
+
+
+def compare(plain: Callable[[], None], shim: Callable[[], None], rounds: int, what: str) -> None:
+    """Time ``plain`` (MlflowClient) and ``shim`` (EnvironmentMlflowClient) in ``rounds`` interleaved rounds after
+    one warm-up each, and print the requests per round, the medians and their ratios; ``what`` says what ran."""
+    runners = {"MlflowClient": plain, "EnvironmentMlflowClient": shim}
+    for run in runners.values():  # warm up connections and caches
+        run()
+    times: dict[str, list[float]] = {label: [] for label in runners}
+    for round_number in range(rounds):
+        order = list(runners) if round_number % 2 == 0 else list(reversed(runners))
+        for label in order:
+            started = time.perf_counter()
+            runners[label]()
+            times[label].append(time.perf_counter() - started)
+    plain_median = statistics.median(times["MlflowClient"])
+    shim_median = statistics.median(times["EnvironmentMlflowClient"])
+    ratios = [s / p for s, p in zip(times["EnvironmentMlflowClient"], times["MlflowClient"], strict=True)]
+    print(f"{rounds} interleaved rounds of {what}, client on MLflow {mlflow.__version__}")
+    print(f"HTTP requests per round: MlflowClient {requests_of(plain)}, EnvironmentMlflowClient {requests_of(shim)}")
+    print(
+        f"median per round: MlflowClient {1000 * plain_median:.2f} ms, "
+        f"EnvironmentMlflowClient {1000 * shim_median:.2f} ms"
+    )
+    print(
+        f"ratio of medians: {shim_median / plain_median:.3f}; median of per-round ratios: "
+        f"{statistics.median(ratios):.3f} (target <= 1.05)"
+    )
 
 
 def main() -> int:
@@ -70,37 +100,11 @@ def main() -> int:
         shim.log_model_helper(
             mlflow.pyfunc, "churn", python_model=EchoModel(), name="model", pip_requirements=["mlflow"]
         )
-        runners = {
-            "MlflowClient": lambda: sequence(plain, "churn_acc"),
-            "EnvironmentMlflowClient": lambda: sequence(shim, "churn"),
-        }
-        for run in runners.values():  # warm up connections and caches
-            run()
-        times: dict[str, list[float]] = {label: [] for label in runners}
-        for round_number in range(arguments.rounds):
-            order = list(runners) if round_number % 2 == 0 else list(reversed(runners))
-            for label in order:
-                started = time.perf_counter()
-                runners[label]()
-                times[label].append(time.perf_counter() - started)
-        plain_median = statistics.median(times["MlflowClient"])
-        shim_median = statistics.median(times["EnvironmentMlflowClient"])
-        ratios = [s / p for s, p in zip(times["EnvironmentMlflowClient"], times["MlflowClient"], strict=True)]
-        print(
-            f"{arguments.rounds} interleaved rounds of 9 registry calls against {server.uri}, "
-            f"client on MLflow {mlflow.__version__}"
-        )
-        print(
-            f"HTTP requests per round: MlflowClient {requests_of(plain, 'churn_acc')}, "
-            f"EnvironmentMlflowClient {requests_of(shim, 'churn')}"
-        )
-        print(
-            f"median per round: MlflowClient {1000 * plain_median:.2f} ms, "
-            f"EnvironmentMlflowClient {1000 * shim_median:.2f} ms"
-        )
-        print(
-            f"ratio of medians: {shim_median / plain_median:.3f}; median of per-round ratios: "
-            f"{statistics.median(ratios):.3f} (target <= 1.05)"
+        compare(
+            lambda: sequence(plain, "churn_acc"),
+            lambda: sequence(shim, "churn"),
+            arguments.rounds,
+            f"9 registry calls against {server.uri}",
         )
     return 0
 

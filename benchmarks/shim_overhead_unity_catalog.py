@@ -21,22 +21,18 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import statistics
 import sys
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
-from unittest import mock
 
 import mlflow.pyfunc
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.models.signature import ModelSignature
 from mlflow.types.schema import ColSpec, Schema
-from mlflow.utils import rest_utils
 
+from benchmarks.shim_overhead import compare
 from env_mlflow_client import EnvironmentMlflowClient
 from env_mlflow_client.testing import SERVER_PYTHON_VARIABLE, local_mlflow_server
 from tests.support.uc_registry_server import profiles, running
@@ -76,12 +72,6 @@ def shim_sequence(client: EnvironmentMlflowClient) -> None:
     client.get_model_version_download_uri("churn", "1")
 
 
-def requests_of(run: Callable[[], None]) -> int:
-    with mock.patch.object(rest_utils, "http_request", wraps=rest_utils.http_request) as counted:
-        run()
-    return counted.call_count
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=100)
@@ -107,37 +97,11 @@ def main() -> int:
                 signature=ModelSignature(Schema([ColSpec("double", "x")]), Schema([ColSpec("double", "x")])),
                 pip_requirements=["mlflow"],
             )
-            runners = {
-                "MlflowClient": lambda: plain_sequence(plain),
-                "EnvironmentMlflowClient": lambda: shim_sequence(shim),
-            }
-            for run in runners.values():  # warm up connections and caches
-                run()
-            times: dict[str, list[float]] = {label: [] for label in runners}
-            for round_number in range(arguments.rounds):
-                order = list(runners) if round_number % 2 == 0 else list(reversed(runners))
-                for label in order:
-                    started = time.perf_counter()
-                    runners[label]()
-                    times[label].append(time.perf_counter() - started)
-            plain_median = statistics.median(times["MlflowClient"])
-            shim_median = statistics.median(times["EnvironmentMlflowClient"])
-            ratios = [s / p for s, p in zip(times["EnvironmentMlflowClient"], times["MlflowClient"], strict=True)]
-            print(
-                f"{arguments.rounds} interleaved rounds of the same Unity Catalog registry calls against the stand-in "
-                f"{ready['host']}, client on MLflow {mlflow.__version__}"
-            )
-            print(
-                f"HTTP requests per round: MlflowClient {requests_of(runners['MlflowClient'])}, "
-                f"EnvironmentMlflowClient {requests_of(runners['EnvironmentMlflowClient'])}"
-            )
-            print(
-                f"median per round: MlflowClient {1000 * plain_median:.2f} ms, "
-                f"EnvironmentMlflowClient {1000 * shim_median:.2f} ms"
-            )
-            print(
-                f"ratio of medians: {shim_median / plain_median:.3f}; median of per-round ratios: "
-                f"{statistics.median(ratios):.3f} (target <= 1.05)"
+            compare(
+                lambda: plain_sequence(plain),
+                lambda: shim_sequence(shim),
+                arguments.rounds,
+                f"the same Unity Catalog registry calls against the stand-in {ready['host']}",
             )
     return 0
 
