@@ -72,6 +72,10 @@ class PermissionModel:
         """The explicit grants on one directory or registered model, as Terraform must apply them."""
         return self._explicit_by_object.get((object_type, name), ())
 
+    def objects(self) -> list[tuple[str, str, str]]:
+        """``(environment, object_type, object)`` of every object a grant or membership names, in grant order."""
+        return [(grants[0].environment, object_type, name) for (object_type, name), grants in self._by_object.items()]
+
     def on_object(self, object_type: str, name: str) -> tuple[Grant, ...]:
         """Every grant (implicit ones too) or membership on one object."""
         return self._by_object.get((object_type, name), ())

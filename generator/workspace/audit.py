@@ -26,7 +26,7 @@ def audit(
     """
     requests = RequestCounter(client)
     principals = service_principals(client)
-    objects = _objects(model)
+    objects = model.objects()
     tracker = Counter("audit: objects read", len(objects) + 1, progress)
 
     def read(item: tuple[str, str, str]) -> list[Finding]:
@@ -41,14 +41,6 @@ def audit(
     tracker.step()
     tracker.finish()
     return audit_report([finding for result in results for finding in result] + undeclared, requests.count)
-
-
-def _objects(model: PermissionModel) -> list[tuple[str, str, str]]:
-    """(environment, object_type, object) of every group, directory and model, in model order."""
-    seen: dict[tuple[str, str], str] = {}
-    for grant in model.grants:
-        seen.setdefault((grant.object_type, grant.object), grant.environment)
-    return [(environment, object_type, name) for (object_type, name), environment in seen.items()]
 
 
 def _audit_object(

@@ -60,7 +60,7 @@ def audit_unity_catalog(
     # RequestCounter only wraps ``api_client.do``, which an AccountClient has too.
     account_requests = RequestCounter(cast(WorkspaceClient, account)) if account is not None else None
     members_of = account_service_principals(account) if account is not None else service_principals(client)
-    objects = _objects(model)
+    objects = model.objects()
     production = [facts for facts in model.environments.values() if facts.production]
     extra: list[Callable[[], list[Finding]]] = [partial(_undeclared, client, facts) for facts in production]
     extra += [
@@ -90,14 +90,6 @@ def audit_unity_catalog(
     tracker.finish()
     count = requests.count + (account_requests.count if account_requests is not None else 0)
     return audit_report([finding for result in results for finding in result], count)
-
-
-def _objects(model: PermissionModel) -> list[tuple[str, str, str]]:
-    """(environment, object_type, object) of every group, directory, catalog, schema and model, in model order."""
-    seen: dict[tuple[str, str], str] = {}
-    for grant in model.grants:
-        seen.setdefault((grant.object_type, grant.object), grant.environment)
-    return [(environment, object_type, name) for (object_type, name), environment in seen.items()]
 
 
 def _audit_object(
