@@ -18,8 +18,10 @@ versions are listed either way.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from databricks.sdk import WorkspaceClient
@@ -61,24 +63,31 @@ class _Candidate:
     production: bool
 
 
-def find_existing(model: PermissionModel, client: WorkspaceClient, concurrency: int = 8) -> list[ExistingObject]:
-    """Every declared group and registered model of ``model`` that exists in the workspace, sorted."""
+#: One lookup: the objects it finds (none when the object does not exist).
+Lookup = Callable[[], list[ExistingObject]]
+
+
+def run_lookups(lookups: Sequence[Lookup], concurrency: int) -> list[ExistingObject]:
+    """Run ``lookups``, at most ``concurrency`` at a time, with a progress counter; everything they found, sorted."""
     lock = threading.Lock()
     found: list[ExistingObject] = []
-    candidates = _candidates(model)
-    progress = Counter("adopt: objects looked up", len(candidates))
+    progress = Counter("adopt: objects looked up", len(lookups))
 
-    def look(candidate: _Candidate) -> None:
-        existing = (_existing_group if candidate.kind == "group" else _existing_model)(client, candidate)
+    def look(lookup: Lookup) -> None:
+        existing = lookup()
         progress.step()
-        if existing is not None:
-            with lock:
-                found.append(existing)
+        with lock:
+            found.extend(existing)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        list(pool.map(look, candidates))
+        list(pool.map(look, lookups))
     progress.finish()
     return sorted(found)
+
+
+def find_existing(model: PermissionModel, client: WorkspaceClient, concurrency: int = 8) -> list[ExistingObject]:
+    """Every declared group and registered model of ``model`` that exists in the workspace, sorted."""
+    return run_lookups([partial(_existing, client, candidate) for candidate in _candidates(model)], concurrency)
 
 
 def production_models(existing: list[ExistingObject]) -> list[ExistingObject]:
@@ -101,6 +110,11 @@ def _candidates(model: PermissionModel) -> list[_Candidate]:
             for full_name in facts.models
         ]
     return candidates
+
+
+def _existing(client: WorkspaceClient, candidate: _Candidate) -> list[ExistingObject]:
+    existing = (_existing_group if candidate.kind == "group" else _existing_model)(client, candidate)
+    return [existing] if existing is not None else []
 
 
 def _existing_group(client: WorkspaceClient, candidate: _Candidate) -> ExistingObject | None:

@@ -13,9 +13,6 @@ consent (as in workspace mode).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from databricks.sdk import AccountClient, WorkspaceClient
@@ -34,11 +31,7 @@ from generator.addresses import (
 from generator.model.grants import CATALOG, REGISTERED_MODEL
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
-from generator.terminal import Counter
-from generator.workspace.adopt import ExistingObject
-
-#: One lookup: the objects it finds (none when the object does not exist).
-Lookup = Callable[[], list[ExistingObject]]
+from generator.workspace.adopt import ExistingObject, Lookup, run_lookups
 
 
 def find_existing_unity_catalog(
@@ -55,20 +48,7 @@ def find_existing_unity_catalog(
             lookups.append(partial(_catalog, client, facts))
         lookups.append(partial(_schema, client, facts))
         lookups += [partial(_model, client, model, facts, full_name) for full_name in facts.models]
-    lock = threading.Lock()
-    found: list[ExistingObject] = []
-    progress = Counter("adopt: objects looked up", len(lookups))
-
-    def look(lookup: Lookup) -> None:
-        existing = lookup()
-        progress.step()
-        with lock:
-            found.extend(existing)
-
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        list(pool.map(look, lookups))
-    progress.finish()
-    return sorted(found)
+    return run_lookups(lookups, concurrency)
 
 
 def _group(account: AccountClient, environment: str, name: str, address: str) -> list[ExistingObject]:
