@@ -27,7 +27,7 @@ from generator.render.diagram_dot import dot
 from generator.render.diagrams import Graph, mermaid, node_id
 from tests.support.diagram_cases import hostile_access_graph, hostile_changes_graph
 from tests.support.mermaid_parser import missing_tools, parse
-from tests.support.repository import REPOSITORY
+from tests.support.repository import REPOSITORY, commit_everything
 
 pytestmark = [
     pytest.mark.mermaid,
@@ -44,10 +44,6 @@ def _cli(*arguments: str | Path) -> str:
     return out.getvalue()
 
 
-def _git(root: Path, *arguments: str) -> None:
-    subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True)
-
-
 def _diff_output(root: Path) -> str:
     """``mlenv diff`` over a change that adds a production model, drops a reader and adds an environment."""
     for name in ("environments", "modules", "versions.tf"):
@@ -56,9 +52,7 @@ def _diff_output(root: Path) -> str:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns(".terraform*"))
         else:
             shutil.copy2(source, root / name)
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "-c", "user.email=t@example.com", "-c", "user.name=T", "add", "-A")
-    _git(root, "-c", "user.email=t@example.com", "-c", "user.name=T", "commit", "-q", "-m", "base")
+    commit_everything(root, "base")
     prod = root / "environments/prod.yaml"
     prod.write_text(prod.read_text().replace("  - churn\n", "  - churn\n  - name: upsell\n    readers: [auditors]\n"))
     acc = root / "environments/acc.yaml"
@@ -66,8 +60,7 @@ def _diff_output(root: Path) -> str:
     (root / "environments/teamx.yaml").write_text(
         "production: false\nservice_principals:\n  - application_id: 11111111-2222-4333-8444-555555555555\n"
     )
-    _git(root, "-c", "user.email=t@example.com", "-c", "user.name=T", "add", "-A")
-    _git(root, "-c", "user.email=t@example.com", "-c", "user.name=T", "commit", "-q", "-m", "change")
+    commit_everything(root, "change")
     return _cli("--root", root, "diff", "HEAD~1")
 
 

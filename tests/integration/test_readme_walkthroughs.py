@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.repository import REPOSITORY
+from tests.support.repository import REPOSITORY, commit_everything, git
 
 
 def _block_after(heading: str) -> list[str]:
@@ -19,17 +19,9 @@ def _block_after(heading: str) -> list[str]:
     return [re.sub(r"\s+#\s.*$", "", line).strip() for line in block.group(1).splitlines() if line.strip()]
 
 
-def _git(root: Path, *arguments: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True, text=True).stdout
-
-
 def test_onboarding_commands_leave_a_committed_tree_that_passes_render_check(rendered: Path) -> None:
     root = rendered
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "config", "user.email", "team@example.com")
-    _git(root, "config", "user.name", "Team X")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "clone")
+    commit_everything(root, "clone")
     environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for command in _block_after("### Team onboarding a new environment"):
         if command.startswith("source "):
@@ -42,9 +34,9 @@ def test_onboarding_commands_leave_a_committed_tree_that_passes_render_check(ren
             ["bash", "-c", command], cwd=root, env=environment, capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
-    assert _git(root, "status", "--porcelain") == "", "the README's commands left files uncommitted"
-    assert "teamx" in _git(root, "show", "--stat", "HEAD")
-    assert "mlenv_workspace.tf" in _git(root, "show", "--stat", "HEAD")
+    assert git(root, "status", "--porcelain") == "", "the README's commands left files uncommitted"
+    assert "teamx" in git(root, "show", "--stat", "HEAD")
+    assert "mlenv_workspace.tf" in git(root, "show", "--stat", "HEAD")
     check = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), "render", "--check"],
         capture_output=True,

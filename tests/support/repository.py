@@ -56,6 +56,21 @@ def write(root: Path, relative: str, text: str) -> Path:
     return path
 
 
+def git(root: Path, *arguments: str) -> str:
+    """Run ``git -C root ARGS`` and return its output (fails the test when git fails)."""
+    return subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True, text=True).stdout
+
+
+def commit_everything(root: Path, message: str) -> None:
+    """Make ``root`` a git repository on branch main (once) and commit every file in it."""
+    if not (root / ".git").exists():
+        git(root, "init", "-q", "-b", "main")
+        git(root, "config", "user.email", "test@example.com")
+        git(root, "config", "user.name", "Test")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
 def name_stand_in_deployer_as_terraform_identity(root: Path) -> None:
     """Make the stand-in's user (its SCIM Me, who runs Terraform against it) the manifests'
     ``terraform_identity``, so that the grant the provider adds for itself is the expected implicit one."""

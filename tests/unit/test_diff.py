@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.repository import write
-
-
-def _git(root: Path, *arguments: str) -> None:
-    subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True)
+from tests.support.repository import commit_everything, git, write
 
 
 @pytest.fixture
 def history(repo: Path) -> Path:
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "config", "user.email", "test@example.com")
-    _git(repo, "config", "user.name", "Test")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "base")
-    _git(repo, "tag", "base")
+    commit_everything(repo, "base")
+    git(repo, "tag", "base")
     prod = repo / "environments/prod.yaml"
     prod.write_text(prod.read_text().replace("  - churn\n", "  - churn\n  - name: upsell\n    readers: [auditors]\n"))
     acc = repo / "environments/acc.yaml"
@@ -31,8 +22,7 @@ def history(repo: Path) -> Path:
         "environments/teamx.yaml",
         "production: false\nservice_principals:\n  - application_id: 11111111-2222-4333-8444-555555555555\n",
     )
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "change")
+    commit_everything(repo, "change")
     return repo
 
 
@@ -115,7 +105,7 @@ def test_level_change_and_leaving_member(history, mlenv):
             "service_principals: []\n",
         )
     )
-    _git(history, "commit", "-q", "-am", "demote prod")
+    git(history, "commit", "-q", "-am", "demote prod")
     result = mlenv("--root", history, "diff", "HEAD~1", "HEAD", "--exit-code")
     assert result.code == 1
     assert (
@@ -138,7 +128,7 @@ def test_bad_revision_and_invalid_manifests_are_exit_2(history, mlenv):
     result = mlenv("--root", history, "diff", "no-such-branch")
     assert result.code == 2 and result.err.startswith("git: ")
     write(history, "environments/acc.yaml", "production: maybe\n")
-    _git(history, "commit", "-q", "-am", "break acc")
+    git(history, "commit", "-q", "-am", "break acc")
     result = mlenv("--root", history, "diff", "base", "HEAD")
     assert result.code == 2
     assert result.err.startswith("HEAD:environments/acc.yaml:1: production must be true or false")

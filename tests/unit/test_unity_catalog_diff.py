@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.repository import TERRAFORM_IDENTITY, UC_SETTINGS, write
-
-
-def _git(root: Path, *arguments: str) -> None:
-    subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True)
+from tests.support.repository import TERRAFORM_IDENTITY, UC_SETTINGS, commit_everything, git, write
 
 
 @pytest.fixture
 def migration(repo: Path) -> Path:
     """Tag ``workspace``: the example manifests (Workspace Model Registry); tag ``uc``: the same in Unity Catalog."""
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "config", "user.email", "test@example.com")
-    _git(repo, "config", "user.name", "Test")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "workspace registry")
-    _git(repo, "tag", "workspace")
+    commit_everything(repo, "workspace registry")
+    git(repo, "tag", "workspace")
     write(repo, "environments/workspace.yaml", UC_SETTINGS)
     prod = repo / "environments/prod.yaml"  # Unity Catalog models take no tags (rule uc-model-tags)
     prod.write_text(prod.read_text().replace("    tags:\n      owner: risk-team\n", ""))
-    _git(repo, "commit", "-q", "-am", "unity catalog")
-    _git(repo, "tag", "uc")
+    commit_everything(repo, "unity catalog")
+    git(repo, "tag", "uc")
     return repo
 
 
