@@ -6,11 +6,13 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.model.checked import load_and_check
+from generator.model.grants import Grant
 from generator.model.permission_model import PermissionModel
+from generator.model.policy import check_policy
 from tests.support.stand_in import FAKE_DEPLOYER
 from tests.support.synthetic import synthesize
 
@@ -79,6 +81,17 @@ def name_stand_in_deployer_as_terraform_identity(root: Path) -> None:
     named = "  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
     assert named in text
     settings.write_text(text.replace(named, f"  user_name: {FAKE_DEPLOYER}"), encoding="utf-8")
+
+
+def with_grants(model: PermissionModel, *extra: Grant, without: tuple[Grant, ...] = ()) -> PermissionModel:
+    """``model`` with the grants ``extra`` added and those in ``without`` taken away (to break a rule on purpose)."""
+    kept = [grant for grant in model.grants if grant not in without]
+    return replace(model, grants=tuple(sorted((*kept, *extra))))
+
+
+def broken_rules(model: PermissionModel) -> set[str]:
+    """The rules ``model`` breaks."""
+    return {violation.rule for violation in check_policy(model)}
 
 
 def synthetic_model(root: Path, environments: int, models: int) -> PermissionModel:

@@ -11,20 +11,12 @@ from generator.model.checked import load_and_check
 from generator.model.grants import Grant
 from generator.model.permission_model import PermissionModel
 from generator.model.policy import RULES, check_policy, enforce_policy
-from tests.support.repository import REPOSITORY
+from tests.support.repository import REPOSITORY, broken_rules, with_grants
 
 
 @pytest.fixture(scope="module")
 def example() -> PermissionModel:
     return load_and_check(REPOSITORY).model
-
-
-def _with(model: PermissionModel, *extra: Grant) -> PermissionModel:
-    return replace(model, grants=tuple(sorted((*model.grants, *extra))))
-
-
-def _rules(model: PermissionModel) -> set[str]:
-    return {violation.rule for violation in check_policy(model)}
 
 
 def test_the_example_model_satisfies_every_rule(example):
@@ -85,13 +77,13 @@ def test_the_example_model_satisfies_every_rule(example):
     ],
 )
 def test_rule_refuses_a_breaking_grant(example, grant, rule):
-    assert rule in _rules(_with(example, grant))
+    assert rule in broken_rules(with_grants(example, grant))
 
 
 def test_duplicate_model_across_environments_is_refused(example):
     facts = dict(example.environments)
     facts["preprod"] = replace(facts["preprod"], models=(*facts["preprod"].models, "churn_acc"))
-    assert "unique-model-name" in _rules(replace(example, environments=facts))
+    assert "unique-model-name" in broken_rules(replace(example, environments=facts))
 
 
 def test_enforce_names_the_rule_and_the_manifest_line(example):
@@ -99,7 +91,7 @@ def test_enforce_names_the_rule_and_the_manifest_line(example):
         "prod", "registered_model", "churn_prod", "group", "apps_acc", "CAN_READ", source="environments/prod.yaml:9"
     )
     with pytest.raises(InvalidInput) as raised:
-        enforce_policy(_with(example, grant))
+        enforce_policy(with_grants(example, grant))
     message = str(raised.value)
     assert message.startswith(
         "environments/prod.yaml:9: [production-isolation] 'apps_acc' belongs to another "

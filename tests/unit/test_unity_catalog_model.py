@@ -10,7 +10,13 @@ from generator.model.checked import load_and_check
 from generator.model.grants import Grant
 from generator.model.permission_model import PermissionModel
 from generator.model.policy import check_policy
-from tests.support.repository import TERRAFORM_IDENTITY, UC_SETTINGS, unity_catalog_repository
+from tests.support.repository import (
+    TERRAFORM_IDENTITY,
+    UC_SETTINGS,
+    broken_rules,
+    unity_catalog_repository,
+    with_grants,
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,15 +99,6 @@ def test_an_environment_may_name_its_own_catalog(tmp_path):
     assert model.environments["acc"].models == ("team_acceptance.models.churn", "team_acceptance.models.fraud")
 
 
-def _with(model: PermissionModel, *extra: Grant, without: tuple[Grant, ...] = ()) -> PermissionModel:
-    kept = [grant for grant in model.grants if grant not in without]
-    return replace(model, grants=tuple(sorted((*kept, *extra))))
-
-
-def _rules(model: PermissionModel) -> set[str]:
-    return {violation.rule for violation in check_policy(model)}
-
-
 @pytest.mark.parametrize(
     "grant, rule",
     [
@@ -134,7 +131,7 @@ def _rules(model: PermissionModel) -> set[str]:
     ],
 )
 def test_each_unity_catalog_rule_refuses_a_grant_that_breaks_it(uc_model, grant, rule):
-    assert rule in _rules(_with(uc_model, grant))
+    assert rule in broken_rules(with_grants(uc_model, grant))
 
 
 def test_a_model_without_its_owner_is_refused(uc_model):
@@ -143,11 +140,11 @@ def test_a_model_without_its_owner_is_refused(uc_model):
         for grant in uc_model.grants
         if grant.object == "ml_prod.models.churn" and grant.permission_level == "OWNER"
     )
-    assert "uc-model-owner" in _rules(_with(uc_model, without=(owner,)))
+    assert "uc-model-owner" in broken_rules(with_grants(uc_model, without=(owner,)))
 
 
 def test_two_environments_on_one_catalog_are_refused_in_the_model(uc_model):
     acc = uc_model.environments["acc"]
     clash = replace(acc, catalog="ml_prod", schema="ml_prod.models")
     model = replace(uc_model, environments={**uc_model.environments, "acc": clash})
-    assert "distinct-catalogs" in _rules(model)
+    assert "distinct-catalogs" in broken_rules(model)
