@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from generator.manifests.environments import Environment
 from generator.model.grants import GROUP, SERVICE_PRINCIPAL, USER, Grant
 from generator.model.levels import MEMBER
 from generator.model.permission_model import PermissionModel
@@ -32,6 +33,17 @@ def templates() -> jinja2.Environment:
 def without_none(values: dict[str, Any]) -> dict[str, Any]:
     """``values`` without the keys whose value is ``None`` (left to the module's default)."""
     return {key: value for key, value in values.items() if value is not None}
+
+
+def service_principals_input(environment: Environment) -> dict[str, dict[str, str]]:
+    """The ``service_principals`` input of the identity modules: every principal of ``environment`` by key."""
+    principals = {
+        principal.key: without_none(
+            {"application_id": principal.application_id, "display_name": principal.display_name}
+        )
+        for principal in environment.manifest.service_principals
+    }
+    return dict(sorted(principals.items()))
 
 
 def access_control(grants: tuple[Grant, ...]) -> list[dict[str, str]]:

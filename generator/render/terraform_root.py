@@ -33,6 +33,7 @@ from generator.render.terraform_common import (
     access_strings,
     inline_map,
     memberships,
+    service_principals_input,
     templates,
     without_none,
 )
@@ -104,12 +105,7 @@ def _workspace_registry_terraform(manifests: Manifests, model: PermissionModel, 
 def _environment_bodies(environment: Environment, model: PermissionModel) -> dict[str, str]:
     name = environment.name
     facts = model.environments[name]
-    principals = {
-        principal.key: without_none(
-            {"application_id": principal.application_id, "display_name": principal.display_name}
-        )
-        for principal in environment.manifest.service_principals
-    }
+    principals = service_principals_input(environment)
     after_group = [("depends_on", [Expression(environment_module_address(name, EnvironmentModule.GROUP))])]
     models: dict[str, dict[str, Any]] = {}
     for spec in environment.manifest.models:
@@ -125,7 +121,7 @@ def _environment_bodies(environment: Environment, model: PermissionModel) -> dic
         "service_principals_body": hcl_body(
             [
                 [("source", module_source(EnvironmentModule.SERVICE_PRINCIPALS))],
-                [("service_principals", dict(sorted(principals.items()))), ("adopt_existing", True)],
+                [("service_principals", principals), ("adopt_existing", True)],
             ]
         ),
         "group_body": hcl_body(

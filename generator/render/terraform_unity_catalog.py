@@ -28,7 +28,13 @@ from generator.paths import PROVIDERS_TERRAFORM_FILE, SHARED_TERRAFORM_FILE, TER
 from generator.paths import environment_terraform_file as terraform_file
 from generator.render.hcl import Expression, hcl_body, hcl_value
 from generator.render.header import Header
-from generator.render.terraform_common import access_control, memberships, templates, without_none
+from generator.render.terraform_common import (
+    access_control,
+    memberships,
+    service_principals_input,
+    templates,
+    without_none,
+)
 from generator.render.terraform_unity_catalog_checks import (
     groups_to_look_up,
     implicit_owner,
@@ -92,12 +98,7 @@ def _environment_blocks(
     facts = model.environments[name]
     settings = manifests.settings
     account: list[tuple[str, Any]] = [("providers", Expression(ACCOUNT_PROVIDERS))]
-    principals = {
-        principal.key: without_none(
-            {"application_id": principal.application_id, "display_name": principal.display_name}
-        )
-        for principal in environment.manifest.service_principals
-    }
+    principals = service_principals_input(environment)
     blocks: list[Block] = []
     if external:
         identities = UnityCatalogModule.IDENTITIES
@@ -106,7 +107,7 @@ def _environment_blocks(
                 name,
                 identities,
                 account,
-                [("groups", groups_to_look_up(model, facts)), ("service_principals", dict(sorted(principals.items())))],
+                [("groups", groups_to_look_up(model, facts)), ("service_principals", principals)],
             )
         )
         first = identities
@@ -117,7 +118,7 @@ def _environment_blocks(
                 name,
                 services,
                 account,
-                [("service_principals", dict(sorted(principals.items()))), ("adopt_existing", True)],
+                [("service_principals", principals), ("adopt_existing", True)],
             )
         )
         group_inputs = [
