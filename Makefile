@@ -4,18 +4,38 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 MLENV  := $(BIN)/mlenv
 STAMP  := $(VENV)/.installed
+# Exact versions with hashes of everything set-up installs (pyproject.toml keeps the ranges): make lock.
+LOCK   := requirements/lock.txt
 
-.PHONY: setup demo test test-unit lint docs validate tftest render plan apply audit adopt bench clean
+.PHONY: setup lock test-latest demo test test-unit lint docs validate tftest render plan apply audit adopt bench clean
 
 setup: $(STAMP)
 	$(MLENV) toolchain
 	@echo "mlenv is installed in $(VENV): run 'source $(VENV)/bin/activate' to use it in this shell (or call $(MLENV))"
 
-$(STAMP): pyproject.toml shim/pyproject.toml
+# The lock first (hashes checked, nothing resolved), then the two projects themselves without dependencies.
+$(STAMP): pyproject.toml shim/pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ./shim -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e ./shim -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# Refresh the locks: every package to the newest version pyproject.toml allows, then the compatibility
+# matrix's lock of each MLflow version. Run it after changing a dependency range, or to take new releases
+# (make test-latest shows what would move); commit the lock files with the change.
+lock:
+	test -x $(BIN)/uv || $(MAKE) setup
+	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version=3.11 --generate-hashes \
+	  --custom-compile-command="make lock" --extra=test --output-file=$(LOCK) \
+	  pyproject.toml shim/pyproject.toml requirements/tools.in
+	$(MAKE) setup
+	$(BIN)/python shim/compat/matrix.py --lock
+
+# The unit tier on the newest versions pyproject.toml allows, in a separate venv: names every package whose
+# newest release differs from the lock, and fails when the tier does (a release that would break the next lock).
+test-latest: setup
+	$(BIN)/python requirements/latest.py
 
 demo: setup
 	$(MLENV) validate
@@ -84,4 +104,4 @@ bench: setup
 	$(BIN)/python -m benchmarks.unity_catalog_scale
 
 clean:
-	rm -rf $(VENV) .terraform modules/*/.terraform examples/*/.terraform .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .terraform modules/*/.terraform examples/*/.terraform .pytest_cache .hypothesis .mypy_cache .ruff_cache

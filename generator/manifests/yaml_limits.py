@@ -9,6 +9,10 @@ PyYAML composes a node tree, so that no input can make mlenv run long or use unb
 - nesting deeper than :data:`MAX_DEPTH` (a manifest needs four levels) and more than
   :data:`MAX_NODES` values in one file; the file size is bounded by the loader
   (:data:`MAX_FILE_BYTES`).
+
+PyYAML may stop a deep input first (libyaml has a nesting bound of its own, whose wording is not
+ours to rely on): when the parser fails, the brackets still open where it stopped are counted here,
+so that a deep manifest gets the same refusal whichever layer noticed it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ _STANDARD_TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(f"{_STANDARD_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
 _COLLECTION_TAGS = frozenset({f"{_STANDARD_TAG}seq", f"{_STANDARD_TAG}map"})
 _NO_TAG_HINT = "remove the '!' tag; manifests use plain values"
+_DEPTH_HINT = "manifests are a few levels of keys and lists; check the indentation and the brackets"
 
 #: PyYAML's C loader (libyaml) when it is built in: fast on large manifests.
 LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -71,16 +76,38 @@ def check_yaml_limits(text: str, display_path: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    _refuse(
-                        display_path,
-                        line,
-                        f"nested more than {MAX_DEPTH} levels deep",
-                        "manifests are a few levels of keys and lists; check the indentation",
-                    )
+                    _refuse(display_path, line, f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        if mark is not None and max(depth, open_brackets(text, mark.line, mark.column)) > MAX_DEPTH:
+            _refuse(display_path, mark.line + 1, f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT)
         return  # the composer reports the syntax error with its line
+    except yaml.YAMLError:
+        return
+
+
+def open_brackets(text: str, line: int, column: int) -> int:
+    """How many ``[`` and ``{`` are still open at ``line``/``column`` (0-based), outside quotes and comments."""
+    depth = 0
+    quote = ""  # quoted scalars may span lines
+    for number, content in enumerate(text.split("\n", line + 1)[: line + 1]):
+        previous = " "
+        for character in content[:column] if number == line else content:
+            if quote:
+                if character == quote:
+                    quote = ""
+            elif character in "'\"" and previous in " \t[{,:":
+                quote = character
+            elif character == "#" and previous in " \t":
+                break
+            elif character in "[{":
+                depth += 1
+            elif character in "]}":
+                depth = max(depth - 1, 0)
+            previous = character
+    return depth
 
 
 def _check_tag(event: yaml.ScalarEvent | yaml.CollectionStartEvent, display_path: str, line: int) -> None:

@@ -1,12 +1,16 @@
 """The compatibility matrix: the shim's test suite on every MLflow version that Databricks runtimes ship.
 
     .venv/bin/python shim/compat/matrix.py [--jobs 2] [--versions 2.9.2 3.0.1] [--rebuild]
+    .venv/bin/python shim/compat/matrix.py --lock      # re-resolve every version's lock (make lock)
 
 For each MLflow version (the Databricks Runtime ML table below, plus the project's own, the
 newest), a virtual environment holds the client side only: ``mlflow-skinny==X``, what the tests'
-models need (numpy, pandas, cloudpickle), pytest, and the shim. It is cached under
-``${MLENV_CACHE:-~/.cache/mlenv}/compat/<version>`` and rebuilt when the shim's ``pyproject.toml``
-or this file's pins change; the shim itself is reinstalled from this checkout on every run. The
+models need (numpy, pandas, cloudpickle), pytest, and the shim. Its packages come from the
+version's own lock, ``shim/compat/locks/mlflow-<version>.txt`` (exact versions and hashes, written
+by ``--lock``, which ``make lock`` runs), so that a new release of numpy or pytest never changes
+what an old MLflow is tested with. It is cached under ``${MLENV_CACHE:-~/.cache/mlenv}/compat/<version>``
+and rebuilt when the shim's ``pyproject.toml`` or the version's lock changes; the shim itself is
+reinstalled from this checkout on every run. The
 MLflow *server* the tests start stays the project's (``MLENV_SERVER_PYTHON``, this interpreter),
 as a Databricks server is never at the client's version either.
 
@@ -34,6 +38,7 @@ from xml.etree import ElementTree
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SHIM = REPOSITORY / "shim"
+LOCKS = SHIM / "compat" / "locks"
 
 #: MLflow version -> the Databricks runtime that ships it.
 RUNTIMES = {
@@ -72,14 +77,47 @@ def newest_version() -> str:
 
 
 def requirements(version: str) -> list[str]:
-    """What the environment of ``version`` installs, MLflow pinned exactly."""
+    """What the environment of ``version`` needs, MLflow pinned exactly (the input of its lock)."""
     return [f"mlflow-skinny=={version}", *TEST_REQUIREMENTS]
 
 
+def lock_file(version: str) -> Path:
+    """The committed lock of ``version``'s environment: exact versions with hashes."""
+    return LOCKS / f"mlflow-{version}.txt"
+
+
+def write_lock(version: str, work: Path) -> Path:
+    """Resolve ``version``'s requirements under its constraints with uv and write its lock."""
+    inputs = work / f"mlflow-{version}.in"
+    inputs.write_text("".join(f"{line}\n" for line in requirements(version)))
+    constraints = work / f"mlflow-{version}.constraints.txt"
+    constraints.write_text("".join(f"{line}\n" for line in CONSTRAINTS.get(version, ())))
+    LOCKS.mkdir(parents=True, exist_ok=True)
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or "uv"
+    subprocess.run(
+        [
+            uv,
+            "pip",
+            "compile",
+            "--quiet",
+            "--upgrade",
+            "--universal",
+            "--python-version=3.11",
+            "--generate-hashes",
+            f"--custom-compile-command=make lock  # MLflow {version} of the compatibility matrix",
+            f"--constraint={constraints}",
+            f"--output-file={lock_file(version)}",
+            inputs,
+        ],
+        check=True,
+    )
+    return lock_file(version)
+
+
 def environment_key(version: str) -> str:
-    """Changes when the shim's dependencies or this version's pins change."""
+    """Changes when the shim's dependencies or this version's lock change."""
     digest = hashlib.sha256((SHIM / "pyproject.toml").read_bytes())
-    digest.update("\n".join([*requirements(version), *CONSTRAINTS.get(version, ())]).encode())
+    digest.update(lock_file(version).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -114,17 +152,15 @@ def prepare(version: str, wheel: Path, rebuild: bool, log: Path) -> Path:
     """The cached environment of ``version`` (built when missing or stale), with this checkout's shim."""
     directory = cache_directory() / "compat" / version
     python = directory / "bin" / "python"
+    if not lock_file(version).exists():
+        raise RuntimeError(f"no lock for MLflow {version}: run 'make lock' (or this script with --lock)")
     key = environment_key(version)
     marker = directory / ".ready"
     if rebuild or not marker.exists() or marker.read_text() != key:
         shutil.rmtree(directory, ignore_errors=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(directory)
-        constraints = directory / "constraints.txt"
-        pins = (f"mlflow-skinny=={version}", *CONSTRAINTS.get(version, ()))
-        constraints.write_text("".join(f"{pin}\n" for pin in pins))
-        run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], log)
-        # The shim with its dependencies: the resolver must keep MLflow at exactly this version.
-        run([python, "-m", "pip", "install", "--quiet", "-c", constraints, *requirements(version), wheel], log)
+        # Exactly the locked packages (hashes checked); the shim's own requirement is met by them.
+        run([python, "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps", "-r", lock_file(version)], log)
         marker.write_text(key)
     run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", wheel], log)
     run([python, "-m", "pip", "check"], log)
@@ -220,12 +256,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="versions tested at once (default 2)")
     parser.add_argument("--versions", nargs="+", help="only these MLflow versions")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached environments")
+    parser.add_argument("--lock", action="store_true", help="re-resolve the versions' locks with uv, then stop")
     arguments = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress through make and CI
     newest = newest_version()
     versions = arguments.versions or list(dict.fromkeys([*RUNTIMES, newest]))
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="mlenv-compat-"))
+    if arguments.lock:
+        if not arguments.versions:
+            for stale in sorted(set(LOCKS.glob("mlflow-*.txt")) - {lock_file(version) for version in versions}):
+                stale.unlink()
+        for version in versions:
+            print(f"locked MLflow {version}: {write_lock(version, work).relative_to(REPOSITORY)}")
+        return 0
     wheel = build_wheel(work)
     print(f"compatibility matrix: {len(versions)} MLflow versions, {arguments.jobs} at a time; logs in {work}")
     with ThreadPoolExecutor(max_workers=arguments.jobs) as pool:

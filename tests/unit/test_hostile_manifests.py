@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,6 +78,27 @@ def test_hostile_manifest_is_refused_quickly_naming_file_and_line(case, tmp_path
     _assert_refused_cleanly(tmp_path, code, err, seconds)
     assert err.startswith("environments/acc.yaml"), err
     assert expected in err, err
+
+
+DEEP = {
+    "flow_list_5000": "models: " + "[" * 5000 + "]" * 5000 + "\n",
+    "flow_mapping_2000": "models: " + "{a: " * 2000 + "b" + "}" * 2000 + "\n",
+    "flow_list_quoted_brackets": 'models: ["[[[[", ' + "[" * 30 + "]" * 30 + "]\n",
+}
+
+
+@pytest.mark.parametrize("loader", [getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader])
+@pytest.mark.parametrize("case", sorted(DEEP))
+def test_deep_nesting_gets_one_refusal_whichever_layer_finds_it(case, loader, tmp_path, monkeypatch):
+    """libyaml may stop a deep input itself (PyYAML 6.0.4 does), the pure-Python parser does not:
+    either way the refusal is exit 2 at the file's line, saying it is nested too deep, nothing written."""
+    monkeypatch.setattr("generator.manifests.yaml_limits.LOADER", loader)
+    monkeypatch.setattr("generator.manifests.yaml_source.LOADER", loader)
+    (tmp_path / "environments").mkdir()
+    (tmp_path / "environments" / "acc.yaml").write_text(DEEP[case], encoding="utf-8")
+    code, err, seconds = _render(tmp_path)
+    _assert_refused_cleanly(tmp_path, code, err, seconds)
+    assert err.startswith(f"environments/acc.yaml:1: nested more than {MAX_DEPTH} levels deep"), err
 
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
