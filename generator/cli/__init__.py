@@ -8,6 +8,8 @@ report; anything else is a bug and becomes one line and exit 70, never a traceba
 
 from __future__ import annotations
 
+import argparse
+import gc
 import importlib
 import os
 import sys
@@ -18,6 +20,12 @@ from generator.cli.parser import build_parser
 from generator.errors import ExitCode, MlenvError
 from generator.terminal import styled
 
+#: The cyclic garbage collector's first threshold while a command runs (Python's default is 700). Rendering
+#: allocates hundreds of thousands of short-lived, acyclic tuples, dicts and strings; at the default the collector
+#: runs thousands of times and took about a tenth of ``mlenv render`` at 10,000 models
+#: (``benchmarks/render_scale.py``). Cycles are still collected, less often.
+GC_THRESHOLD = 100_000
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mlenv`` command line; returns the exit code."""
@@ -26,6 +34,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(arguments, "command"):
         parser.print_help(sys.stderr)
         return ExitCode.INVALID
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
+    try:
+        return _run(arguments)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    """Run the parsed command; every failure becomes its message and exit code."""
     try:
         return int(_command(arguments.command)(arguments))
     except MlenvError as error:

@@ -1,7 +1,8 @@
-"""Bounds on what a manifest may be, checked on the YAML event stream before any tree is built.
+"""Bounds on what a manifest may be, checked on each YAML event as the one pass over the file reads it.
 
-A manifest is a small mapping of plain values. Anything else is refused with its line before
-PyYAML composes a node tree, so that no input can make mlenv run long or use unbounded memory:
+A manifest is a small mapping of plain values. Anything else is refused with its line before it can
+make mlenv run long or use unbounded memory (:mod:`generator.manifests.yaml_source` calls
+:meth:`InputBounds.check` on every event before it builds anything from it):
 
 - anchors (``&a``) and aliases (``*a``): aliases are expanded while converting to plain data, so
   a few hundred bytes of nested aliases ("billion laughs") would become gigabytes;
@@ -11,8 +12,8 @@ PyYAML composes a node tree, so that no input can make mlenv run long or use unb
   (:data:`MAX_FILE_BYTES`).
 
 PyYAML may stop a deep input first (libyaml has a nesting bound of its own, whose wording is not
-ours to rely on): when the parser fails, the brackets still open where it stopped are counted here,
-so that a deep manifest gets the same refusal whichever layer noticed it.
+ours to rely on): when the parser fails, :meth:`InputBounds.check_failure` counts the brackets still
+open where it stopped, so that a deep manifest gets the same refusal whichever layer noticed it.
 """
 
 from __future__ import annotations
@@ -40,52 +41,64 @@ _DEPTH_HINT = "manifests are a few levels of keys and lists; check the indentati
 LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def check_yaml_limits(text: str, display_path: str) -> None:
-    """Raise :class:`InvalidInput` at the first anchor, alias, foreign tag, or depth or size beyond the bounds.
+class InputBounds:
+    """The bounds of one file, checked event by event; every refusal is an :class:`InvalidInput` with the line."""
 
-    YAML syntax errors are left to the composer, which reports them with their line.
-    """
-    depth = nodes = 0
-    try:
-        for event in yaml.parse(text, Loader=LOADER):
-            line = event.start_mark.line + 1 if event.start_mark is not None else 1
-            if isinstance(event, yaml.AliasEvent):
-                _refuse(
-                    display_path,
-                    line,
-                    f"YAML alias '*{event.anchor}' is not supported",
-                    "write the value out in full; manifests do not use anchors or aliases",
-                )
-            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                _refuse(
-                    display_path,
+    def __init__(self, display_path: str) -> None:
+        self.display_path = display_path
+        self.depth = 0
+        self.nodes = 0
+
+    def check(self, event: yaml.Event, line: int) -> None:
+        """Refuse ``event`` (at ``line``) when it is an anchor, alias or foreign tag, or goes beyond a bound."""
+        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            if event.anchor is not None:
+                self._refuse(
                     line,
                     f"YAML anchor '&{event.anchor}' is not supported",
                     "remove the anchor and write values out in full",
                 )
-            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
-                nodes += 1
-                _check_tag(event, display_path, line)
-            if nodes > MAX_NODES:
-                _refuse(
-                    display_path,
+            self._check_tag(event, line)
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                self._refuse(
                     line,
                     f"more than {MAX_NODES:,} values in one manifest",
                     "split the environment, or remove what it does not need",
                 )
             if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    _refuse(display_path, line, f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.MarkedYAMLError as error:
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
+                    self._refuse(line, f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            self._refuse(
+                line,
+                f"YAML alias '*{event.anchor}' is not supported",
+                "write the value out in full; manifests do not use anchors or aliases",
+            )
+
+    def check_failure(self, text: str, error: yaml.MarkedYAMLError) -> None:
+        """When the parser stopped inside more than :data:`MAX_DEPTH` open collections, refuse it as too deep
+        (otherwise the caller reports the syntax error)."""
         mark = error.problem_mark or error.context_mark
-        if mark is not None and max(depth, open_brackets(text, mark.line, mark.column)) > MAX_DEPTH:
-            _refuse(display_path, mark.line + 1, f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT)
-        return  # the composer reports the syntax error with its line
-    except yaml.YAMLError:
-        return
+        if mark is not None and max(self.depth, open_brackets(text, mark.line, mark.column)) > MAX_DEPTH:
+            self._refuse(mark.line + 1, f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT)
+
+    def _check_tag(self, event: yaml.ScalarEvent | yaml.CollectionStartEvent, line: int) -> None:
+        tag = event.tag
+        if tag is None or tag == "!":
+            return
+        if isinstance(event, yaml.ScalarEvent):
+            if event.implicit[0] or tag in _SCALAR_TAGS:
+                return
+        elif event.implicit or tag in _COLLECTION_TAGS:
+            return
+        self._refuse(line, f"unsupported YAML tag {tag}", _NO_TAG_HINT)
+
+    def _refuse(self, line: int, message: str, hint: str) -> None:
+        raise InvalidInput([Problem(self.display_path, line, message, hint)])
 
 
 def open_brackets(text: str, line: int, column: int) -> int:
@@ -108,19 +121,3 @@ def open_brackets(text: str, line: int, column: int) -> int:
                 depth = max(depth - 1, 0)
             previous = character
     return depth
-
-
-def _check_tag(event: yaml.ScalarEvent | yaml.CollectionStartEvent, display_path: str, line: int) -> None:
-    tag = event.tag
-    if tag is None or tag == "!":
-        return
-    if isinstance(event, yaml.ScalarEvent):
-        if event.implicit[0] or tag in _SCALAR_TAGS:
-            return
-    elif event.implicit or tag in _COLLECTION_TAGS:
-        return
-    _refuse(display_path, line, f"unsupported YAML tag {tag}", _NO_TAG_HINT)
-
-
-def _refuse(display_path: str, line: int, message: str, hint: str) -> None:
-    raise InvalidInput([Problem(display_path, line, message, hint)])

@@ -1,12 +1,15 @@
 """Read a YAML file into plain data while remembering the line of every key and item.
 
-PyYAML's C composer gives the node tree with positions; converting it ourselves keeps
-line numbers for error messages, rejects duplicate keys (which PyYAML would silently
-overwrite) and stays fast on large manifests.
+One pass over PyYAML's event stream (its C parser when built in) checks every bound of
+:mod:`generator.manifests.yaml_limits` and builds the plain data at once, without PyYAML's node tree:
+it keeps line numbers for error messages, rejects duplicate keys (which PyYAML would silently
+overwrite), resolves plain scalars as PyYAML's safe loader does (but keeps ``yes``/``no`` as text)
+and stays fast on large manifests.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ from typing import Any
 import yaml
 
 from generator.errors import InvalidInput, Problem
-from generator.manifests.yaml_limits import LOADER, MAX_FILE_BYTES, check_yaml_limits
+from generator.manifests.yaml_limits import LOADER, MAX_FILE_BYTES, InputBounds
 
 Location = tuple[str | int, ...]
 
@@ -59,37 +62,7 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
         ) from None
     except OSError as error:
         raise InvalidInput([Problem(display_path, None, f"cannot read file: {error.strerror}")]) from None
-    check_yaml_limits(text, display_path)
-    try:
-        node = yaml.compose(text, Loader=LOADER)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        if mark is not None and _tab_at(text, mark.line, mark.column):
-            raise InvalidInput(
-                [Problem(display_path, line, "a tab character in the indentation", "YAML indents with spaces only")]
-            ) from None
-        reason = error.problem or error.context or "invalid YAML"
-        raise InvalidInput(
-            [
-                Problem(
-                    display_path,
-                    line,
-                    f"YAML syntax error: {reason}",
-                    "check indentation, quoting and the ':' after each key",
-                )
-            ]
-        ) from None
-    except yaml.YAMLError as error:
-        raise InvalidInput([Problem(display_path, None, f"YAML syntax error: {error}")]) from None
-    document = YamlDocument(display_path, None)
-    if node is None:
-        return document
-    problems: list[Problem] = []
-    document.data = _convert(node, (), document, problems)
-    if problems:
-        raise InvalidInput(problems)
-    return document
+    return _read_events(text, display_path)
 
 
 def _tab_at(text: str, line: int, column: int) -> bool:
@@ -102,54 +75,185 @@ def _tab_at(text: str, line: int, column: int) -> bool:
     return "\t" in indentation or current[column : column + 1] == "\t"
 
 
-def _convert(node: yaml.Node, location: Location, document: YamlDocument, problems: list[Problem]) -> Any:
-    document.lines.setdefault(location, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                problems.append(
-                    Problem(document.path, line, "keys must be plain text", "write the key as a word followed by ':'")
-                )
-                continue
-            key = key_node.value
-            if key in result:
-                first = document.lines[(*location, key)]
-                problems.append(
-                    Problem(document.path, line, f"duplicate key '{key}' (first on line {first})", "keep one of them")
-                )
-                continue
-            document.lines[(*location, key)] = line
-            result[key] = _convert(value_node, (*location, key), document, problems)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*location, index), document, problems) for index, item in enumerate(node.value)]
-    return _scalar(node, document, problems)
-
-
-def _scalar(node: yaml.Node, document: YamlDocument, problems: list[Problem]) -> Any:
-    if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
-        # YAML 1.1 also reads yes/no/on/off/y/n as booleans; YAML 1.2 and most editors do not.
-        # Keep them as text so that a switch such as `production: no` is refused, not guessed.
-        return node.value
-    construct = _SCALAR_CONSTRUCTORS.get(node.tag)
-    if construct is None:
-        problems.append(
-            Problem(
-                document.path,
-                node.start_mark.line + 1,
-                f"unsupported YAML tag {node.tag}",
-                "remove the '!' tag; manifests use plain values",
-            )
-        )
-        return None
-    return construct(_CONSTRUCTOR, node)
-
-
+_STR_TAG = "tag:yaml.org,2002:str"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+#: PyYAML's resolution of a plain scalar's type (int, float, bool, null, timestamp or str), as its loaders use it.
+_RESOLVE: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = yaml.resolver.Resolver().resolve
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_CONSTRUCTORS = {
     f"tag:yaml.org,2002:{name}": yaml.constructor.SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{name}"]
-    for name in ("str", "int", "float", "bool", "null", "timestamp")
+    for name in ("int", "float", "bool", "null", "timestamp")
 }
+#: What an open mapping expects next: a key, or (after a duplicate key or one that is not text) a value to drop.
+_KEY, _DROP = object(), object()
+
+
+@dataclass
+class _Open:
+    """A mapping or list being read: its value so far, where it is, and whether what is read into it is kept."""
+
+    value: dict[str, Any] | list[Any]
+    location: Location
+    kept: bool
+    #: In a mapping: the key whose value comes next, ``_KEY`` while a key is expected, or ``_DROP``.
+    pending: Any = _KEY
+    #: The line of the key this collection is (when it is a key), so that it can be refused there at its end.
+    key_line: int | None = None
+
+
+def _read_events(text: str, display_path: str) -> YamlDocument:
+    """One pass over the YAML events: every bound checked, plain data built with the line of every location."""
+    document = YamlDocument(display_path, None)
+    problems: list[Problem] = []
+    bounds = InputBounds(display_path)
+    stack: list[_Open] = []
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=LOADER):
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
+            bounds.check(event, line)
+            if isinstance(event, yaml.ScalarEvent):
+                _scalar_event(event, line, stack, document, problems)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                _start_collection(event, line, stack, document)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                closed = stack.pop()
+                if closed.key_line is not None:
+                    stack[-1].pending = _DROP
+                    if stack[-1].kept:
+                        problems.append(_not_text_key(document.path, closed.key_line))
+                else:
+                    _place(closed.value, stack, document)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise InvalidInput(
+                        [
+                            Problem(
+                                display_path,
+                                line,
+                                "YAML syntax error: a second document ('---') in the file",
+                                "a manifest is one YAML document; remove the '---' and what follows, or merge them",
+                            )
+                        ]
+                    )
+    except yaml.MarkedYAMLError as error:
+        bounds.check_failure(text, error)
+        raise _syntax_error(text, display_path, error) from None
+    except yaml.YAMLError as error:
+        raise InvalidInput([Problem(display_path, None, f"YAML syntax error: {error}")]) from None
+    if problems:
+        raise InvalidInput(problems)
+    return document
+
+
+def _syntax_error(text: str, display_path: str, error: yaml.MarkedYAMLError) -> InvalidInput:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else None
+    if mark is not None and _tab_at(text, mark.line, mark.column):
+        return InvalidInput(
+            [Problem(display_path, line, "a tab character in the indentation", "YAML indents with spaces only")]
+        )
+    reason = error.problem or error.context or "invalid YAML"
+    return InvalidInput(
+        [
+            Problem(
+                display_path,
+                line,
+                f"YAML syntax error: {reason}",
+                "check indentation, quoting and the ':' after each key",
+            )
+        ]
+    )
+
+
+def _child_location(stack: list[_Open]) -> tuple[Location | None, bool]:
+    """Where the next node goes (None when it is a mapping's key or dropped) and whether it is kept."""
+    if not stack:
+        return (), True
+    parent = stack[-1]
+    if isinstance(parent.value, list):
+        return (*parent.location, len(parent.value)), parent.kept
+    if parent.pending is _KEY or parent.pending is _DROP:
+        return None, False
+    return (*parent.location, parent.pending), parent.kept
+
+
+def _start_collection(event: yaml.CollectionStartEvent, line: int, stack: list[_Open], document: YamlDocument) -> None:
+    location, kept = _child_location(stack)
+    is_key = bool(stack) and isinstance(stack[-1].value, dict) and stack[-1].pending is _KEY
+    if kept and location is not None:
+        document.lines.setdefault(location, line)
+    value: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+    stack.append(_Open(value, location or (), kept, key_line=line if is_key else None))
+
+
+def _scalar_event(
+    event: yaml.ScalarEvent, line: int, stack: list[_Open], document: YamlDocument, problems: list[Problem]
+) -> None:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _RESOLVE(yaml.ScalarNode, event.value, event.implicit)
+    parent = stack[-1] if stack else None
+    if parent is not None and isinstance(parent.value, dict) and parent.pending is _KEY:
+        _key(event.value if tag == _STR_TAG else None, line, parent, document, problems)
+        return
+    location, kept = _child_location(stack)
+    if kept and location is not None:
+        document.lines.setdefault(location, line)
+    _place(_scalar(event, tag, line, document, problems if kept else []), stack, document)
+
+
+def _key(key: str | None, line: int, mapping: _Open, document: YamlDocument, problems: list[Problem]) -> None:
+    """A key read in ``mapping``: the value that follows is kept under it, or dropped when it is refused."""
+    assert isinstance(mapping.value, dict)
+    mapping.pending = _DROP
+    if key is None:
+        if mapping.kept:
+            problems.append(_not_text_key(document.path, line))
+    elif key in mapping.value:
+        if mapping.kept:
+            first = document.lines[(*mapping.location, key)]
+            problems.append(
+                Problem(document.path, line, f"duplicate key '{key}' (first on line {first})", "keep one of them")
+            )
+    else:
+        if mapping.kept:
+            document.lines[(*mapping.location, key)] = line
+        mapping.pending = key
+
+
+def _place(value: Any, stack: list[_Open], document: YamlDocument) -> None:
+    """Put a finished value into the collection it belongs to (or make it the document's data)."""
+    if not stack:
+        document.data = value
+        return
+    parent = stack[-1]
+    if isinstance(parent.value, list):
+        parent.value.append(value)
+        return
+    if parent.pending is not _DROP:
+        parent.value[parent.pending] = value
+    parent.pending = _KEY
+
+
+def _not_text_key(path: str, line: int) -> Problem:
+    return Problem(path, line, "keys must be plain text", "write the key as a word followed by ':'")
+
+
+def _scalar(event: yaml.ScalarEvent, tag: str, line: int, document: YamlDocument, problems: list[Problem]) -> Any:
+    if tag == _STR_TAG:
+        return event.value
+    if tag == _BOOL_TAG and event.value.lower() not in ("true", "false"):
+        # YAML 1.1 also reads yes/no/on/off/y/n as booleans; YAML 1.2 and most editors do not.
+        # Keep them as text so that a switch such as `production: no` is refused, not guessed.
+        return event.value
+    construct = _SCALAR_CONSTRUCTORS.get(tag)
+    if construct is None:
+        problems.append(
+            Problem(
+                document.path, line, f"unsupported YAML tag {tag}", "remove the '!' tag; manifests use plain values"
+            )
+        )
+        return None
+    return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, event.value, style=event.style))

@@ -18,6 +18,7 @@ import functools
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 from generator.model.access_diff import AccessChange
 from generator.model.effective_access import EffectiveGrant, containers
@@ -37,6 +38,7 @@ IMPLICIT_SUFFIX = " (implicit)"
 
 OBJECT_KINDS = (DIRECTORY, REGISTERED_MODEL, CATALOG, SCHEMA)
 _STYLE_ORDER = (MEMBERSHIP, ADDED, CHANGED, REMOVED, GRANT, IMPLICIT, CONTAINS)
+_STYLE_RANK = {style: rank for rank, style in enumerate(_STYLE_ORDER)}
 #: Objects in an environment's box: directories, then catalog, schema and models as Unity Catalog nests them.
 _TREE = (DIRECTORY, CATALOG, SCHEMA, REGISTERED_MODEL)
 _ID_PREFIX = {
@@ -81,16 +83,14 @@ _PRODUCTION_GRANT = ("#c5221f", 2)
 ENVIRONMENT_COLOURS = {True: ("#fff5f4", "#c5221f"), False: ("#f8f9fa", "#9aa0a6")}
 
 
-@dataclass(frozen=True, order=True)
-class Node:
+class Node(NamedTuple):
     """A principal (``kind`` is its principal type) or an object (its object type)."""
 
     kind: str
     name: str
 
 
-@dataclass(frozen=True, order=True)
-class Edge:
+class Edge(NamedTuple):
     """A membership (principal to group) or a grant (principal to object), labelled."""
 
     source: Node
@@ -112,15 +112,22 @@ class Graph:
     names: Mapping[str, str]
     environment_of: dict[Node, str] = field(default_factory=dict)
     _edges: dict[Edge, bool] = field(default_factory=dict)
+    #: What is derived from the edges, computed once after the last ``add`` (a picture reads it several times).
+    _sorted: list[Edge] | None = None
+    _implicit_sources: dict[Node, bool] | None = None
 
     def add(self, edge: Edge, production: bool) -> None:
         """Add ``edge``; ``production`` puts it among the first (an edge added twice is drawn once)."""
         self._edges[edge] = self._edges.get(edge, False) or production
+        self._sorted = self._implicit_sources = None
 
     @property
     def edges(self) -> list[Edge]:
         """Every edge, production ones first, then sorted."""
-        return sorted(self._edges, key=lambda edge: (not self._edges[edge], _STYLE_ORDER.index(edge.style), edge))
+        if self._sorted is None:
+            first = self._edges
+            self._sorted = sorted(first, key=lambda edge: (not first[edge], _STYLE_RANK[edge.style], edge))
+        return self._sorted
 
     def nodes(self) -> list[Node]:
         """Every node that is not an object: principals, then groups, then those with only implicit grants."""
@@ -156,11 +163,13 @@ class Graph:
 
     def _implicit(self) -> dict[Node, bool]:
         """For every node with outgoing edges: whether all of them are implicit grants."""
-        implicit: dict[Node, bool] = {}
-        for edge in self._edges:
-            is_implicit = edge.style == IMPLICIT or edge.label.endswith(IMPLICIT_SUFFIX)
-            implicit[edge.source] = implicit.get(edge.source, True) and is_implicit
-        return implicit
+        if self._implicit_sources is None:
+            implicit: dict[Node, bool] = {}
+            for edge in self._edges:
+                is_implicit = edge.style == IMPLICIT or edge.label.endswith(IMPLICIT_SUFFIX)
+                implicit[edge.source] = implicit.get(edge.source, True) and is_implicit
+            self._implicit_sources = implicit
+        return self._implicit_sources
 
     def label(self, node: Node) -> tuple[str, ...]:
         """The lines of a node's label: its name (display name and id for a principal) and a caption."""
@@ -212,6 +221,7 @@ def changes_graph(changes: Iterable[AccessChange], names: Mapping[str, str]) -> 
     return graph
 
 
+@functools.lru_cache(maxsize=65536)
 def node_id(node: Node) -> str:
     """A Mermaid and DOT id for ``node``: a prefix per kind, then the name with everything but [A-Za-z0-9] escaped."""
     prefix = _ID_PREFIX.get(node.kind) or "n_" + _escape_id(node.kind) + "_"
@@ -276,12 +286,15 @@ def _mermaid_node(graph: Graph, node: Node) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _escape_id(name: str) -> str:
-    # Cached: the same principals and objects are named on every edge of every picture.
+    # Cached (as _text): the same principals, objects and levels are named on every edge of every picture.
+    if name.isascii() and name.replace("_", "").isalnum():  # most names: letters, digits and underscores
+        return name.replace("_", "__")
     return "".join(
         char if char.isascii() and char.isalnum() else "__" if char == "_" else f"_{ord(char):x}_" for char in name
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def _text(value: str) -> str:
     """``value`` for inside a quoted Mermaid label: entity codes for anything Mermaid, Markdown or HTML could read."""
     return "".join(char if char in _PLAIN else f"#{ord(char)};" for char in value)

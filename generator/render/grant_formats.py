@@ -29,14 +29,24 @@ def grant_row(grant: Grant, names: Mapping[str, str]) -> dict[str, Any]:
     return {**grant.as_dict(), "principal_name": names.get(grant.principal, ""), "source": grant.source}
 
 
+def grant_rows(grants: Iterable[Grant], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Every grant as its row (see :func:`grant_row`), built once for the CSV and the JSON of the same grants."""
+    return [grant_row(grant, names) for grant in grants]
+
+
 def grants_json_text(grants: Sequence[Grant], names: Mapping[str, str], indent: str = "") -> str:
     """Grants as a JSON list with one grant per line (readable in diffs, fast to write)."""
-    return json_lines([grant_row(grant, names) for grant in grants], indent)
+    return json_lines(grant_rows(grants, names), indent)
 
 
 def grants_csv(grants: Sequence[Grant], names: Mapping[str, str]) -> str:
     """Grants as CSV: a header row of the documented keys, then one row per grant."""
-    return _csv(GRANT_ROW_FIELDS, (grant_row(grant, names) for grant in grants))
+    return grant_rows_csv(grant_rows(grants, names))
+
+
+def grant_rows_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """Grant rows (from :func:`grant_rows`) as CSV: a header row of the documented keys, then one row each."""
+    return _csv(GRANT_ROW_FIELDS, rows)
 
 
 def grants_table(grants: Sequence[Grant], names: Mapping[str, str]) -> str:
@@ -127,6 +137,12 @@ def _csv(fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
 
 
 def _csv_cell(value: Any) -> str:
+    if type(value) is str:  # most cells: the fast path
+        return value
+    return _csv_value(value)
+
+
+def _csv_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):

@@ -43,6 +43,8 @@ def hcl_key(key: str) -> str:
 
 def hcl_value(value: Any, depth: int = 0) -> str:
     """``value`` as an HCL expression; mappings and lists of mappings span several lines."""
+    if type(value) is str:  # most values: checked first, and without the abstract base classes
+        return hcl_string(value)
     if isinstance(value, Expression):
         return value.text
     if isinstance(value, bool):
@@ -51,21 +53,26 @@ def hcl_value(value: Any, depth: int = 0) -> str:
         return repr(value)
     if isinstance(value, str):
         return hcl_string(value)
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         if not value:
             return "{}"
         inner = hcl_attributes([(hcl_key(str(key)), item) for key, item in value.items()], depth + 1)
         return "{\n" + inner + "\n" + INDENT * depth + "}"
-    if isinstance(value, Sequence):
+    if isinstance(value, (list, tuple, Sequence)):
         if not value:
             return "[]"
-        if not any(isinstance(item, Mapping) for item in value):
+        if not any(_is_mapping(item) for item in value):
             return "[" + ", ".join(hcl_value(item, depth) for item in value) + "]"
         lines = [INDENT * (depth + 1) + hcl_value(item, depth + 1) + "," for item in value]
         return "[\n" + "\n".join(lines) + "\n" + INDENT * depth + "]"
     if value is None:
         return "null"
     raise TypeError(f"cannot write {type(value).__name__} as HCL")
+
+
+def _is_mapping(value: Any) -> bool:
+    """Whether ``value`` is a mapping: a dict at once, the ``Mapping`` check only for other types."""
+    return isinstance(value, dict) or (not isinstance(value, (str, list, tuple)) and isinstance(value, Mapping))
 
 
 def hcl_attributes(items: Iterable[tuple[str, Any]], depth: int) -> str:

@@ -17,7 +17,7 @@ from generator.model.levels import describe
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
 from generator.render.diagrams import CONTAINS, MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid
-from generator.render.grant_formats import JSON_ENCODER, grants_csv, grants_json_text
+from generator.render.grant_formats import JSON_ENCODER, grant_rows, grant_rows_csv, json_lines
 from generator.render.header import Header
 from generator.tables import Table, code, code_list
 
@@ -44,7 +44,8 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
         )
         for environment in manifests.environments
     }
-    files[PERMISSIONS_CSV] = grants_csv(model.grants, names)
+    rows = grant_rows(model.grants, names)
+    files[PERMISSIONS_CSV] = grant_rows_csv(rows)
     environments = {name: _environment_json(model, facts) for name, facts in sorted(model.environments.items())}
     files[PERMISSIONS_JSON] = (
         '{\n  "generated": '
@@ -61,7 +62,7 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
         )
         + "\n  }"
         + ',\n  "grants": '
-        + grants_json_text(model.grants, names, indent="  ")
+        + json_lines(rows, indent="  ")
         + "\n}\n"
     )
     return files
