@@ -3,10 +3,10 @@ steps, run locally in order (tests/support/ci_steps.py), pass in a team's reposi
 Databricks REST stand-in, with the real provider.
 
 The sample repository is a team's clone (tests/support/team_repository.py: this repository's
-environments/, modules/, generator/, versions.tf, Makefile and pyproject files, rendered and
+environments/, modules/, generator/, versions.tf, Makefile, pyproject files and lock, rendered and
 committed) with a bare ``origin``. What a runner's set-up would install is stood in for: its
 ``.venv/bin/mlenv`` and ``.venv/bin/python`` are two-line scripts running this repository's, and
-``.venv/.installed`` is newer than the pyproject files, so ``make setup`` skips pip and only runs
+``.venv/.installed`` is newer than the pyproject files and the lock, so ``make setup`` skips pip and only runs
 ``mlenv toolchain`` (which finds the provider in the cache). ``MLENV_CACHE`` is the real cache, as the templates'
 cache step restores it.
 """

@@ -1,7 +1,7 @@
 """A team's clone of this repository, for the tests of the pre-commit hooks and the pipeline templates.
 
 It holds the committed files (as git tracks them, with their working-tree content) of environments/,
-modules/, generator/, versions.tf, the Makefile and the pyproject files, rendered and committed on
+modules/, generator/, versions.tf, the Makefile, the pyproject files and the lock, rendered and committed on
 ``main``. What ``make setup`` would install is stood in for by :func:`stand_in_for_set_up`.
 """
 
@@ -22,6 +22,7 @@ TEAM_FILES = (
     "Makefile",
     "pyproject.toml",
     "shim/pyproject.toml",
+    "requirements/lock.txt",
     ".gitignore",
 )
 
@@ -50,7 +51,7 @@ def commit(root: Path, message: str) -> str:
 
 def stand_in_for_set_up(root: Path) -> None:
     """``.venv/bin/mlenv`` and ``.venv/bin/python`` run this repository's, and the pip stamp is newer than
-    the pyproject files, so that ``make setup`` skips pip and only runs ``mlenv toolchain``."""
+    the pyproject files and the lock, so that ``make setup`` skips pip and only runs ``mlenv toolchain``."""
     bin_directory = root / ".venv" / "bin"
     bin_directory.mkdir(parents=True)
     for name in ("mlenv", "python"):
