@@ -59,6 +59,11 @@ test: lint
 test-compat: $(STAMP)
 	$(BIN)/python shim/compat/matrix.py
 
+# The slow tests (marker slow): 20 applies killed at random points, each recovered (about 20 minutes).
+.PHONY: test-slow
+test-slow: setup
+	$(BIN)/python -m pytest -m slow
+
 # The fast loop: no network, no Terraform, no server (seconds).
 test-unit: setup
 	$(BIN)/python -m pytest tests/unit

@@ -128,6 +128,11 @@ class WorkspaceUnreachable(Unavailable):
     """The workspace cannot be reached or refuses the credentials."""
 
 
+class ApplyIncomplete(Unavailable):
+    """The workspace stopped an apply part way (throttling, server errors, dropped connections, objects that
+    exist outside the state); the message says what to rerun to converge."""
+
+
 class Refused(MlenvError):
     """A safety guard refused the command before anything changed; the message says why and how to proceed."""
 

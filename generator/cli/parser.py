@@ -183,9 +183,21 @@ def _add_terraform_commands(commands: Commands) -> None:
         help="terraform plan into a saved plan file",
         description="Check that the generated files are current and credentials exist, "
         "then terraform init and terraform plan -input=false -out=.mlenv/tfplan. "
-        "Output is streamed; every delete or replace is listed at the end.",
+        "Output is streamed; every delete or replace is listed at the end. A plan that creates groups, "
+        "models, catalogs or schemas that already exist (left by an interrupted apply) is refused and "
+        "discarded, unless --adopt imports them.",
     )
     plan.add_argument("--no-refresh", action="store_true", help="plan without reading the live state (-refresh=false)")
+    plan.add_argument(
+        "--adopt",
+        action="store_true",
+        help="import the objects the plan would create that already exist (adds them to mlenv_imports.tf), then plan",
+    )
+    plan.add_argument(
+        "--include-production",
+        action="store_true",
+        help="with --adopt: also production models (check the versions listed first)",
+    )
     plan.set_defaults(command="terraform_commands:plan", writes=True)
 
     apply = commands.add_parser(

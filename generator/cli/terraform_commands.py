@@ -7,17 +7,24 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.errors import ChangesFound, ExitCode
+from generator.errors import ChangesFound, ExitCode, Refused
 from generator.manifests.loader import load_settings
-from generator.model.checked import load_and_check
-from generator.paths import SAVED_PLAN
+from generator.model.checked import Checked, load_and_check
+from generator.paths import IMPORTS_TERRAFORM_FILE, SAVED_PLAN
 from generator.render.generated import render_files
+from generator.render.imports import add_imports
 from generator.render.writer import compare_outputs, write_atomically
 from generator.terraform import deploy
 from generator.terraform.module_docs import render_module_docs
 from generator.terraform.runner import StepResult, TerraformRunner
 from generator.terraform.toolchain import locate, prepare
+from generator.workspace.adopt import production_models
+from generator.workspace.connection import workspace_client
+from generator.workspace.existing import existing_objects
 from generator.workspace.preflight import preflight
+
+#: Seconds databricks-sdk keeps retrying the existence check of a plan's creates.
+EXISTENCE_CHECK_TIMEOUT = 300
 
 
 def toolchain(arguments: argparse.Namespace) -> int:
@@ -48,6 +55,8 @@ def plan(arguments: argparse.Namespace) -> int:
     runner = _runner(root)
     preflight("plan", checked.manifests.settings.databricks_host)
     changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
+    if _adopt_or_refuse_what_exists(root, checked, changes, arguments):
+        changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
     destructive = [change for change in changes if change.destructive]
     imports = sum(1 for change in changes if change.importing)
     print(
@@ -62,13 +71,49 @@ def plan(arguments: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _adopt_or_refuse_what_exists(
+    root: Path, checked: Checked, changes: list[deploy.Change], arguments: argparse.Namespace
+) -> bool:
+    """When the plan creates groups, models, catalogs or schemas that already exist (an interrupted apply made
+    them after its last state snapshot, or someone made them by hand), applying it would fail on "already
+    exists": with ``--adopt``, add import blocks for them and say so (True: plan again); otherwise discard the
+    plan and refuse, naming them."""
+    creates = {change.address for change in changes if change.actions == ("create",)}
+    if not creates:
+        return False
+    with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT) as client:
+        host = client.config.host or "the workspace"
+        found = existing_objects(
+            checked.manifests.settings, checked.model, client, EXISTENCE_CHECK_TIMEOUT, concurrency=8, only=creates
+        )
+    if not found:
+        return False
+    production = production_models(found)
+    for item in production:
+        print(f"production model {item.name} exists: " + ("; ".join(item.versions) or "no versions"), file=sys.stderr)
+    listing = ", ".join(f"{item.kind.replace('_', ' ')} {item.name}" for item in found)
+    consent = " --include-production" if production else ""
+    if not arguments.adopt or (production and not arguments.include_production):
+        deploy.discard_saved_plan(root)
+        raise Refused(
+            f"the plan creates {len(found)} objects that already exist in {host} but not in the Terraform state "
+            f"({listing}): an apply was interrupted after creating them, or they were made by hand. Run "
+            f"'mlenv plan --adopt{consent}' to import them"
+            + (" (read the production models' versions listed above first)" if production else "")
+            + f"; the saved plan {SAVED_PLAN} was discarded"
+        )
+    added = add_imports(root / IMPORTS_TERRAFORM_FILE, [item.import_target() for item in found], host)
+    print(f"adopt: {len(added)} import blocks added to {IMPORTS_TERRAFORM_FILE} ({listing}); planning again")
+    return True
+
+
 def apply(arguments: argparse.Namespace) -> int:
     """``mlenv apply``: apply the saved plan after its guards."""
     root: Path = arguments.root
     deploy.verify_saved_plan(root)
     runner = _runner(root)
-    preflight("apply", load_settings(root).databricks_host)
-    changes = deploy.apply(root, runner, allow_destroy=arguments.allow_destroy)
+    reached = preflight("apply", load_settings(root).databricks_host)
+    changes = deploy.apply(root, runner, allow_destroy=arguments.allow_destroy, host=reached.host)
     print(f"applied {len(changes)} changes")
     return ExitCode.OK
 

@@ -12,12 +12,12 @@ from generator.render.audit_report import report_json, report_markdown, report_t
 from generator.render.imports import render_imports
 from generator.render.writer import write_atomically
 from generator.terminal import styled
-from generator.workspace.adopt import find_existing, production_models
+from generator.workspace.adopt import production_models
 from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client
+from generator.workspace.existing import existing_objects
 from generator.workspace.preflight import preflight
 from generator.workspace.unity_catalog_account import account_client
-from generator.workspace.unity_catalog_adopt import find_existing_unity_catalog
 from generator.workspace.unity_catalog_audit import Identities, audit_unity_catalog
 
 
@@ -26,7 +26,7 @@ def audit(arguments: argparse.Namespace) -> int:
     _check_workspace_options(arguments)
     checked = load_and_check(arguments.root)
     model = checked.model
-    preflight("audit the workspace", checked.manifests.settings.databricks_host)
+    preflight("audit the workspace", checked.manifests.settings.databricks_host, command="mlenv audit")
     settings = checked.manifests.settings
     with workspace_client("audit the workspace", arguments.timeout) as client:
         if settings.unity_catalog_mode:
@@ -51,14 +51,10 @@ def adopt(arguments: argparse.Namespace) -> int:
     checked = load_and_check(arguments.root)
     model = checked.model
     settings = checked.manifests.settings
-    preflight("read the workspace", settings.databricks_host)
+    preflight("read the workspace", settings.databricks_host, command="mlenv adopt")
     with workspace_client("read the workspace", arguments.timeout) as client:
         host = client.config.host or ""
-        if settings.unity_catalog_mode:
-            account = account_client(settings, arguments.timeout) if settings.identity_mode == "account" else None
-            existing = find_existing_unity_catalog(model, client, account, arguments.concurrency)
-        else:
-            existing = find_existing(model, client, arguments.concurrency)
+        existing = existing_objects(settings, model, client, arguments.timeout, arguments.concurrency)
     production = production_models(existing)
     for item in production:
         print(

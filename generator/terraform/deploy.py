@@ -16,7 +16,7 @@ from pathlib import Path
 
 from python_terraform import IsFlagged
 
-from generator.errors import Refused, TerraformFailed, WorkspaceUnreachable
+from generator.errors import ApplyIncomplete, Refused, TerraformFailed, WorkspaceUnreachable
 from generator.paths import PLAN_INPUT_GLOBS, SAVED_PLAN, SAVED_PLAN_RECORD, STATE_DIRECTORY
 from generator.terraform.runner import StepResult, TerraformRunner
 
@@ -52,13 +52,13 @@ def fingerprint(root: Path) -> str:
 def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Change]:
     """Init, plan into ``.mlenv/tfplan`` and record the inputs' fingerprint; return the planned changes."""
     (root / STATE_DIRECTORY).mkdir(exist_ok=True)
-    (root / SAVED_PLAN_RECORD).unlink(missing_ok=True)
-    (root / SAVED_PLAN).unlink(missing_ok=True)
+    discard_saved_plan(root)
     _require(runner.run(root, "init", input=False))
     result = runner.run(
         root, "plan", input=False, out=SAVED_PLAN, detailed_exitcode=IsFlagged, refresh=None if refresh else False
     )
     if result.returncode not in (0, 2):
+        _raise_if_locked(result)
         _raise_if_provider_unavailable(result)
         raise TerraformFailed(f"terraform plan failed (exit {result.returncode}); nothing was saved")
     changes = read_changes(root, runner)
@@ -66,11 +66,14 @@ def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Chan
     return changes
 
 
-def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False) -> list[Change]:
+def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False, host: str = "") -> list[Change]:
     """Apply the saved plan after checking it is current and deletes nothing (unless allowed).
 
     Terraform is initialised first: a pipeline applies the plan on another runner than the one that
     made it, in a fresh checkout with only ``.mlenv/`` carried over (``init`` is a no-op otherwise).
+    An apply that the workspace ``host`` stopped part way (throttling or server errors beyond the
+    provider's retries, a dropped connection, an object that already exists) raises
+    :class:`ApplyIncomplete`, which says what to rerun.
     """
     verify_saved_plan(root)
     _require(runner.run(root, "init", input=False))
@@ -82,9 +85,19 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False) -> l
             f"the plan deletes or replaces {len(destructive)} resources ({listing}); "
             "rerun with --allow-destroy if that is intended"
         )
-    _require(runner.run(root, "apply", SAVED_PLAN, input=False))
+    result = runner.run(root, "apply", SAVED_PLAN, input=False)
+    if not result.ok:
+        _raise_if_locked(result)
+        _raise_if_stopped_by_the_workspace(result, host)
+    _require(result)
     (root / SAVED_PLAN_RECORD).unlink()
     return changes
+
+
+def discard_saved_plan(root: Path) -> None:
+    """Remove the saved plan and its record: ``apply`` refuses until the next ``plan``."""
+    (root / SAVED_PLAN_RECORD).unlink(missing_ok=True)
+    (root / SAVED_PLAN).unlink(missing_ok=True)
 
 
 def verify_saved_plan(root: Path) -> None:
@@ -116,6 +129,7 @@ def read_changes(root: Path, runner: TerraformRunner) -> list[Change]:
 
 def _require(result: StepResult) -> None:
     if not result.ok:
+        _raise_if_locked(result)
         _raise_if_provider_unavailable(result)
         raise TerraformFailed(f"terraform {result.command} failed (exit {result.returncode})")
 
@@ -127,6 +141,61 @@ _PROVIDER_UNAVAILABLE = re.compile(
     r"context deadline exceeded|certificate signed by unknown authority|proxyconnect",
     re.IGNORECASE,
 )
+
+
+#: The fields of the lock holder Terraform prints under "Lock Info:" when it cannot acquire the state lock.
+_LOCK_FIELD = re.compile(r"^\s*(ID|Operation|Who|Created):\s*(.+?)\s*$")
+
+
+def _raise_if_locked(result: StepResult) -> None:
+    """Raise :class:`Refused` naming the holder when Terraform could not take the state lock (another plan or
+    apply of the same state is running, or one died holding a remote backend's lock)."""
+    if not any("Error acquiring the state lock" in line for line in result.stderr_tail):
+        return
+    fields: dict[str, str] = {}
+    for line in result.stderr_tail:
+        match = _LOCK_FIELD.match(line.strip("│╷╵"))
+        if match:
+            fields.setdefault(match[1], match[2])
+    holder = ", ".join(f"{key.lower()} {fields[key]}" for key in ("Who", "Operation", "Created") if key in fields)
+    lock_id = fields.get("ID", "<ID>")
+    raise Refused(
+        f"terraform {result.command}: the state is locked by another run ({holder or 'holder unknown'}; lock ID "
+        f"{lock_id}); nothing was changed by this one. Wait for that run to finish, then run 'mlenv plan' again; "
+        f"if it died, release its lock with 'terraform force-unlock {lock_id}'"
+    )
+
+
+#: What the provider prints when the workspace throttled or failed beyond its retries, or dropped a connection
+#: (Go's ``EOF`` on a request it does not repeat: a create may have happened without its answer).
+_STOPPED_BY_THE_WORKSPACE = re.compile(
+    r'": EOF$|connection reset by peer|broken pipe|status code 429|too many requests|TEMPORARILY_UNAVAILABLE|'
+    r"status code 503|service unavailable|i/o timeout|context deadline exceeded|request timed out",
+    re.IGNORECASE,
+)
+_ALREADY_EXISTS = re.compile(r"already exists|RESOURCE_ALREADY_EXISTS", re.IGNORECASE)
+
+
+def _raise_if_stopped_by_the_workspace(result: StepResult, host: str) -> None:
+    """Raise :class:`ApplyIncomplete` when Terraform's errors come from the workspace, not from the plan."""
+    errors = [line.strip(" │╷╵") for line in result.stderr_tail if line.strip(" │╷╵").startswith("Error:")]
+    where = host or "the workspace"
+    stopped = [line for line in errors if _STOPPED_BY_THE_WORKSPACE.search(line)]
+    existing = [line for line in errors if _ALREADY_EXISTS.search(line)]
+    if not errors or len(stopped) + len(existing) < len(errors):
+        return
+    if stopped:
+        raise ApplyIncomplete(
+            f"terraform apply stopped part way: {where} throttled, failed or dropped the connection on "
+            f"{len(stopped)} requests ({stopped[0][:160]}). What was applied is in the state; an object whose "
+            "creation lost its answer may exist without being in it. Rerun 'mlenv plan' (it finds such objects "
+            "and says how to adopt them), then 'mlenv apply'"
+        )
+    raise ApplyIncomplete(
+        f"terraform apply found {len(existing)} objects that already exist in {where} but not in the state "
+        f"({existing[0][:160]}): an earlier apply was interrupted after creating them, or they were made by "
+        "hand. Run 'mlenv plan' (it lists them and how to adopt them), then 'mlenv apply'"
+    )
 
 
 def _raise_if_provider_unavailable(result: StepResult) -> None:

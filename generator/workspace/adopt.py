@@ -18,7 +18,7 @@ versions are listed either way.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -71,7 +71,7 @@ def run_lookups(lookups: Sequence[Lookup], concurrency: int) -> list[ExistingObj
     """Run ``lookups``, at most ``concurrency`` at a time, with a progress counter; everything they found, sorted."""
     lock = threading.Lock()
     found: list[ExistingObject] = []
-    progress = Counter("adopt: objects looked up", len(lookups))
+    progress = Counter("declared objects looked up in the workspace", len(lookups))
 
     def look(lookup: Lookup) -> None:
         existing = lookup()
@@ -85,9 +85,13 @@ def run_lookups(lookups: Sequence[Lookup], concurrency: int) -> list[ExistingObj
     return sorted(found)
 
 
-def find_existing(model: PermissionModel, client: WorkspaceClient, concurrency: int = 8) -> list[ExistingObject]:
-    """Every declared group and registered model of ``model`` that exists in the workspace, sorted."""
-    return run_lookups([partial(_existing, client, candidate) for candidate in _candidates(model)], concurrency)
+def find_existing(
+    model: PermissionModel, client: WorkspaceClient, concurrency: int = 8, only: Collection[str] | None = None
+) -> list[ExistingObject]:
+    """Every declared group and registered model of ``model`` that exists in the workspace, sorted; with
+    ``only``, just those whose Terraform address is in it."""
+    candidates = [candidate for candidate in _candidates(model) if only is None or candidate.address in only]
+    return run_lookups([partial(_existing, client, candidate) for candidate in candidates], concurrency)
 
 
 def production_models(existing: list[ExistingObject]) -> list[ExistingObject]:

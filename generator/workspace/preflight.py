@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import threading
+import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
-from databricks.sdk.errors import NotFound, PermissionDenied, Unauthenticated
+from databricks.sdk.errors import NotFound, PermissionDenied, TemporarilyUnavailable, TooManyRequests, Unauthenticated
 from databricks.sdk.errors.base import DatabricksError
 from requests.exceptions import ProxyError, SSLError
 
@@ -28,8 +30,11 @@ from generator.errors import MissingCredentials, WorkspaceUnreachable
 from generator.workspace.connection import first_sentence
 from generator.workspace.credentials import locate_credentials
 
-#: Overall deadline of the preflight, in seconds.
+#: Overall deadline of the preflight, in seconds, for a workspace that does not answer.
 DEADLINE_SECONDS = 8.0
+#: How long the preflight keeps asking a workspace that answers but is throttling (429) or busy (503): it is
+#: there, and the commands after the preflight retry the same way (databricks-sdk and the provider).
+BUSY_SECONDS = 60.0
 _CONNECT_SECONDS = 4.0
 
 
@@ -42,8 +47,11 @@ class Reached:
     workspace_id: str
 
 
-def preflight(action: str, expected_host: str | None = None) -> Reached:
+def preflight(action: str, expected_host: str | None = None, command: str = "") -> Reached:
     """Check that the standard Databricks credentials reach a workspace that accepts them.
+
+    ``action`` says what the check is for ("plan", "audit the workspace"); ``command`` is what to rerun
+    when the workspace stays busy (``mlenv audit``; by default ``mlenv ACTION``).
 
     ``expected_host``, when the settings name one, must be the host the credentials point at.
     Raises :class:`MissingCredentials` or :class:`WorkspaceUnreachable` with one line saying what
@@ -51,11 +59,19 @@ def preflight(action: str, expected_host: str | None = None) -> Reached:
     """
     logging.getLogger("databricks.sdk").setLevel(logging.CRITICAL)
     locate_credentials()  # no network: a missing credential is reported as such, at once
+    busy = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(_check, action)
+        future = pool.submit(_check, action, busy, command)
         try:
-            reached = future.result(timeout=DEADLINE_SECONDS)
+            try:
+                reached = future.result(timeout=DEADLINE_SECONDS)
+            except FutureTimeout:
+                if not busy.is_set():
+                    raise
+                reached = future.result(timeout=BUSY_SECONDS)  # it answers: throttled or busy, keep asking
         except FutureTimeout:
+            if busy.is_set():
+                raise WorkspaceUnreachable(_busy_message(action, locate_credentials().host, command)) from None
             raise WorkspaceUnreachable(
                 f"cannot {action}: no answer from the workspace within {DEADLINE_SECONDS:.0f} s; check "
                 "DATABRICKS_HOST, the network and any proxy (HTTPS_PROXY, NO_PROXY)"
@@ -70,7 +86,8 @@ def preflight(action: str, expected_host: str | None = None) -> Reached:
     return reached
 
 
-def _check(action: str) -> Reached:
+def _check(action: str, busy: threading.Event, command: str) -> Reached:
+    """The one call; ``busy`` is set while the workspace answers 429 or 503 (and the call is repeated)."""
     host = locate_credentials().host
     _check_connection(action, host)
     try:
@@ -79,9 +96,7 @@ def _check(action: str) -> Reached:
         raise MissingCredentials(f"cannot {action}: {first_sentence(error)}") from None
     host = config.host or host
     try:
-        response = WorkspaceClient(config=config).api_client.do(
-            "GET", "/api/2.0/preview/scim/v2/Me", response_headers=["X-Databricks-Org-Id"]
-        )
+        response = _ask_while_busy(WorkspaceClient(config=config), busy)
     except Unauthenticated:
         raise WorkspaceUnreachable(
             f"cannot {action}: {host} refused the credentials (401); check that the token "
@@ -100,6 +115,8 @@ def _check(action: str) -> Reached:
     except DatabricksError as error:
         raise WorkspaceUnreachable(f"cannot {action}: {host} answered {first_sentence(error)}") from None
     except (TimeoutError, OSError) as error:
+        if _throttled_or_busy(error):
+            raise WorkspaceUnreachable(_busy_message(action, host, command)) from None
         raise WorkspaceUnreachable(f"cannot {action}: {_network_reason(host, error)}") from None
     if not isinstance(response, dict):
         raise WorkspaceUnreachable(f"cannot {action}: {host} does not look like a Databricks workspace")
@@ -107,6 +124,35 @@ def _check(action: str) -> Reached:
         host,
         str(response.get("userName") or response.get("displayName") or ""),
         str(response.get("X-Databricks-Org-Id") or ""),
+    )
+
+
+def _ask_while_busy(client: WorkspaceClient, busy: threading.Event) -> object:
+    """SCIM ``Me`` (with the workspace id header), asked again for :data:`BUSY_SECONDS` while the workspace
+    answers 429 or 503 (databricks-sdk retries each call for 3 s only)."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            return client.api_client.do("GET", "/api/2.0/preview/scim/v2/Me", response_headers=["X-Databricks-Org-Id"])
+        except TimeoutError as error:
+            if not _throttled_or_busy(error) or time.monotonic() > deadline:
+                raise
+            busy.set()
+
+
+def _throttled_or_busy(error: BaseException) -> bool:
+    """Whether the SDK gave up on answers 429 (throttled) or 503 (temporarily unavailable)."""
+    cause = error.__cause__ or error.__context__
+    return isinstance(error, TooManyRequests | TemporarilyUnavailable) or (
+        cause is not None and _throttled_or_busy(cause)
+    )
+
+
+def _busy_message(action: str, host: str, command: str) -> str:
+    return (
+        f"cannot {action}: {host} kept answering 'too many requests' (429) or 'temporarily unavailable' (503) "
+        f"for {BUSY_SECONDS:.0f} s: the workspace is throttling or busy; rerun '{command or f'mlenv {action}'}' "
+        "later (other jobs may be using the workspace's request budget)"
     )
 
 

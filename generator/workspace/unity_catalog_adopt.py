@@ -13,6 +13,7 @@ consent (as in workspace mode).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import partial
 
 from databricks.sdk import AccountClient, WorkspaceClient
@@ -35,20 +36,33 @@ from generator.workspace.adopt import ExistingObject, Lookup, run_lookups
 
 
 def find_existing_unity_catalog(
-    model: PermissionModel, client: WorkspaceClient, account: AccountClient | None, concurrency: int = 8
+    model: PermissionModel,
+    client: WorkspaceClient,
+    account: AccountClient | None,
+    concurrency: int = 8,
+    only: Collection[str] | None = None,
 ) -> list[ExistingObject]:
-    """Every declared catalog, schema, model (with their grants) and, with ``account``, group that exists."""
-    lookups: list[Lookup] = []
+    """Every declared catalog, schema, model (with their grants) and, with ``account``, group that exists; with
+    ``only``, just those whose Terraform address is in it."""
+    lookups: list[tuple[str, Lookup]] = []
     if account is not None:
-        lookups.append(partial(_group, account, "", model.all_principals_group, group_resource_address(None)))
+        address = group_resource_address(None)
+        lookups.append((address, partial(_group, account, "", model.all_principals_group, address)))
     for _, facts in sorted(model.environments.items()):
         if account is not None:
-            lookups.append(partial(_group, account, facts.name, facts.group, group_resource_address(facts.name)))
+            address = group_resource_address(facts.name)
+            lookups.append((address, partial(_group, account, facts.name, facts.group, address)))
         if model.on_object(CATALOG, facts.catalog):
-            lookups.append(partial(_catalog, client, facts))
-        lookups.append(partial(_schema, client, facts))
-        lookups += [partial(_model, client, model, facts, full_name) for full_name in facts.models]
-    return run_lookups(lookups, concurrency)
+            lookups.append((catalog_resource_address(facts.name), partial(_catalog, client, facts)))
+        lookups.append((schema_resource_address(facts.name), partial(_schema, client, facts)))
+        lookups += [
+            (
+                uc_model_resource_address(facts.name, full_name.rpartition(".")[2]),
+                partial(_model, client, model, facts, full_name),
+            )
+            for full_name in facts.models
+        ]
+    return run_lookups([lookup for address, lookup in lookups if only is None or address in only], concurrency)
 
 
 def _group(account: AccountClient, environment: str, name: str, address: str) -> list[ExistingObject]:

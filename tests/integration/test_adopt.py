@@ -39,7 +39,7 @@ def test_existing_group_and_model_get_import_blocks(rendered, mlenv, point_at_st
         again = mlenv("--root", rendered, "adopt", "--dry-run")
     assert result.code == 0, result.err
     group_id = workspace.groups["apps_acc"]["id"]
-    assert text.startswith(f"# Written by `mlenv adopt` from the workspace {server.host}: ")
+    assert text.startswith(f"# Written by `mlenv adopt` (or `mlenv plan --adopt`) from the workspace {server.host}: ")
     assert text.endswith(
         "\n# group apps_acc (acc)\nimport {\n  to = module.acc_group.databricks_group.this\n"
         f'  id = "{group_id}"\n}}\n'

@@ -11,9 +11,11 @@ answer. Only the REST API is faked; nothing else is.
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -33,6 +35,55 @@ _OBJECT_TYPES = {"directories": "directory", "registered-models": "registered-mo
 _PRINCIPAL_FIELD = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
 
 
+#: The fault kinds :class:`Faults` injects, in the order a draw tries them.
+THROTTLED, UNAVAILABLE, DROPPED, LOST = "throttled", "unavailable", "dropped", "lost"
+
+
+@dataclass
+class Faults:
+    """Transient failures a share of requests meets, drawn from a seeded generator (the same run twice is the same).
+
+    ``throttled``: 429 with ``Retry-After: 1``; ``unavailable``: 503 ``TEMPORARILY_UNAVAILABLE``; ``dropped``:
+    the connection is closed before the request is handled; ``lost``: the request is handled, then the
+    connection is closed before the answer (the caller cannot know that it happened). ``counts`` says how many
+    of each were injected.
+    """
+
+    throttled: float = 0.0
+    unavailable: float = 0.0
+    dropped: float = 0.0
+    lost: float = 0.0
+    seed: int = 0
+    #: Only requests that change the workspace meet faults (a read stays whole).
+    writes_only: bool = False
+    counts: Counter[str] = field(default_factory=Counter)
+    _random: random.Random = field(init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def draw(self) -> str | None:
+        """The fault this request meets, or None."""
+        with self._lock:
+            roll = self._random.random()
+            for kind, share in ((THROTTLED, self.throttled), (UNAVAILABLE, self.unavailable)):
+                if roll < share:
+                    self.counts[kind] += 1
+                    return kind
+                roll -= share
+            for kind, share in ((DROPPED, self.dropped), (LOST, self.lost)):
+                if roll < share:
+                    self.counts[kind] += 1
+                    return kind
+                roll -= share
+        return None
+
+    def off(self) -> None:
+        """No more faults (the workspace recovered)."""
+        self.throttled = self.unavailable = self.dropped = self.lost = 0.0
+
+
 @dataclass
 class FakeWorkspace:
     """Live state: groups and members, service principals, directories, models and their ACLs."""
@@ -50,6 +101,10 @@ class FakeWorkspace:
     registry: ModelRegistry | None = None
     in_flight: int = 0
     max_in_flight: int = 0
+    #: Transient failures injected into a share of requests (none by default).
+    faults: Faults = field(default_factory=Faults)
+    #: Tokens accepted besides :data:`TOKEN`, each for the same deployer (a test's own canary, say).
+    extra_tokens: set[str] = field(default_factory=set)
     _next_id: int = 1000
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -247,6 +302,8 @@ class FakeWorkspace:
                         "id": model["id"],
                         "permission_level": "CAN_MANAGE",
                         "latest_versions": model.get("latest_versions", []),
+                        **({"description": model["description"]} if model.get("description") else {}),
+                        **({"tags": model["tags"]} if model.get("tags") else {}),
                     }
                 },
                 {},
@@ -311,6 +368,13 @@ class FakeWorkspace:
             if body.get("displayName"):
                 self.service_principals[sp_id]["displayName"] = body["displayName"]
             return 201, self._service_principal_resource(sp_id), {}
+        if method == "PUT" and path.startswith(f"{scim}ServicePrincipals/"):
+            sp_id = path.rpartition("/")[2]
+            if sp_id not in self.service_principals:
+                return 404, _scim_error("Service principal not found", 404), {}
+            if body.get("displayName"):
+                self.service_principals[sp_id]["displayName"] = body["displayName"]
+            return 200, self._service_principal_resource(sp_id), {}
         if method == "DELETE" and path.startswith((f"{scim}Groups/", f"{scim}ServicePrincipals/")):
             identifier = path.rpartition("/")[2]
             if path.startswith(f"{scim}Groups/"):
@@ -341,6 +405,7 @@ class FakeWorkspace:
                 )
             model = self.obj(REGISTERED_MODEL, body["name"])
             model["description"] = body.get("description", "")
+            model["tags"] = body.get("tags", [])
             return (
                 200,
                 {
@@ -352,6 +417,11 @@ class FakeWorkspace:
                 },
                 {},
             )
+        if method == "PATCH" and path == "/api/2.0/mlflow/registered-models/update":
+            if body.get("name") not in self.models:
+                return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": f"{body.get('name')} not found"}, {}
+            self.models[body["name"]]["description"] = body.get("description", "")
+            return 200, {}, {}
         if method == "PUT" and path.startswith("/api/2.0/permissions/"):
             kind, _, object_id = path.partition("/api/2.0/permissions/")[2].partition("/")
             item = self._by_permission_id(kind, object_id)
@@ -423,6 +493,11 @@ class FakeWorkspace:
         }
 
 
+def _canonical_token(authorization: str, extra_tokens: set[str]) -> str:
+    """An extra token's header as :data:`TOKEN`'s: the same deployer, whatever secret it carries."""
+    return f"Bearer {TOKEN}" if authorization.removeprefix("Bearer ") in extra_tokens else authorization
+
+
 def _not_implemented(method: str, path: str) -> tuple[int, dict, dict]:
     """501 for an endpoint the stand-in lacks, so a test fails loudly instead of reading it as "not found"."""
     return 501, {"error_code": "NOT_IMPLEMENTED", "message": f"the stand-in does not implement {method} {path}"}, {}
@@ -459,10 +534,15 @@ class _Handler(BaseHTTPRequestHandler):
             workspace.requests.append((self.command, parsed.path))
             workspace.in_flight += 1
             workspace.max_in_flight = max(workspace.max_in_flight, workspace.in_flight)
+        faulty = parsed.path.startswith("/api/") and not (workspace.faults.writes_only and self.command == "GET")
+        fault = workspace.faults.draw() if faulty else None
         try:
             if workspace.latency:
                 time.sleep(workspace.latency)
-            authorization = self.headers.get("Authorization", "")
+            if fault is not None and fault != LOST:
+                self._fail(fault)
+                return
+            authorization = _canonical_token(self.headers.get("Authorization", ""), workspace.extra_tokens)
             if self.command == "GET":
                 status, body, headers = workspace.answer("GET", parsed.path, query, authorization)
             else:
@@ -473,12 +553,34 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             with workspace._lock:
                 workspace.in_flight -= 1
+        if fault == LOST:
+            self.close_connection = True
+            return
         payload = b"" if status == 204 else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         for name, value in headers.items():
             self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _fail(self, fault: str) -> None:
+        """Answer 429 or 503, or close the connection without an answer."""
+        if fault == DROPPED:
+            self.close_connection = True
+            return
+        status, code, message = (
+            (429, "TOO_MANY_REQUESTS", "Too many requests.")
+            if fault == THROTTLED
+            else (503, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable.")
+        )
+        payload = json.dumps({"error_code": code, "message": message}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        if fault == THROTTLED:
+            self.send_header("Retry-After", "1")
         self.end_headers()
         self.wfile.write(payload)
 
