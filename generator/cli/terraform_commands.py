@@ -18,7 +18,7 @@ from generator.terraform import deploy
 from generator.terraform.module_docs import render_module_docs
 from generator.terraform.runner import StepResult, TerraformRunner
 from generator.terraform.toolchain import locate, prepare
-from generator.workspace.adopt import production_models
+from generator.workspace.adopt import describe_production_model, production_models
 from generator.workspace.connection import workspace_client
 from generator.workspace.existing import existing_objects
 from generator.workspace.preflight import preflight
@@ -90,7 +90,7 @@ def _adopt_or_refuse_what_exists(
         return False
     production = production_models(found)
     for item in production:
-        print(f"production model {item.name} exists: " + ("; ".join(item.versions) or "no versions"), file=sys.stderr)
+        print(describe_production_model(item), file=sys.stderr)
     listing = ", ".join(f"{item.kind.replace('_', ' ')} {item.name}" for item in found)
     consent = " --include-production" if production else ""
     if not arguments.adopt or (production and not arguments.include_production):

@@ -12,7 +12,7 @@ from generator.render.audit_report import report_json, report_markdown, report_t
 from generator.render.imports import render_imports
 from generator.render.writer import write_atomically
 from generator.terminal import styled
-from generator.workspace.adopt import production_models
+from generator.workspace.adopt import describe_production_model, production_models
 from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client
 from generator.workspace.existing import existing_objects
@@ -57,10 +57,7 @@ def adopt(arguments: argparse.Namespace) -> int:
         existing = existing_objects(settings, model, client, arguments.timeout, arguments.concurrency)
     production = production_models(existing)
     for item in production:
-        print(
-            f"production model {item.name} already exists: " + ("; ".join(item.versions) or "no versions"),
-            file=sys.stderr,
-        )
+        print(describe_production_model(item), file=sys.stderr)
     if production and not arguments.include_production:
         raise Refused(
             f"{len(production)} production models exist that Terraform did not create; whoever created "

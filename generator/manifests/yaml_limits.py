@@ -34,7 +34,8 @@ MAX_MANIFESTS = 1000
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(f"{_STANDARD_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
 _COLLECTION_TAGS = frozenset({f"{_STANDARD_TAG}seq", f"{_STANDARD_TAG}map"})
-_NO_TAG_HINT = "remove the '!' tag; manifests use plain values"
+#: How to fix a foreign tag (also said when a plain value resolves to a type manifests do not use).
+NO_TAG_HINT = "remove the '!' tag; manifests use plain values"
 _DEPTH_HINT = "manifests are a few levels of keys and lists; check the indentation and the brackets"
 
 #: PyYAML's C loader (libyaml) when it is built in: fast on large manifests.
@@ -95,7 +96,7 @@ class InputBounds:
                 return
         elif event.implicit or tag in _COLLECTION_TAGS:
             return
-        self._refuse(line, f"unsupported YAML tag {tag}", _NO_TAG_HINT)
+        self._refuse(line, f"unsupported YAML tag {tag}", NO_TAG_HINT)
 
     def _refuse(self, line: int, message: str, hint: str) -> None:
         raise InvalidInput([Problem(self.display_path, line, message, hint)])

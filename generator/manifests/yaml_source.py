@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from generator.errors import InvalidInput, Problem
-from generator.manifests.yaml_limits import LOADER, MAX_FILE_BYTES, InputBounds
+from generator.manifests.yaml_limits import LOADER, MAX_FILE_BYTES, NO_TAG_HINT, InputBounds
 
 Location = tuple[str | int, ...]
 
@@ -250,10 +250,6 @@ def _scalar(event: yaml.ScalarEvent, tag: str, line: int, document: YamlDocument
         return event.value
     construct = _SCALAR_CONSTRUCTORS.get(tag)
     if construct is None:
-        problems.append(
-            Problem(
-                document.path, line, f"unsupported YAML tag {tag}", "remove the '!' tag; manifests use plain values"
-            )
-        )
+        problems.append(Problem(document.path, line, f"unsupported YAML tag {tag}", NO_TAG_HINT))
         return None
     return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, event.value, style=event.style))

@@ -87,8 +87,8 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False, host
         )
     result = runner.run(root, "apply", SAVED_PLAN, input=False)
     if not result.ok:
-        _raise_if_locked(result)
-        _raise_if_stopped_by_the_workspace(result, host)
+        _raise_if_stale(result)
+        _raise_if_stopped_by_the_workspace(result, host)  # a lock error is not the workspace's: _require says it
     _require(result)
     (root / SAVED_PLAN_RECORD).unlink()
     return changes
@@ -166,6 +166,16 @@ def _raise_if_locked(result: StepResult) -> None:
     )
 
 
+def _raise_if_stale(result: StepResult) -> None:
+    """Raise :class:`Refused` when Terraform refused the saved plan because the state changed since it was made
+    (another run applied in between, typically the same plan): nothing was applied twice."""
+    if any("Saved plan is stale" in line for line in result.stderr_tail):
+        raise Refused(
+            "the state changed after the saved plan was made (another run applied in the meantime), so Terraform "
+            "applied nothing from it; run 'mlenv plan' again to see what is left"
+        )
+
+
 #: What the provider prints when the workspace throttled or failed beyond its retries, or dropped a connection
 #: (Go's ``EOF`` on a request it does not repeat: a create may have happened without its answer).
 _STOPPED_BY_THE_WORKSPACE = re.compile(
@@ -178,7 +188,7 @@ _ALREADY_EXISTS = re.compile(r"already exists|RESOURCE_ALREADY_EXISTS", re.IGNOR
 
 def _raise_if_stopped_by_the_workspace(result: StepResult, host: str) -> None:
     """Raise :class:`ApplyIncomplete` when Terraform's errors come from the workspace, not from the plan."""
-    errors = [line.strip(" │╷╵") for line in result.stderr_tail if line.strip(" │╷╵").startswith("Error:")]
+    errors = [line for line in (raw.strip(" │╷╵") for raw in result.stderr_tail) if line.startswith("Error:")]
     where = host or "the workspace"
     stopped = [line for line in errors if _STOPPED_BY_THE_WORKSPACE.search(line)]
     existing = [line for line in errors if _ALREADY_EXISTS.search(line)]

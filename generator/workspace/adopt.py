@@ -99,6 +99,11 @@ def production_models(existing: list[ExistingObject]) -> list[ExistingObject]:
     return [item for item in existing if item.production and item.kind == "registered_model"]
 
 
+def describe_production_model(item: ExistingObject) -> str:
+    """One line for the consent to adopt an existing production model: its name and what was found in it."""
+    return f"production model {item.name} already exists: " + ("; ".join(item.versions) or "no versions")
+
+
 def _candidates(model: PermissionModel) -> list[_Candidate]:
     candidates = [_Candidate("", "group", model.all_principals_group, group_resource_address(None), False)]
     for name, facts in sorted(model.environments.items()):

@@ -221,7 +221,7 @@ def test_two_applies_at_once_one_applies_and_the_other_is_refused_naming_the_loc
 ):
     name_stand_in_deployer_as_terraform_identity(rendered)
     assert mlenv("--root", rendered, "render").code == 0
-    workspace = FakeWorkspace(latency=0.3)  # the first apply holds the state lock for seconds
+    workspace = FakeWorkspace(latency=1.0)  # the first apply holds the state lock for many seconds
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
         assert run_module("--root", rendered, "plan").code == 0
@@ -242,3 +242,25 @@ def test_two_applies_at_once_one_applies_and_the_other_is_refused_naming_the_loc
     assert "terraform force-unlock" in second.err
     creates = [path for method, path in workspace.requests if path == "/api/2.0/mlflow/registered-models/create"]
     assert len(creates) == len(EXAMPLE_MODELS), "every model was created exactly once"
+
+
+@pytest.mark.terraform
+def test_a_saved_plan_applied_by_another_run_is_refused_not_applied_twice(rendered, mlenv, point_at_stand_in):
+    """The second of two applies of one saved plan that starts after the first finished: Terraform finds the
+    plan stale (mlenv's record of it is gone too, so a plain second run is refused before Terraform)."""
+    name_stand_in_deployer_as_terraform_identity(rendered)
+    assert mlenv("--root", rendered, "render").code == 0
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server:
+        point_at_stand_in(server)
+        assert run_module("--root", rendered, "plan").code == 0
+        record = (rendered / ".mlenv").glob("*")
+        kept = {path.name: path.read_bytes() for path in record if path.is_file()}
+        assert run_module("--root", rendered, "apply").code == 0
+        for name, content in kept.items():  # as a second run that had checked the record before the first ended
+            (rendered / ".mlenv" / name).write_bytes(content)
+        second = run_module("--root", rendered, "apply")
+    assert second.code == 4, second.out + second.err
+    assert "applied nothing from it; run 'mlenv plan' again" in second.err
+    creates = [path for method, path in workspace.requests if path == "/api/2.0/mlflow/registered-models/create"]
+    assert len(creates) == len(EXAMPLE_MODELS)

@@ -67,12 +67,8 @@ class Faults:
         """The fault this request meets, or None."""
         with self._lock:
             roll = self._random.random()
-            for kind, share in ((THROTTLED, self.throttled), (UNAVAILABLE, self.unavailable)):
-                if roll < share:
-                    self.counts[kind] += 1
-                    return kind
-                roll -= share
-            for kind, share in ((DROPPED, self.dropped), (LOST, self.lost)):
+            shares = ((THROTTLED, self.throttled), (UNAVAILABLE, self.unavailable), (DROPPED, self.dropped))
+            for kind, share in (*shares, (LOST, self.lost)):
                 if roll < share:
                     self.counts[kind] += 1
                     return kind
