@@ -184,14 +184,15 @@ def _add_terraform_commands(commands: Commands) -> None:
         description="Check that the generated files are current and credentials exist, "
         "then terraform init and terraform plan -input=false -out=.mlenv/tfplan. "
         "Output is streamed; every delete or replace is listed at the end. A plan that creates groups, "
-        "models, catalogs or schemas that already exist (left by an interrupted apply) is refused and "
-        "discarded, unless --adopt imports them.",
+        "models, catalogs or schemas that already exist, or replaces resources an apply could not read back "
+        "(both left by an interrupted apply), is refused and discarded, unless --adopt keeps them.",
     )
     plan.add_argument("--no-refresh", action="store_true", help="plan without reading the live state (-refresh=false)")
     plan.add_argument(
         "--adopt",
         action="store_true",
-        help="import the objects the plan would create that already exist (adds them to mlenv_imports.tf), then plan",
+        help="keep what an interrupted apply left: import the objects the plan would create that already exist "
+        "(adds them to mlenv_imports.tf), untaint what it would replace because it was not read back; then plan",
     )
     plan.add_argument(
         "--include-production",

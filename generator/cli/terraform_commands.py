@@ -18,7 +18,7 @@ from generator.terraform import deploy
 from generator.terraform.module_docs import render_module_docs
 from generator.terraform.runner import StepResult, TerraformRunner
 from generator.terraform.toolchain import locate, prepare
-from generator.workspace.adopt import describe_production_model, production_models
+from generator.workspace.adopt import ExistingObject, describe_production_model, production_models
 from generator.workspace.connection import workspace_client
 from generator.workspace.existing import existing_objects
 from generator.workspace.preflight import preflight
@@ -55,7 +55,7 @@ def plan(arguments: argparse.Namespace) -> int:
     runner = _runner(root)
     preflight("plan", checked.manifests.settings.databricks_host)
     changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
-    if _adopt_or_refuse_what_exists(root, checked, changes, arguments):
+    if _adopt_or_refuse_what_exists(root, checked, changes, arguments, runner):
         changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
     destructive = [change for change in changes if change.destructive]
     imports = sum(1 for change in changes if change.importing)
@@ -72,39 +72,57 @@ def plan(arguments: argparse.Namespace) -> int:
 
 
 def _adopt_or_refuse_what_exists(
-    root: Path, checked: Checked, changes: list[deploy.Change], arguments: argparse.Namespace
+    root: Path, checked: Checked, changes: list[deploy.Change], arguments: argparse.Namespace, runner: TerraformRunner
 ) -> bool:
-    """When the plan creates groups, models, catalogs or schemas that already exist (an interrupted apply made
-    them after its last state snapshot, or someone made them by hand), applying it would fail on "already
-    exists": with ``--adopt``, add import blocks for them and say so (True: plan again); otherwise discard the
-    plan and refuse, naming them."""
+    """What an interrupted apply leaves behind, found in the plan: objects it created after its last state
+    snapshot (the plan creates groups, models, catalogs or schemas that already exist, and applying it would
+    fail on "already exists"), and resources it created but could not read back (tainted: the plan replaces
+    them, which apply refuses as a deletion). With ``--adopt``, import the first and untaint the second, and
+    say so (True: plan again); otherwise discard the plan and refuse, naming them."""
+    tainted = [change.address for change in changes if change.tainted] if not arguments.no_refresh else []
     creates = {change.address for change in changes if change.actions == ("create",)}
-    if not creates:
+    if not creates and not tainted:
         return False
-    with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT) as client:
-        host = client.config.host or "the workspace"
-        found = existing_objects(
-            checked.manifests.settings, checked.model, client, EXISTENCE_CHECK_TIMEOUT, concurrency=8, only=creates
-        )
-    if not found:
+    host, found = _existing_among(checked, creates)
+    if not found and not tainted:
         return False
     production = production_models(found)
     for item in production:
         print(describe_production_model(item), file=sys.stderr)
-    listing = ", ".join(f"{item.kind.replace('_', ' ')} {item.name}" for item in found)
+    parts = []
+    if found:
+        names = ", ".join(f"{item.kind.replace('_', ' ')} {item.name}" for item in found)
+        parts.append(f"{len(found)} objects that exist but are not in the Terraform state ({names})")
+    if tainted:
+        parts.append(f"{len(tainted)} resources an apply created but could not read back ({', '.join(tainted)})")
+    listing = "; ".join(parts)
     consent = " --include-production" if production else ""
     if not arguments.adopt or (production and not arguments.include_production):
         deploy.discard_saved_plan(root)
         raise Refused(
-            f"the plan creates {len(found)} objects that already exist in {host} but not in the Terraform state "
-            f"({listing}): an apply was interrupted after creating them, or they were made by hand. Run "
-            f"'mlenv plan --adopt{consent}' to import them"
+            f"the plan meets what an interrupted apply (or a hand) left in {host}: {listing}. Run "
+            f"'mlenv plan --adopt{consent}' to import and keep them"
             + (" (read the production models' versions listed above first)" if production else "")
             + f"; the saved plan {SAVED_PLAN} was discarded"
         )
-    added = add_imports(root / IMPORTS_TERRAFORM_FILE, [item.import_target() for item in found], host)
-    print(f"adopt: {len(added)} import blocks added to {IMPORTS_TERRAFORM_FILE} ({listing}); planning again")
+    if found:
+        added = add_imports(root / IMPORTS_TERRAFORM_FILE, [item.import_target() for item in found], host)
+        print(f"adopt: {len(added)} import blocks added to {IMPORTS_TERRAFORM_FILE}")
+    deploy.untaint(root, runner, tainted)
+    print(f"adopt: {listing}; planning again")
     return True
+
+
+def _existing_among(checked: Checked, addresses: set[str]) -> tuple[str, list[ExistingObject]]:
+    """The workspace's host, and the declared objects at these Terraform addresses that exist in it."""
+    with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT) as client:
+        host = client.config.host or "the workspace"
+        if not addresses:
+            return host, []
+        settings = checked.manifests.settings
+        return host, existing_objects(
+            settings, checked.model, client, EXISTENCE_CHECK_TIMEOUT, concurrency=8, only=addresses
+        )
 
 
 def apply(arguments: argparse.Namespace) -> int:

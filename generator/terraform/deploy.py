@@ -28,6 +28,8 @@ class Change:
     address: str
     actions: tuple[str, ...]
     importing: bool = False
+    #: Replaced because an earlier apply failed right after creating it (Terraform's ``replace_because_tainted``).
+    tainted: bool = False
 
     @property
     def destructive(self) -> bool:
@@ -94,6 +96,12 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False, host
     return changes
 
 
+def untaint(root: Path, runner: TerraformRunner, addresses: list[str]) -> None:
+    """``terraform untaint`` each address: keep the object an interrupted apply created instead of replacing it."""
+    for address in addresses:
+        _require(runner.run(root, "untaint", address))
+
+
 def discard_saved_plan(root: Path) -> None:
     """Remove the saved plan and its record: ``apply`` refuses until the next ``plan``."""
     (root / SAVED_PLAN_RECORD).unlink(missing_ok=True)
@@ -121,7 +129,12 @@ def read_changes(root: Path, runner: TerraformRunner) -> list[Change]:
         raise TerraformFailed(f"terraform show failed on {SAVED_PLAN} (exit {code})")
     document = json.loads(out)
     return [
-        Change(entry["address"], tuple(entry["change"]["actions"]), "importing" in entry["change"])
+        Change(
+            entry["address"],
+            tuple(entry["change"]["actions"]),
+            "importing" in entry["change"],
+            entry.get("action_reason") == "replace_because_tainted",
+        )
         for entry in document.get("resource_changes", [])
         if entry["change"]["actions"] not in (["no-op"], ["read"]) or "importing" in entry["change"]
     ]

@@ -82,10 +82,7 @@ def test_plan_apply_and_audit_converge_through_throttling_and_server_errors(shar
 def test_dropped_connections_stop_the_apply_with_exit_3_and_the_rerun_converges(rendered, mlenv, point_at_stand_in):
     """A dropped connection on a create is not retried by the provider (the create may have happened): the
     apply stops with exit 3 naming the workspace and what to rerun; the rerun adopts what was created.
-
-    Faults hit the requests that change the workspace: a read that fails right after a create leaves the
-    resource tainted in the state, which the plan then replaces (refused without --allow-destroy); that
-    case is not recovered by mlenv yet."""
+    (Faults hit the requests that change the workspace here; a failed read back is the next test.)"""
     name_stand_in_deployer_as_terraform_identity(rendered)
     assert mlenv("--root", rendered, "render").code == 0
     workspace = FakeWorkspace(faults=Faults(dropped=0.08, lost=0.08, seed=3, writes_only=True))
@@ -106,6 +103,32 @@ def test_dropped_connections_stop_the_apply_with_exit_3_and_the_rerun_converges(
     assert sorted(workspace.models) == EXAMPLE_MODELS
     assert sorted(workspace.groups) == ["apps_acc", "apps_all", "apps_preprod", "apps_prod"]
     assert len(workspace.service_principals) == 3
+
+
+@pytest.mark.terraform
+@pytest.mark.parametrize("unreadable", ["apps_acc", "7c4d2e9a-1b3f-4a6c-8d5e-2f9a0b1c3d02"], ids=["group", "sp"])
+def test_an_object_created_but_not_read_back_is_kept_not_replaced(unreadable, rendered, mlenv, point_at_stand_in):
+    """The provider does not repeat a read that lost its connection: the object it just created is recorded
+    as tainted, and the next plan would replace it (delete and create again). mlenv's plan names it and
+    refuses; with --adopt it untaints it, and the apply converges without deleting anything."""
+    name_stand_in_deployer_as_terraform_identity(rendered)
+    assert mlenv("--root", rendered, "render").code == 0
+    workspace = FakeWorkspace(faults=Faults(unreadable={unreadable}))
+    with FakeDatabricks(workspace) as server:
+        point_at_stand_in(server)
+        assert run_module("--root", rendered, "plan").code == 0
+        stopped = run_module("--root", rendered, "apply")
+        assert stopped.code == 3, stopped.out + stopped.err
+        workspace.faults.off()
+        groups = {name: group["id"] for name, group in workspace.groups.items()}
+        principals = set(workspace.service_principals)
+        steps = _recover(rendered, mlenv)
+        _converged(rendered, mlenv)
+    assert workspace.faults.counts[DROPPED] >= 1
+    assert "could not read back" in steps[0].err and "mlenv plan --adopt" in steps[0].err, steps[0].err
+    assert not any(method == "DELETE" for method, _ in workspace.requests), "nothing was deleted"
+    assert all(workspace.groups[name]["id"] == group_id for name, group_id in groups.items()), "no group made anew"
+    assert principals <= set(workspace.service_principals)
 
 
 def _apply_killed_after(root: Path, workspace: FakeWorkspace, creates: int) -> int:

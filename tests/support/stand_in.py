@@ -56,6 +56,9 @@ class Faults:
     seed: int = 0
     #: Only requests that change the workspace meet faults (a read stays whole).
     writes_only: bool = False
+    #: Names of groups and service principals (application ids) whose every read (GET by id) is dropped until
+    #: :meth:`off`: the read back after their create fails, however often the client repeats it.
+    unreadable: set[str] = field(default_factory=set)
     counts: Counter[str] = field(default_factory=Counter)
     _random: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -63,9 +66,14 @@ class Faults:
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
 
-    def draw(self) -> str | None:
-        """The fault this request meets, or None."""
+    def draw(self, method: str, name: str | None) -> str | None:
+        """The fault a request meets, or None; ``name`` is the group or service principal it reads, if any."""
         with self._lock:
+            if method == "GET" and name in self.unreadable:
+                self.counts[DROPPED] += 1
+                return DROPPED
+            if self.writes_only and method == "GET":
+                return None
             roll = self._random.random()
             shares = ((THROTTLED, self.throttled), (UNAVAILABLE, self.unavailable), (DROPPED, self.dropped))
             for kind, share in (*shares, (LOST, self.lost)):
@@ -78,6 +86,7 @@ class Faults:
     def off(self) -> None:
         """No more faults (the workspace recovered)."""
         self.throttled = self.unavailable = self.dropped = self.lost = 0.0
+        self.unreadable.clear()
 
 
 @dataclass
@@ -172,6 +181,17 @@ class FakeWorkspace:
                 "creation_timestamp": 1700000000000 + version,
             }
         )
+
+    def read_by_id(self, path: str) -> str | None:
+        """The group or service principal (application id) a SCIM path by id names, if any."""
+        scim = "/api/2.0/preview/scim/v2/"
+        identifier = path.rpartition("/")[2]
+        with self._lock:
+            if path.startswith(f"{scim}Groups/"):
+                return next((name for name, group in self.groups.items() if group["id"] == identifier), None)
+            if path.startswith(f"{scim}ServicePrincipals/") and identifier in self.service_principals:
+                return self.service_principals[identifier]["applicationId"]
+        return None
 
     def obj(self, object_type: str, name: str) -> dict[str, Any]:
         """The directory or registered model ``name``, created with Databricks' inherited admin grant."""
@@ -268,7 +288,12 @@ class FakeWorkspace:
                 {},
             )
         if path == "/api/2.0/preview/scim/v2/ServicePrincipals":
-            found = [{"id": sp_id, **sp} for sp_id, sp in self.service_principals.items()]
+            attribute, _, wanted = query.get("filter", "").partition(" eq ")
+            found = [
+                {"id": sp_id, **sp}
+                for sp_id, sp in self.service_principals.items()
+                if not wanted or sp.get(attribute.strip()) == wanted.strip().strip('"')
+            ]
             return 200, _scim_page(found, query), {}
         if path == "/api/2.0/workspace/get-status":
             directory = self.directories.get(query.get("path", ""))
@@ -530,8 +555,8 @@ class _Handler(BaseHTTPRequestHandler):
             workspace.requests.append((self.command, parsed.path))
             workspace.in_flight += 1
             workspace.max_in_flight = max(workspace.max_in_flight, workspace.in_flight)
-        faulty = parsed.path.startswith("/api/") and not (workspace.faults.writes_only and self.command == "GET")
-        fault = workspace.faults.draw() if faulty else None
+        api = parsed.path.startswith("/api/")
+        fault = workspace.faults.draw(self.command, workspace.read_by_id(parsed.path)) if api else None
         try:
             if workspace.latency:
                 time.sleep(workspace.latency)
