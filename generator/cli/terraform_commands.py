@@ -54,8 +54,9 @@ def plan(arguments: argparse.Namespace) -> int:
         )
     runner = _runner(root)
     preflight("plan", checked.manifests.settings.databricks_host)
+    _keep_or_refuse_tainted(root, deploy.tainted_resources(root, runner), arguments, runner)
     changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
-    if _adopt_or_refuse_what_exists(root, checked, changes, arguments, runner):
+    if _adopt_or_refuse_what_exists(root, checked, changes, arguments):
         changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
     destructive = [change for change in changes if change.destructive]
     imports = sum(1 for change in changes if change.importing)
@@ -71,45 +72,54 @@ def plan(arguments: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _keep_or_refuse_tainted(
+    root: Path, tainted: list[str], arguments: argparse.Namespace, runner: TerraformRunner
+) -> None:
+    """Resources an apply created but could not read back are tainted: the plan would replace them (delete and
+    create again, which apply refuses, or which ``prevent_destroy`` stops). With ``--adopt``, untaint them (the
+    plan's refresh then reads them and updates them in place); otherwise refuse before planning, naming them."""
+    if not tainted:
+        return
+    listing = f"{len(tainted)} resources an interrupted apply created but could not read back ({', '.join(tainted)})"
+    if not arguments.adopt:
+        deploy.discard_saved_plan(root)
+        raise Refused(
+            f"the state holds {listing}; the plan would delete and create them again. Run 'mlenv plan --adopt' "
+            "to keep them"
+        )
+    deploy.untaint(root, runner, tainted)
+    print(f"adopt: kept {listing}")
+
+
 def _adopt_or_refuse_what_exists(
-    root: Path, checked: Checked, changes: list[deploy.Change], arguments: argparse.Namespace, runner: TerraformRunner
+    root: Path, checked: Checked, changes: list[deploy.Change], arguments: argparse.Namespace
 ) -> bool:
-    """What an interrupted apply leaves behind, found in the plan: objects it created after its last state
-    snapshot (the plan creates groups, models, catalogs or schemas that already exist, and applying it would
-    fail on "already exists"), and resources it created but could not read back (tainted: the plan replaces
-    them, which apply refuses as a deletion). With ``--adopt``, import the first and untaint the second, and
-    say so (True: plan again); otherwise discard the plan and refuse, naming them."""
-    tainted = [change.address for change in changes if change.tainted] if not arguments.no_refresh else []
+    """Objects an interrupted apply created after its last state snapshot (or someone made by hand): the plan
+    creates groups, models, catalogs or schemas that already exist, and applying it would fail on "already
+    exists". With ``--adopt``, add import blocks for them and say so (True: plan again); otherwise discard the
+    plan and refuse, naming them."""
     creates = {change.address for change in changes if change.actions == ("create",)}
-    if not creates and not tainted:
+    if not creates:
         return False
     host, found = _existing_among(checked, creates)
-    if not found and not tainted:
+    if not found:
         return False
     production = production_models(found)
     for item in production:
         print(describe_production_model(item), file=sys.stderr)
-    parts = []
-    if found:
-        names = ", ".join(f"{item.kind.replace('_', ' ')} {item.name}" for item in found)
-        parts.append(f"{len(found)} objects that exist but are not in the Terraform state ({names})")
-    if tainted:
-        parts.append(f"{len(tainted)} resources an apply created but could not read back ({', '.join(tainted)})")
-    listing = "; ".join(parts)
+    names = ", ".join(f"{item.kind.replace('_', ' ')} {item.name}" for item in found)
+    listing = f"{len(found)} objects that exist in {host} but not in the Terraform state ({names})"
     consent = " --include-production" if production else ""
     if not arguments.adopt or (production and not arguments.include_production):
         deploy.discard_saved_plan(root)
         raise Refused(
-            f"the plan meets what an interrupted apply (or a hand) left in {host}: {listing}. Run "
-            f"'mlenv plan --adopt{consent}' to import and keep them"
+            f"the plan creates {listing}: an apply was interrupted after creating them, or they were made by hand. "
+            f"Run 'mlenv plan --adopt{consent}' to import and keep them"
             + (" (read the production models' versions listed above first)" if production else "")
             + f"; the saved plan {SAVED_PLAN} was discarded"
         )
-    if found:
-        added = add_imports(root / IMPORTS_TERRAFORM_FILE, [item.import_target() for item in found], host)
-        print(f"adopt: {len(added)} import blocks added to {IMPORTS_TERRAFORM_FILE}")
-    deploy.untaint(root, runner, tainted)
-    print(f"adopt: {listing}; planning again")
+    added = add_imports(root / IMPORTS_TERRAFORM_FILE, [item.import_target() for item in found], host)
+    print(f"adopt: {len(added)} import blocks added to {IMPORTS_TERRAFORM_FILE} for {listing}; planning again")
     return True
 
 
@@ -117,8 +127,6 @@ def _existing_among(checked: Checked, addresses: set[str]) -> tuple[str, list[Ex
     """The workspace's host, and the declared objects at these Terraform addresses that exist in it."""
     with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT) as client:
         host = client.config.host or "the workspace"
-        if not addresses:
-            return host, []
         settings = checked.manifests.settings
         return host, existing_objects(
             settings, checked.model, client, EXISTENCE_CHECK_TIMEOUT, concurrency=8, only=addresses

@@ -28,8 +28,6 @@ class Change:
     address: str
     actions: tuple[str, ...]
     importing: bool = False
-    #: Replaced because an earlier apply failed right after creating it (Terraform's ``replace_because_tainted``).
-    tainted: bool = False
 
     @property
     def destructive(self) -> bool:
@@ -96,6 +94,23 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False, host
     return changes
 
 
+def tainted_resources(root: Path, runner: TerraformRunner) -> list[str]:
+    """Init, then the addresses of the resources the state marks tainted: an apply created them but failed
+    right after (the provider could not read them back), so the next plan would replace them."""
+    (root / STATE_DIRECTORY).mkdir(exist_ok=True)
+    _require(runner.run(root, "init", input=False))
+    code, out = runner.capture(root, "show", "-json")
+    if code != 0:
+        raise TerraformFailed(f"terraform show failed on the state (exit {code})")
+    tainted: list[str] = []
+    modules = [json.loads(out).get("values", {}).get("root_module", {})]
+    while modules:
+        module = modules.pop()
+        tainted += [resource["address"] for resource in module.get("resources", []) if resource.get("tainted")]
+        modules += module.get("child_modules", [])
+    return sorted(tainted)
+
+
 def untaint(root: Path, runner: TerraformRunner, addresses: list[str]) -> None:
     """``terraform untaint`` each address: keep the object an interrupted apply created instead of replacing it."""
     for address in addresses:
@@ -129,12 +144,7 @@ def read_changes(root: Path, runner: TerraformRunner) -> list[Change]:
         raise TerraformFailed(f"terraform show failed on {SAVED_PLAN} (exit {code})")
     document = json.loads(out)
     return [
-        Change(
-            entry["address"],
-            tuple(entry["change"]["actions"]),
-            "importing" in entry["change"],
-            entry.get("action_reason") == "replace_because_tainted",
-        )
+        Change(entry["address"], tuple(entry["change"]["actions"]), "importing" in entry["change"])
         for entry in document.get("resource_changes", [])
         if entry["change"]["actions"] not in (["no-op"], ["read"]) or "importing" in entry["change"]
     ]

@@ -1,10 +1,11 @@
 """``mlenv adopt`` in Unity Catalog mode: which declared catalogs, schemas, models and account groups exist.
 
 Creating them again fails, so they are imported (ids and addresses in
-:mod:`generator.addresses`). The authoritative grants on an existing securable are
-imported too, so that the plan shows each grant Terraform will revoke instead of replacing them
-unseen. Service principals need no import (the module adopts them with ``force``); with
-``identities: external`` mlenv creates no group, so none is imported.
+:mod:`generator.addresses`). The authoritative grants on an existing securable are imported too
+when it has any (the provider finds no grants object to import on a securable without grants), so
+that the plan shows each grant Terraform will revoke instead of replacing them unseen. Service
+principals need no import (the module adopts them with ``force``); with ``identities: external``
+mlenv creates no group, so none is imported.
 
 A production model that exists before Terraform managed it was created, and is owned, by whoever
 could create models in the schema: its owner, versions and aliases are listed, and adopting it needs
@@ -29,10 +30,12 @@ from generator.addresses import (
     uc_model_grants_address,
     uc_model_resource_address,
 )
-from generator.model.grants import CATALOG, REGISTERED_MODEL
+from generator.model.grants import CATALOG, REGISTERED_MODEL, SCHEMA
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
+from generator.model.unity_catalog_drift import SECURABLE_TYPES
 from generator.workspace.adopt import ExistingObject, Lookup, run_lookups
+from generator.workspace.unity_catalog_live_state import direct_grants
 
 
 def find_existing_unity_catalog(
@@ -77,19 +80,23 @@ def _catalog(client: WorkspaceClient, facts: EnvironmentFacts) -> list[ExistingO
         owner = client.catalogs.get(facts.catalog).owner or "nobody"
     except NotFound:
         return []
-    versions = (f"owned by {owner}",)
-    return [
-        ExistingObject(
-            facts.name, "catalog", facts.catalog, catalog_resource_address(facts.name), facts.catalog, False, versions
-        ),
-        ExistingObject(
-            facts.name,
-            "grants",
-            f"catalog {facts.catalog}",
-            catalog_grants_address(facts.name),
-            grants_import_id("catalog", facts.catalog),
-        ),
-    ]
+    catalog = ExistingObject(
+        facts.name,
+        "catalog",
+        facts.catalog,
+        catalog_resource_address(facts.name),
+        facts.catalog,
+        False,
+        (f"owned by {owner}",),
+    )
+    grants = ExistingObject(
+        facts.name,
+        "grants",
+        f"catalog {facts.catalog}",
+        catalog_grants_address(facts.name),
+        grants_import_id("catalog", facts.catalog),
+    )
+    return [catalog, grants] if _has_grants(client, CATALOG, facts.catalog) else [catalog]
 
 
 def _schema(client: WorkspaceClient, facts: EnvironmentFacts) -> list[ExistingObject]:
@@ -97,24 +104,29 @@ def _schema(client: WorkspaceClient, facts: EnvironmentFacts) -> list[ExistingOb
         owner = client.schemas.get(facts.schema).owner or "nobody"
     except NotFound:
         return []
-    return [
-        ExistingObject(
-            facts.name,
-            "schema",
-            facts.schema,
-            schema_resource_address(facts.name),
-            facts.schema,
-            False,
-            (f"owned by {owner}",),
-        ),
-        ExistingObject(
-            facts.name,
-            "grants",
-            f"schema {facts.schema}",
-            schema_grants_address(facts.name),
-            grants_import_id("schema", facts.schema),
-        ),
-    ]
+    schema = ExistingObject(
+        facts.name,
+        "schema",
+        facts.schema,
+        schema_resource_address(facts.name),
+        facts.schema,
+        False,
+        (f"owned by {owner}",),
+    )
+    grants = ExistingObject(
+        facts.name,
+        "grants",
+        f"schema {facts.schema}",
+        schema_grants_address(facts.name),
+        grants_import_id("schema", facts.schema),
+    )
+    return [schema, grants] if _has_grants(client, SCHEMA, facts.schema) else [schema]
+
+
+def _has_grants(client: WorkspaceClient, object_type: str, full_name: str) -> bool:
+    """Whether the securable has any direct grant: Terraform cannot import the grants of one that has none (it
+    reads them as missing), as after a create whose answer was lost before its grants were set."""
+    return bool(direct_grants(client, SECURABLE_TYPES[object_type], full_name))
 
 
 def _model(
@@ -143,7 +155,7 @@ def _model(
             tuple(described),
         )
     ]
-    if any(
+    if _has_grants(client, REGISTERED_MODEL, full_name) and any(
         grant.permission_level != OWNER and not grant.implicit for grant in model.on_object(REGISTERED_MODEL, full_name)
     ):
         found.append(

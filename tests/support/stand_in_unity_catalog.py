@@ -451,6 +451,10 @@ class UnityCatalog:
                     removed = operation.get("path", "").partition('eq "')[2].rstrip('"]')
                     item["members"] = [m for m in item["members"] if m["value"] != removed]
             return 204, {}, {}
+        if method == "PUT" and schema == _SCIM_SP:  # the provider's force adoption of an existing principal
+            if body.get("displayName"):
+                item["displayName"] = body["displayName"]
+            return 200, {"schemas": [schema], **item}, {}
         return _error(501, "NOT_IMPLEMENTED", f"the stand-in does not implement {method} on a SCIM item")
 
     def _add_member(self, group: dict[str, Any], member_id: str) -> None:
