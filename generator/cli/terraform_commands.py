@@ -54,6 +54,7 @@ def plan(arguments: argparse.Namespace) -> int:
         )
     runner = _runner(root)
     preflight("plan", checked.manifests.settings.databricks_host)
+    deploy.init(root, runner)
     _keep_or_refuse_tainted(root, deploy.tainted_resources(root, runner), arguments, runner)
     changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
     if _adopt_or_refuse_what_exists(root, checked, changes, arguments):

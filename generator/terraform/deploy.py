@@ -49,11 +49,18 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Change]:
-    """Init, plan into ``.mlenv/tfplan`` and record the inputs' fingerprint; return the planned changes."""
+def init(root: Path, runner: TerraformRunner) -> None:
+    """The start of a plan: discard the previous saved plan (an interrupted plan leaves none behind), then
+    ``terraform init`` of the root (before :func:`tainted_resources` and :func:`plan`)."""
     (root / STATE_DIRECTORY).mkdir(exist_ok=True)
     discard_saved_plan(root)
     _require(runner.run(root, "init", input=False))
+
+
+def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Change]:
+    """Plan into ``.mlenv/tfplan`` (after :func:`init`) and record the inputs' fingerprint; return the planned
+    changes."""
+    discard_saved_plan(root)
     result = runner.run(
         root, "plan", input=False, out=SAVED_PLAN, detailed_exitcode=IsFlagged, refresh=None if refresh else False
     )
@@ -95,10 +102,8 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False, host
 
 
 def tainted_resources(root: Path, runner: TerraformRunner) -> list[str]:
-    """Init, then the addresses of the resources the state marks tainted: an apply created them but failed
-    right after (the provider could not read them back), so the next plan would replace them."""
-    (root / STATE_DIRECTORY).mkdir(exist_ok=True)
-    _require(runner.run(root, "init", input=False))
+    """The addresses of the resources the state marks tainted (after :func:`init`): an apply created them but
+    failed right after (the provider could not read them back), so the next plan would replace them."""
     code, out = runner.capture(root, "show", "-json")
     if code != 0:
         raise TerraformFailed(f"terraform show failed on the state (exit {code})")
