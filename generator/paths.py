@@ -81,6 +81,9 @@ def environment_permissions_file(environment: str) -> str:
 
 #: Import blocks written by ``mlenv adopt`` (never touched by ``render``).
 IMPORTS_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}imports.tf"
+#: The verification ``mlenv migrate`` writes for auditors, next to the permission files (never touched by ``render``).
+MIGRATION_VERIFICATION_MARKDOWN = f"{PERMISSIONS_DIRECTORY}/migration/verification.md"
+MIGRATION_VERIFICATION_JSON = f"{PERMISSIONS_DIRECTORY}/migration/verification.json"
 #: mlenv's working directory for Terraform runs (git-ignored).
 STATE_DIRECTORY = ".mlenv"
 #: The plan ``mlenv plan`` saves and ``mlenv apply`` applies.

@@ -1,8 +1,9 @@
 """Run the Databricks stand-in with Unity Catalog as Terraform leaves it, and an S3-compatible store, in one process.
 
-    python -m tests.support.uc_registry_server DIRECTORY
+    python -m tests.support.uc_registry_server DIRECTORY [REPOSITORY]
 
-The permission model is the repository's manifests switched to Unity Catalog
+The permission model is that of REPOSITORY's manifests (Unity Catalog mode), by default the
+repository's manifests switched to Unity Catalog
 (:func:`tests.support.repository.unity_catalog_repository`, catalogs ``ml_{env}``, schema ``models``);
 the stand-in holds it as :func:`tests.support.stand_in_unity_catalog_seed.matching_unity_catalog`
 does and serves MLflow's Unity Catalog registry API (:mod:`tests.support.stand_in_model_registry`)
@@ -43,7 +44,7 @@ def _free_port() -> int:
         return port
 
 
-def main(directory: Path) -> None:
+def main(directory: Path, repository: Path | None = None) -> None:
     """Start both servers, write ``ready.json`` and wait for SIGTERM."""
     import boto3
     from moto.server import ThreadedMotoServer
@@ -55,8 +56,13 @@ def main(directory: Path) -> None:
     from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog
 
     directory.mkdir(parents=True, exist_ok=True)
-    model = load_and_check(unity_catalog_repository(directory / "repository")).model
+    checked = load_and_check(repository or unity_catalog_repository(directory / "repository"))
+    model = checked.model
     workspace = matching_unity_catalog(model)
+    for environment in checked.manifests.environments:  # the comments Terraform sets from the manifests
+        schema = model.environments[environment.name].schema
+        for spec in environment.manifest.models:
+            workspace.uc.models[f"{schema}.{spec.name}"]["comment"] = spec.description or ""
     assert workspace.registry is not None
     workspace.registry.bucket = BUCKET
     tokens = {"deployer": TOKEN}
@@ -96,7 +102,9 @@ def main(directory: Path) -> None:
 
 
 @contextmanager
-def running(directory: Path, python: str | None = None, timeout: float = 120.0) -> Iterator[dict[str, Any]]:
+def running(
+    directory: Path, python: str | None = None, timeout: float = 120.0, repository: Path | None = None
+) -> Iterator[dict[str, Any]]:
     """Run this module in a new process of ``python`` (default: this one) and yield its ``ready.json``.
 
     Importing this module needs nothing but the standard library, so a benchmark on a client-only
@@ -105,7 +113,13 @@ def running(directory: Path, python: str | None = None, timeout: float = 120.0) 
     directory.mkdir(parents=True, exist_ok=True)
     with (directory / "server.log").open("w") as log:
         process = subprocess.Popen(
-            [python or sys.executable, "-m", "tests.support.uc_registry_server", str(directory)],
+            [
+                python or sys.executable,
+                "-m",
+                "tests.support.uc_registry_server",
+                str(directory),
+                *([str(repository)] if repository else []),
+            ],
             cwd=REPOSITORY,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -139,4 +153,4 @@ def profiles(ready: dict[str, Any], path: Path) -> Path:
 
 if __name__ == "__main__":
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)

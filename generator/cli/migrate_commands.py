@@ -1,0 +1,69 @@
+"""``mlenv migrate``: move every managed model's versions from the Workspace Model Registry to Unity Catalog."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from generator.errors import ExitCode, InvalidInput, Problem, Refused
+from generator.migration.copy import copy_versions
+from generator.migration.inventory import plan_migration as make_plan
+from generator.migration.inventory import read_inventories
+from generator.migration.pairs import ModelPair, model_pairs
+from generator.migration.registries import Registries, RegistryUris
+from generator.migration.report import (
+    plan_json,
+    plan_markdown,
+    plan_summary,
+    plan_text,
+    verification_json,
+    verification_markdown,
+    verification_text,
+)
+from generator.migration.verify import verify
+from generator.model.checked import load_and_check
+from generator.paths import MIGRATION_VERIFICATION_JSON, MIGRATION_VERIFICATION_MARKDOWN
+from generator.render.writer import write_atomically
+
+
+def migrate(arguments: argparse.Namespace) -> int:
+    """``mlenv migrate``: plan (``--dry-run``), copy then verify (the default), or verify only (``--verify``)."""
+    if arguments.jobs < 1:
+        raise InvalidInput([Problem("--jobs", None, "must be at least 1")])
+    checked = load_and_check(arguments.root)
+    pairs = model_pairs(checked, tuple(arguments.env or ()))
+    uris = RegistryUris(arguments.tracking_uri, arguments.source_registry_uri, arguments.target_registry_uri)
+    registries = Registries(uris)
+    with registries.source_as_default():
+        return _migrate(arguments, registries, pairs)
+
+
+def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[ModelPair]) -> int:
+    uris = registries.uris
+    plan = make_plan(read_inventories(registries, pairs, arguments.jobs))
+    if arguments.dry_run:
+        writers = {"json": plan_json, "markdown": plan_markdown, "table": plan_text}
+        sys.stdout.write(writers[arguments.format](plan))
+        return ExitCode.CHANGES if plan.blocked else ExitCode.OK
+    if not arguments.verify:
+        missing = sorted({inventory.pair.target for inventory in plan.inventories if not inventory.target_exists})
+        if missing:
+            raise Refused(
+                f"[target-model-missing] {', '.join(missing)} not in Unity Catalog (or not visible to the "
+                "target credentials): run mlenv apply first, so that Terraform creates them owned by the "
+                "environment groups; nothing was copied"
+            )
+        print(plan_summary(plan), flush=True)
+        copy_versions(registries, plan, arguments.jobs)
+        plan = make_plan(read_inventories(registries, pairs, arguments.jobs))
+    verification = verify(registries, plan.inventories, arguments.jobs)
+    write_atomically(arguments.root / MIGRATION_VERIFICATION_MARKDOWN, verification_markdown(verification, uris.source))
+    write_atomically(arguments.root / MIGRATION_VERIFICATION_JSON, verification_json(verification))
+    reports = {
+        "json": verification_json(verification),
+        "markdown": verification_markdown(verification, uris.source),
+        "table": verification_text(verification),
+    }
+    sys.stdout.write(reports[arguments.format])
+    print(f"wrote {MIGRATION_VERIFICATION_MARKDOWN} and {MIGRATION_VERIFICATION_JSON}", file=sys.stderr)
+    return ExitCode.OK if verification.clean else ExitCode.CHANGES

@@ -1,0 +1,153 @@
+"""Copy the planned versions into Unity Catalog and restore what a bare copy drops.
+
+Each model's versions are copied in order (so that, into an empty model, version numbers stay the
+source's), ``jobs`` models at a time. A version is created with its description, its tags and the
+provenance tag in one request; MLflow's Unity Catalog store then uploads the files from the source
+(``models:/churn_prod/7``) and finalizes it. Then the model's tags, and the aliases: the newest
+``Production`` version gets ``champion``, the newest ``Staging`` one ``challenger``. An alias already
+held by a version that did not come from this migration is left where it is and reported.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from threading import Lock
+from typing import Any
+
+from generator.migration.inventory import (
+    BLOCKED,
+    COPY,
+    DONE,
+    PROVENANCE_TAG,
+    REDO,
+    MigrationPlan,
+    ModelInventory,
+    VersionMove,
+)
+from generator.migration.registries import Registries, guarded
+
+
+@dataclass
+class CopyLog:
+    """What the copy did, one line per change, safe to fill from several threads."""
+
+    copied: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    _lock: Lock = field(default_factory=Lock, repr=False)
+
+    def add(self, kind: str, line: str) -> None:
+        """Record ``line`` under ``kind`` (``copied``, ``restored`` or ``conflicts``) and print it."""
+        with self._lock:
+            getattr(self, kind).append(line)
+            print(f"{'conflict' if kind == 'conflicts' else kind}: {line}", flush=True)
+
+
+def copy_versions(registries: Registries, plan: MigrationPlan, jobs: int) -> CopyLog:
+    """Carry out ``plan``: copy, remake interrupted copies, restore tags, descriptions and aliases."""
+    log = CopyLog()
+    moves: dict[str, list[VersionMove]] = {}
+    for move in plan.moves:
+        moves.setdefault(move.target, []).append(move)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        done = [
+            pool.submit(_copy_model, registries, inventory, moves.get(inventory.pair.target, []), log)
+            for inventory in plan.inventories
+            if inventory.target_exists
+        ]
+        for future in done:
+            future.result()
+    return log
+
+
+def _copy_model(registries: Registries, inventory: ModelInventory, moves: list[VersionMove], log: CopyLog) -> None:
+    pair = inventory.pair
+    client = registries.target(pair.environment)
+    numbers: dict[int, int] = {}
+    for move in moves:
+        version = move.version
+        if move.action == BLOCKED:
+            continue
+        if move.action == DONE and move.target_version is not None:
+            numbers[version.number] = move.target_version
+            _restore_version(client, inventory, move, log)
+            continue
+        if move.action == REDO:
+            for stale in inventory.copies_of(version.number):
+                guarded(
+                    f"delete the interrupted copy {pair.target}/{stale.number}",
+                    partial(client.delete_model_version, pair.target, str(stale.number)),
+                )
+        assert move.action in (COPY, REDO)
+        created = _create(client, move)
+        numbers[version.number] = created
+        log.add("copied", f"{move.source} -> {pair.target} version {created}")
+    for key, value in sorted(inventory.source_tags.items()):
+        if inventory.target_tags.get(key) != value:
+            guarded(
+                f"tag {pair.target}",
+                partial(client.set_registered_model_tag, pair.target, key, value),
+            )
+            log.add("restored", f"{pair.target}: model tag {key}")
+    _set_aliases(client, inventory, numbers, log)
+
+
+def _create(client: Any, move: VersionMove) -> int:
+    """Create the copy of ``move``'s version with its description, its tags and the provenance tag; its number."""
+    version = move.version
+    created = guarded(
+        f"copy {move.source} to {move.target}",
+        lambda: client.create_model_version(
+            name=move.target,
+            source=move.source,
+            run_id=version.run_id or None,
+            tags={**version.tags, PROVENANCE_TAG: move.source},
+            description=version.description or None,
+        ),
+    )
+    return int(created.version)
+
+
+def _restore_version(client: Any, inventory: ModelInventory, move: VersionMove, log: CopyLog) -> None:
+    """Finish a version an earlier run copied: its tags and description as the source has them."""
+    target = next(v for v in inventory.target_versions if v.number == move.target_version)
+    name, number = inventory.pair.target, str(target.number)
+    for key, value in sorted(move.version.tags.items()):
+        if target.tags.get(key) != value:
+            guarded(
+                f"tag {name}/{number}",
+                partial(client.set_model_version_tag, name, number, key, value),
+            )
+            log.add("restored", f"{name} version {number}: tag {key}")
+    if target.description != move.version.description:
+        guarded(
+            f"describe {name}/{number}",
+            lambda: client.update_model_version(name, number, description=move.version.description),
+        )
+        log.add("restored", f"{name} version {number}: description")
+
+
+def _set_aliases(client: Any, inventory: ModelInventory, numbers: dict[int, int], log: CopyLog) -> None:
+    pair = inventory.pair
+    migrated = {version.number for version in inventory.target_versions if version.provenance} | set(numbers.values())
+    for alias, source_number in sorted(inventory.expected_aliases().items()):
+        wanted = numbers.get(source_number)
+        if wanted is None or not pair.may_hold(alias):
+            continue
+        held = inventory.target_aliases.get(alias)
+        if held == wanted:
+            continue
+        if held is not None and held not in migrated:
+            log.add(
+                "conflicts",
+                f"{pair.target}: alias {alias} is on version {held}, which this migration did not make; "
+                f"left there (the source's {alias} is version {wanted}: move it with set_registered_model_alias)",
+            )
+            continue
+        guarded(
+            f"set alias {alias} of {pair.target}",
+            partial(client.set_registered_model_alias, pair.target, alias, str(wanted)),
+        )
+        log.add("restored", f"{pair.target}: alias {alias} -> version {wanted}")

@@ -1,0 +1,291 @@
+"""What each managed model holds in both registries, and the plan: what moves where, what cannot and why.
+
+A copied version carries the tag :data:`PROVENANCE_TAG` (``models:/churn_prod/7``), set in the same
+request that creates it, so a version found in Unity Catalog is matched to its source by that tag
+alone: a second run skips it, and one left half-made by an interrupted run is made again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import yaml
+
+from generator.migration.pairs import ModelPair
+from generator.migration.registries import NOT_FOUND, Registries, error_code, guarded
+
+#: The tag on every copied version naming its source version.
+PROVENANCE_TAG = "mlenv.migrated_from"
+#: Unity Catalog's state of a version whose files are all uploaded.
+READY = "READY"
+
+COPY, DONE, REDO, BLOCKED = "copy", "done", "redo", "cannot move"
+
+
+def source_uri(name: str, version: int | str) -> str:
+    """``models:/churn_prod/7``."""
+    return f"models:/{name}/{version}"
+
+
+@dataclass(frozen=True)
+class SourceVersion:
+    """One version in the Workspace Model Registry."""
+
+    number: int
+    stage: str
+    description: str
+    tags: Mapping[str, str]
+    run_id: str
+    #: Why Unity Catalog would refuse the version's signature (``""`` when it has inputs and outputs).
+    signature_problem: str
+    has_input_example: bool
+    files: int
+    size: int
+
+
+@dataclass(frozen=True)
+class TargetVersion:
+    """One version of the Unity Catalog model."""
+
+    number: int
+    status: str
+    provenance: str
+    description: str
+    tags: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ModelInventory:
+    """Both sides of one :class:`ModelPair`."""
+
+    pair: ModelPair
+    source_exists: bool
+    source_description: str
+    source_tags: Mapping[str, str]
+    versions: tuple[SourceVersion, ...]
+    target_exists: bool
+    target_description: str
+    target_tags: Mapping[str, str]
+    target_versions: tuple[TargetVersion, ...]
+    target_aliases: Mapping[str, int]
+
+    def copies_of(self, number: int) -> list[TargetVersion]:
+        """The target versions made from source version ``number``, oldest first."""
+        wanted = source_uri(self.pair.source, number)
+        return [version for version in self.target_versions if version.provenance == wanted]
+
+    def expected_aliases(self) -> dict[str, int]:
+        """Alias -> source version: the newest version of each stage that has an alias (stage -> alias mapping)."""
+        expected: dict[str, int] = {}
+        for version in sorted(self.versions, key=lambda v: v.number):
+            alias = self.pair.alias_for(version.stage)
+            if alias and not version.signature_problem:
+                expected[alias] = version.number
+        return expected
+
+
+@dataclass(frozen=True)
+class VersionMove:
+    """The plan for one source version."""
+
+    environment: str
+    source: str
+    target: str
+    stage: str
+    alias: str
+    action: str
+    reason: str
+    rule: str
+    target_version: int | None
+    version: SourceVersion
+
+
+@dataclass
+class MigrationPlan:
+    """Every version's move, plus model-level notes (descriptions, refused aliases, missing targets)."""
+
+    inventories: list[ModelInventory]
+    moves: list[VersionMove] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> list[VersionMove]:
+        """The versions that cannot move."""
+        return [move for move in self.moves if move.action == BLOCKED]
+
+
+def read_inventories(registries: Registries, pairs: list[ModelPair], jobs: int) -> list[ModelInventory]:
+    """Read both registries for every pair, ``jobs`` models at a time; the result keeps the pairs' order."""
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(lambda pair: read_inventory(registries, pair), pairs))
+
+
+def read_inventory(registries: Registries, pair: ModelPair) -> ModelInventory:
+    """Both sides of ``pair``: the source model and its versions, the target model and its versions."""
+    source = registries.source
+    model = _get_or_none(
+        f"read {pair.source} in the Workspace Model Registry", lambda: source.get_registered_model(pair.source)
+    )
+    versions: tuple[SourceVersion, ...] = ()
+    if model is not None:
+        found = guarded(
+            f"list the versions of {pair.source}",
+            lambda: source.search_model_versions(f"name='{pair.source}'"),
+        )
+        versions = tuple(sorted((_source_version(registries, pair, v) for v in found), key=lambda v: v.number))
+    target = registries.target(pair.environment)
+    uc_model = _get_or_none(f"read {pair.target} in Unity Catalog", lambda: target.get_registered_model(pair.target))
+    target_versions: tuple[TargetVersion, ...] = ()
+    if uc_model is not None:
+        found = guarded(
+            f"list the versions of {pair.target}", lambda: target.search_model_versions(f"name='{pair.target}'")
+        )
+        # Unity Catalog's search answers without tags: each version is read for them.
+        numbers = sorted(int(version.version) for version in found)
+        target_versions = tuple(
+            _target_version(
+                guarded(
+                    f"read {pair.target} version {number}",
+                    partial(target.get_model_version, pair.target, str(number)),
+                )
+            )
+            for number in numbers
+        )
+    return ModelInventory(
+        pair=pair,
+        source_exists=model is not None,
+        source_description=(model.description or "") if model is not None else "",
+        source_tags=dict(model.tags or {}) if model is not None else {},
+        versions=versions,
+        target_exists=uc_model is not None,
+        target_description=(uc_model.description or "") if uc_model is not None else "",
+        target_tags=dict(uc_model.tags or {}) if uc_model is not None else {},
+        target_versions=target_versions,
+        target_aliases={alias: int(number) for alias, number in (getattr(uc_model, "aliases", None) or {}).items()},
+    )
+
+
+def plan_migration(inventories: list[ModelInventory]) -> MigrationPlan:
+    """What happens to every version, and the model-level notes."""
+    plan = MigrationPlan(inventories)
+    for inventory in inventories:
+        pair = inventory.pair
+        if not inventory.source_exists:
+            plan.notes.append(f"{pair.source}: not in the Workspace Model Registry; nothing to move")
+        if inventory.source_exists and inventory.source_description != pair.manifest_description:
+            plan.notes.append(
+                f"{pair.target}: the model description comes from the manifest ({pair.declared_at}), and Terraform "
+                f"sets it; the source's is {inventory.source_description!r}: put it in the manifest as "
+                "description: to keep it"
+            )
+        expected = inventory.expected_aliases()
+        for alias, number in sorted(expected.items()):
+            if not pair.may_hold(alias):
+                plan.notes.append(
+                    f"{pair.target}: [production-alias-outside-production] version {number} is in stage "
+                    f"{_stage_of(inventory, number)} in the Workspace Model Registry, but alias {alias!r} is for "
+                    f"production environments only; it is copied without the alias"
+                )
+        for version in inventory.versions:
+            alias = next((a for a, n in expected.items() if n == version.number and pair.may_hold(a)), "")
+            plan.moves.append(_move(inventory, version, alias))
+    return plan
+
+
+def _move(inventory: ModelInventory, version: SourceVersion, alias: str) -> VersionMove:
+    pair = inventory.pair
+    uri = source_uri(pair.source, version.number)
+    copies = inventory.copies_of(version.number)
+    ready = [copy for copy in copies if copy.status == READY]
+    action, reason, rule, target_version = COPY, "", "", None
+    if ready:
+        action, target_version = DONE, ready[0].number
+        reason = f"copied before as version {target_version}"
+    elif copies:
+        action, reason = REDO, f"an interrupted copy (version {copies[0].number}, {copies[0].status}) is made again"
+    elif not inventory.target_exists:
+        action, rule = BLOCKED, "target-model-missing"
+        reason = f"{pair.target} does not exist: run mlenv apply first (Terraform creates it, owned by the group)"
+    elif version.signature_problem:
+        action, rule = BLOCKED, "uc-signature-required"
+        reason = version.signature_problem + (
+            "; the version logged an input example: derive one with mlflow.models.infer_signature(example, "
+            "model.predict(example)) and log a new version with signature="
+            if version.has_input_example
+            else "; log a new version with signature=mlflow.models.infer_signature(inputs, predictions)"
+        )
+    return VersionMove(
+        pair.environment, uri, pair.target, version.stage, alias, action, reason, rule, target_version, version
+    )
+
+
+def _stage_of(inventory: ModelInventory, number: int) -> str:
+    return next(version.stage for version in inventory.versions if version.number == number)
+
+
+def _get_or_none(what: str, call: Any) -> Any:
+    """``call()``, or ``None`` when the registry says the model does not exist."""
+
+    def attempt() -> Any:
+        try:
+            return call()
+        except Exception as error:
+            if error_code(error) == NOT_FOUND:
+                return None
+            raise
+
+    return guarded(what, attempt)
+
+
+def _source_version(registries: Registries, pair: ModelPair, version: Any) -> SourceVersion:
+    uri = source_uri(pair.source, version.version)
+    registry = registries.uris.source
+    files = guarded(f"list the files of {uri}", lambda: registries.files(uri, registry))
+    problem, example = "no MLmodel file", False
+    if "MLmodel" in files:
+        text = guarded(f"read {uri}/MLmodel", lambda: registries.read_file(uri, registry, "MLmodel"))
+        problem, example = signature_problem(text)
+    return SourceVersion(
+        number=int(version.version),
+        stage=str(version.current_stage or "None"),
+        description=version.description or "",
+        tags=dict(version.tags or {}),
+        run_id=version.run_id or "",
+        signature_problem=problem,
+        has_input_example=example,
+        files=len(files),
+        size=sum(files.values()),
+    )
+
+
+def _target_version(version: Any) -> TargetVersion:
+    tags = dict(version.tags or {})
+    return TargetVersion(
+        number=int(version.version),
+        status=str(getattr(version, "status", "") or ""),
+        provenance=tags.get(PROVENANCE_TAG, ""),
+        description=version.description or "",
+        tags=tags,
+    )
+
+
+def signature_problem(mlmodel: bytes) -> tuple[str, bool]:
+    """Why Unity Catalog refuses the model whose ``MLmodel`` file is ``mlmodel`` (``""``: it does not), and
+    whether the model logged an input example."""
+    try:
+        document = yaml.safe_load(mlmodel.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return "its MLmodel file is not valid YAML", False
+    if not isinstance(document, dict):
+        return "its MLmodel file is not a mapping", False
+    example = bool(document.get("saved_input_example_info"))
+    signature = document.get("signature")
+    if not isinstance(signature, dict) or not signature.get("inputs"):
+        return "it has no signature (Unity Catalog requires inputs and outputs)", example
+    if not signature.get("outputs"):
+        return "its signature has inputs only (Unity Catalog requires outputs too)", example
+    return "", example

@@ -1,0 +1,165 @@
+"""MLflow clients of both registries, and MLflow's failures as mlenv's errors.
+
+The source is the Workspace Model Registry (``databricks``, or any MLflow registry URI); the target
+is Unity Catalog as each environment's principal (``databricks-uc://{env}`` names one Databricks
+profile per environment). MLflow is imported here, and only when ``mlenv migrate`` runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from generator.errors import Refused, Unavailable
+
+Result = TypeVar("Result")
+#: MLflow's error codes for a refusal and for something that does not exist.
+PERMISSION_DENIED = "PERMISSION_DENIED"
+NOT_FOUND = "RESOURCE_DOES_NOT_EXIST"
+#: The file MLflow writes into a downloaded registry version (which model and version it came from): written by
+#: the download, not stored with the version, so left out of the comparison.
+DOWNLOAD_MARKER = "registered_model_meta"
+
+
+@dataclass(frozen=True)
+class RegistryUris:
+    """Where to read from and write to; ``target`` may hold ``{env}``."""
+
+    tracking: str
+    source: str
+    target: str
+
+    def target_for(self, environment: str) -> str:
+        """The Unity Catalog registry URI of ``environment``'s principal."""
+        return self.target.replace("{env}", environment)
+
+
+def mlflow_module() -> Any:
+    """MLflow, or :class:`Unavailable` saying how to install it."""
+    try:
+        import mlflow
+    except ImportError as missing:
+        raise Unavailable(
+            f"mlenv migrate needs MLflow ({missing}); install it with: pip install 'mlflow>=3.1'"
+        ) from None
+    return mlflow
+
+
+def error_code(error: BaseException) -> str:
+    """MLflow's error code of ``error`` (``""`` when it is not an MLflow error)."""
+    return str(getattr(error, "error_code", "") or "")
+
+
+class Registries:
+    """One source client, one target client per environment (created on first use), and file access to both."""
+
+    def __init__(self, uris: RegistryUris):
+        self.uris = uris
+        self._mlflow = mlflow_module()
+        self._targets: dict[str, Any] = {}
+        self.source = self._mlflow.MlflowClient(tracking_uri=uris.tracking, registry_uri=uris.source)
+
+    def target(self, environment: str) -> Any:
+        """The MLflow client that writes ``environment``'s Unity Catalog models as its principal."""
+        if environment not in self._targets:
+            self._targets[environment] = self._mlflow.MlflowClient(
+                tracking_uri=self.uris.tracking, registry_uri=self.uris.target_for(environment)
+            )
+        return self._targets[environment]
+
+    @contextmanager
+    def source_as_default(self) -> Iterator[None]:
+        """MLflow's default tracking and registry URIs set to the source while the block runs (all of a
+        migration): Unity Catalog's store downloads a new version's files from its ``source``
+        (``models:/churn_prod/7``) through MLflow's default registry, as MLflow's own ``copy_model_version``
+        does, and MLflow resolves a ``models:/`` URI of a registry other than Databricks' through it too.
+        """
+        tracking = self._mlflow.get_tracking_uri()
+        registry = self._mlflow.get_registry_uri()
+        self._mlflow.set_tracking_uri(self.uris.tracking)
+        self._mlflow.set_registry_uri(self.uris.source)
+        try:
+            yield
+        finally:
+            self._mlflow.set_tracking_uri(tracking)
+            self._mlflow.set_registry_uri(registry)
+
+    def files(self, model_uri: str, registry_uri: str) -> dict[str, int]:
+        """Every file of the model version ``model_uri`` and its size, listed without downloading."""
+        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
+
+        repository: Any = ModelsArtifactRepository(
+            model_uri, tracking_uri=self.uris.tracking, registry_uri=registry_uri
+        )
+        found: dict[str, int] = {}
+        pending = [""]
+        while pending:
+            for entry in repository.list_artifacts(pending.pop() or None):
+                if entry.is_dir:
+                    pending.append(entry.path)
+                else:
+                    found[entry.path] = int(entry.file_size or 0)
+        return found
+
+    def read_file(self, model_uri: str, registry_uri: str, path: str) -> bytes:
+        """One file of the model version ``model_uri`` (``MLmodel``)."""
+        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
+
+        repository: Any = ModelsArtifactRepository(
+            model_uri, tracking_uri=self.uris.tracking, registry_uri=registry_uri
+        )
+        with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
+            return Path(repository.download_artifacts(path, directory)).read_bytes()
+
+    def checksums(self, model_uri: str, registry_uri: str) -> tuple[dict[str, str], bytes | None]:
+        """The sha256 of every file of the model version ``model_uri`` (downloaded to a temporary directory),
+        and its ``MLmodel`` file (``None`` when it has none)."""
+        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
+
+        repository: Any = ModelsArtifactRepository(
+            model_uri, tracking_uri=self.uris.tracking, registry_uri=registry_uri
+        )
+        with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
+            local = Path(repository.download_artifacts("", directory))
+            sums = {
+                path.relative_to(local).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+                for path in sorted(local.rglob("*"))
+                if path.is_file() and path.relative_to(local).as_posix() != DOWNLOAD_MARKER
+            }
+            mlmodel = local / "MLmodel"
+            return sums, mlmodel.read_bytes() if mlmodel.is_file() else None
+
+
+def guarded(what: str, call: Callable[[], Result]) -> Result:
+    """``call()``, with a refusal by the registry raised as :class:`Refused` and an unreachable one as
+    :class:`Unavailable`; both name ``what`` was being done."""
+    try:
+        return call()
+    except Exception as error:
+        code = error_code(error)
+        if code == PERMISSION_DENIED:
+            raise Refused(
+                f"[uc-owner-creates-versions] {what}: the registry refused the credentials ({_first_line(error)}); "
+                "only the model's owner (the environment's group) writes versions, tags and aliases in Unity "
+                "Catalog: run as the environment's service principal (--target-registry-uri databricks-uc://{env} "
+                "with one Databricks profile per environment)"
+            ) from None
+        if code or _is_connection_error(error):
+            raise Unavailable(f"{what}: {_first_line(error)} (rerun mlenv migrate; it resumes)") from None
+        raise
+
+
+def _first_line(error: BaseException) -> str:
+    message = str(getattr(error, "message", "") or error)
+    return message.strip().splitlines()[0] if message.strip() else type(error).__name__
+
+
+def _is_connection_error(error: BaseException) -> bool:
+    import requests
+
+    return isinstance(error, requests.exceptions.RequestException | ConnectionError | TimeoutError)
