@@ -65,6 +65,10 @@ ACCOUNT_PROVIDERS = f"{{ databricks = databricks.{ACCOUNT_PROVIDER_ALIAS} }}"
 #: Resources inside the modules that ``mlenv adopt`` imports.
 GROUP_RESOURCE = "databricks_group.this"
 REGISTERED_MODEL_RESOURCE = "databricks_mlflow_model.this"
+#: The resources of the workspace-level ``group`` module.
+WORKSPACE_GROUP_RESOURCES = (GROUP_RESOURCE, "databricks_group_member.this")
+#: The permissions of the Workspace Model Registry models (module ``registered-models``).
+MODEL_PERMISSIONS_RESOURCE = "databricks_permissions.this"
 
 
 def module_source(module: EnvironmentModule) -> str:

@@ -96,3 +96,23 @@ module "acc_models" {
     }
   }
 }
+
+# Before Unity Catalog: Terraform forgets what the Workspace Model Registry setup managed here, if it
+# did, and deletes nothing: the models churn_acc, fraud_acc with their permissions.
+# They stay in the workspace as an archive; mlenv migrate copies the versions.
+
+removed {
+  from = module.acc_models.databricks_mlflow_model.this
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = module.acc_models.databricks_permissions.this
+
+  lifecycle {
+    destroy = false
+  }
+}

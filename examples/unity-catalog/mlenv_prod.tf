@@ -89,3 +89,23 @@ module "prod_models" {
     }
   }
 }
+
+# Before Unity Catalog: Terraform forgets what the Workspace Model Registry setup managed here, if it
+# did, and deletes nothing: the models churn_prod, fraud_prod with their permissions.
+# They stay in the workspace as an archive; mlenv migrate copies the versions.
+
+removed {
+  from = module.prod_models.databricks_mlflow_model.this
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = module.prod_models.databricks_permissions.this
+
+  lifecycle {
+    destroy = false
+  }
+}

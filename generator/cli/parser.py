@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
+from generator.cli.migrate_parser import add_migrate_command
 from generator.errors import EXIT_CODE_MEANINGS
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_manifest_commands(commands)
     _add_terraform_commands(commands)
     _add_workspace_commands(commands)
-    _add_migrate_command(commands)
+    add_migrate_command(commands)
     return parser
 
 
@@ -200,6 +201,12 @@ def _add_terraform_commands(commands: Commands) -> None:
         action="store_true",
         help="with --adopt: also production models (check the versions listed first)",
     )
+    plan.add_argument(
+        "--forget-workspace-identities",
+        action="store_true",
+        help="Unity Catalog with identities: account, first plan after the Workspace Model Registry setup: take "
+        "its workspace-level groups and service principals out of the state (they stay in the workspace)",
+    )
     plan.set_defaults(command="terraform_commands:plan", writes=True)
 
     apply = commands.add_parser(
@@ -251,51 +258,6 @@ def _add_workspace_commands(commands: Commands) -> None:
     adopt.add_argument("--dry-run", action="store_true", help="print the import blocks instead of writing the file")
     _add_workspace_options(adopt)
     adopt.set_defaults(command="workspace_commands:adopt", writes=True)
-
-
-def _add_migrate_command(commands: Commands) -> None:
-    """``mlenv migrate``: Workspace Model Registry versions into Unity Catalog."""
-    migrate = commands.add_parser(
-        "migrate",
-        help="move model versions from the Workspace Model Registry to Unity Catalog",
-        description="For every model the manifests manage (registry: unity_catalog, after mlenv apply made the "
-        "target models): list each Workspace Model Registry version (stage, tags, description, run, signature, "
-        "files) and where it goes; copy it as the environment's principal with its description and tags and a "
-        "tag naming its source (mlenv.migrated_from), so a rerun skips what is done and remakes what an "
-        "interruption left half made; restore the model's tags and the aliases (newest Production version: "
-        "champion, newest Staging: challenger); then verify every version (files and sha256, signature, tags, "
-        "description, alias) and write permissions/migration/verification.md and .json. Exit 0 when everything "
-        "matches, 1 when something cannot move or does not match, 4 when a registry refuses the credentials.",
-    )
-    mode = migrate.add_mutually_exclusive_group()
-    mode.add_argument("--dry-run", action="store_true", help="print the plan only; exit 1 when a version cannot move")
-    mode.add_argument("--verify", action="store_true", help="verify only (copy nothing)")
-    migrate.add_argument(
-        "--env", action="append", metavar="NAME", help="only this environment (repeatable; default: all)"
-    )
-    migrate.add_argument(
-        "--format", choices=("table", "markdown", "json"), default="table", help="output format (default: table)"
-    )
-    migrate.add_argument(
-        "--source-registry-uri",
-        default="databricks",
-        metavar="URI",
-        help="the Workspace Model Registry (default: databricks, the standard Databricks auth)",
-    )
-    migrate.add_argument(
-        "--tracking-uri", default="databricks", metavar="URI", help="where the versions' runs are (default: databricks)"
-    )
-    migrate.add_argument(
-        "--target-registry-uri",
-        default="databricks-uc",
-        metavar="URI",
-        help="Unity Catalog as the environment's principal; {env} is replaced, e.g. databricks-uc://{env} with one "
-        "Databricks profile per environment (default: databricks-uc)",
-    )
-    migrate.add_argument(
-        "--jobs", type=int, default=4, metavar="N", help="models copied or verified at once (default: 4)"
-    )
-    migrate.set_defaults(command="migrate_commands:migrate", writes=True)
 
 
 def _add_workspace_options(command: argparse.ArgumentParser) -> None:

@@ -6,7 +6,14 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from generator.addresses import (
+    REGISTERED_MODEL_RESOURCE,
+    EnvironmentModule,
+    all_principals_group_address,
+    environment_module_address,
+)
 from generator.errors import ChangesFound, ExitCode, Refused
 from generator.manifests.loader import load_settings
 from generator.model.checked import Checked, load_and_check
@@ -55,7 +62,9 @@ def plan(arguments: argparse.Namespace) -> int:
     runner = _runner(root)
     preflight("plan", checked.manifests.settings.databricks_host)
     deploy.init(root, runner)
-    _keep_or_refuse_tainted(root, deploy.tainted_resources(root, runner), arguments, runner)
+    resources = deploy.state_resources(root, runner)
+    _forget_or_refuse_workspace_identities(root, checked, resources, arguments, runner)
+    _keep_or_refuse_tainted(root, deploy.tainted_resources(resources), arguments, runner)
     changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
     if _adopt_or_refuse_what_exists(root, checked, changes, arguments):
         changes = deploy.plan(root, runner, refresh=not arguments.no_refresh)
@@ -70,7 +79,46 @@ def plan(arguments: argparse.Namespace) -> int:
         print(f"  {change.describe()}")
     if destructive:
         print("apply will refuse these unless given --allow-destroy")
+    forgotten = [change.address for change in changes if change.actions == ("forget",)]
+    if forgotten:
+        print(f"{len(forgotten)} resources forgotten, not deleted (they stay in the workspace, unmanaged):")
+        for address in forgotten:
+            print(f"  forget {address}")
     return ExitCode.OK
+
+
+def _forget_or_refuse_workspace_identities(
+    root: Path,
+    checked: Checked,
+    resources: list[dict[str, Any]],
+    arguments: argparse.Namespace,
+    runner: TerraformRunner,
+) -> None:
+    """The first Unity Catalog plan with ``identities: account`` after the Workspace Model Registry setup: the
+    state still holds that setup's workspace-level groups and service principals at the addresses the
+    account-level modules take. Refuse, naming them, unless ``--forget-workspace-identities`` takes them out of
+    the state (they stay in the workspace; nothing is deleted)."""
+    settings = checked.manifests.settings
+    if not settings.unity_catalog_mode or settings.identity_mode != "account":
+        return
+    if not any(resource.get("type") == REGISTERED_MODEL_RESOURCE.partition(".")[0] for resource in resources):
+        return  # no workspace-registry models in the state: the identity modules are account-level already
+    calls = {all_principals_group_address()} | {
+        environment_module_address(environment.name, module)
+        for environment in checked.manifests.environments
+        for module in (EnvironmentModule.GROUP, EnvironmentModule.SERVICE_PRINCIPALS)
+    }
+    present = sorted({call for resource in resources for call in calls if resource["address"].startswith(f"{call}.")})
+    if not present:
+        return
+    if not arguments.forget_workspace_identities:
+        raise Refused(
+            f"the state holds the Workspace Model Registry setup's workspace-level groups and service principals "
+            f"({', '.join(present)}) where the account-level ones go; rerun mlenv plan --forget-workspace-identities "
+            "to take them out of the state (they stay in the workspace, unmanaged; nothing is deleted)"
+        )
+    deploy.forget(root, runner, present)
+    print(f"forgot {', '.join(present)}: the workspace-level identities stay in the workspace, unmanaged")
 
 
 def _keep_or_refuse_tainted(

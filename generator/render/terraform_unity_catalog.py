@@ -15,12 +15,18 @@ from typing import Any
 from generator.addresses import (
     ACCOUNT_PROVIDERS,
     ALL_PRINCIPALS_GROUP_CALL,
+    MODEL_PERMISSIONS_RESOURCE,
+    REGISTERED_MODEL_RESOURCE,
+    WORKSPACE_GROUP_RESOURCES,
+    EnvironmentModule,
     UnityCatalogModule,
+    all_principals_group_address,
     environment_module_address,
     environment_module_call,
     uc_module_source,
 )
 from generator.manifests.environments import Environment, Manifests
+from generator.manifests.manifest import full_model_name
 from generator.model.grants import CATALOG, DIRECTORY, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
@@ -59,11 +65,21 @@ def render_unity_catalog_terraform(manifests: Manifests, model: PermissionModel,
             facts=facts,
             external=external,
             blocks=_environment_blocks(manifests, environment, model, external),
+            archived=archived_addresses(environment.name, external),
+            archived_models=", ".join(
+                full_model_name(spec.name, environment.name) for spec in environment.manifest.models
+            )
+            or "none declared",
         )
     files[SHARED_TERRAFORM_FILE] = (
         templates()
         .get_template("workspace_uc.tf.j2")
-        .render(header=header(manifests.sources, "#"), external=external, block=_all_principals_block(manifests, model))
+        .render(
+            header=header(manifests.sources, "#"),
+            external=external,
+            block=_all_principals_block(manifests, model),
+            archived=[f"{all_principals_group_address()}.{resource}" for resource in WORKSPACE_GROUP_RESOURCES],
+        )
     )
     files[PROVIDERS_TERRAFORM_FILE] = (
         templates()
@@ -84,6 +100,21 @@ def render_unity_catalog_terraform(manifests: Manifests, model: PermissionModel,
         )
     )
     return files
+
+
+def archived_addresses(environment: str, external: bool) -> list[str]:
+    """What the Workspace Model Registry root of ``environment`` managed that Unity Catalog mode forgets without
+    deleting (``removed`` blocks): its registered models and their permissions and, with ``identities:
+    external``, its workspace-level group and service principals (with ``identities: account`` the account-level
+    modules take the same addresses, so those are not listed)."""
+    models = environment_module_address(environment, EnvironmentModule.MODELS)
+    archived = [f"{models}.{REGISTERED_MODEL_RESOURCE}", f"{models}.{MODEL_PERMISSIONS_RESOURCE}"]
+    if external:
+        archived += [
+            environment_module_address(environment, EnvironmentModule.GROUP),
+            environment_module_address(environment, EnvironmentModule.SERVICE_PRINCIPALS),
+        ]
+    return archived
 
 
 def _call(environment: str, module: UnityCatalogModule, *groups: list[tuple[str, Any]]) -> Block:

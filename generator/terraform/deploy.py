@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from python_terraform import IsFlagged
 
@@ -51,7 +52,7 @@ def fingerprint(root: Path) -> str:
 
 def init(root: Path, runner: TerraformRunner) -> None:
     """The start of a plan: discard the previous saved plan (an interrupted plan leaves none behind), then
-    ``terraform init`` of the root (before :func:`tainted_resources` and :func:`plan`)."""
+    ``terraform init`` of the root (before :func:`state_resources` and :func:`plan`)."""
     (root / STATE_DIRECTORY).mkdir(exist_ok=True)
     discard_saved_plan(root)
     _require(runner.run(root, "init", input=False))
@@ -101,19 +102,30 @@ def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False, host
     return changes
 
 
-def tainted_resources(root: Path, runner: TerraformRunner) -> list[str]:
-    """The addresses of the resources the state marks tainted (after :func:`init`): an apply created them but
-    failed right after (the provider could not read them back), so the next plan would replace them."""
+def state_resources(root: Path, runner: TerraformRunner) -> list[dict[str, Any]]:
+    """Every resource in the state (after :func:`init`), as ``terraform show -json`` describes it."""
     code, out = runner.capture(root, "show", "-json")
     if code != 0:
         raise TerraformFailed(f"terraform show failed on the state (exit {code})")
-    tainted: list[str] = []
+    resources: list[dict[str, Any]] = []
     modules = [json.loads(out).get("values", {}).get("root_module", {})]
     while modules:
         module = modules.pop()
-        tainted += [resource["address"] for resource in module.get("resources", []) if resource.get("tainted")]
+        resources += module.get("resources", [])
         modules += module.get("child_modules", [])
-    return sorted(tainted)
+    return resources
+
+
+def tainted_resources(resources: list[dict[str, Any]]) -> list[str]:
+    """The addresses of the ``resources`` the state marks tainted: an apply created them but failed right after
+    (the provider could not read them back), so the next plan would replace them."""
+    return sorted(resource["address"] for resource in resources if resource.get("tainted"))
+
+
+def forget(root: Path, runner: TerraformRunner, addresses: list[str]) -> None:
+    """``terraform state rm`` the ``addresses``: Terraform stops managing them; the objects stay as they are."""
+    if addresses:
+        _require(runner.run(root, "state rm", *addresses))
 
 
 def untaint(root: Path, runner: TerraformRunner, addresses: list[str]) -> None:

@@ -1,0 +1,55 @@
+"""The ``mlenv migrate`` command's arguments (kept apart from :mod:`generator.cli.parser`, which holds the rest)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    #: What ``add_subparsers()`` returns: the group every command is added to.
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def add_migrate_command(commands: Commands) -> None:
+    """``mlenv migrate``: Workspace Model Registry versions into Unity Catalog."""
+    migrate = commands.add_parser(
+        "migrate",
+        help="move model versions from the Workspace Model Registry to Unity Catalog",
+        description="For every model the manifests manage (registry: unity_catalog, after mlenv apply made the "
+        "target models): list each Workspace Model Registry version (stage, tags, description, run, signature, "
+        "files) and where it goes; copy it as the environment's principal with its description and tags and a "
+        "tag naming its source (mlenv.migrated_from), so a rerun skips what is done and remakes what an "
+        "interruption left half made; restore the model's tags and the aliases (newest Production version: "
+        "champion, newest Staging: challenger); then verify every version (files and sha256, signature, tags, "
+        "description, alias) and write permissions/migration/verification.md and .json. Exit 0 when everything "
+        "matches, 1 when something cannot move or does not match, 4 when a registry refuses the credentials.",
+    )
+    mode = migrate.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="print the plan only; exit 1 when a version cannot move")
+    mode.add_argument("--verify", action="store_true", help="verify only (copy nothing)")
+    migrate.add_argument(
+        "--env", action="append", metavar="NAME", help="only this environment (repeatable; default: all)"
+    )
+    migrate.add_argument(
+        "--format", choices=("table", "markdown", "json"), default="table", help="output format (default: table)"
+    )
+    migrate.add_argument(
+        "--source-registry-uri",
+        default="databricks",
+        metavar="URI",
+        help="the Workspace Model Registry (default: databricks, the standard Databricks auth)",
+    )
+    migrate.add_argument(
+        "--tracking-uri", default="databricks", metavar="URI", help="where the versions' runs are (default: databricks)"
+    )
+    migrate.add_argument(
+        "--target-registry-uri",
+        default="databricks-uc",
+        metavar="URI",
+        help="Unity Catalog as the environment's principal; {env} is replaced, e.g. databricks-uc://{env} with one "
+        "Databricks profile per environment (default: databricks-uc)",
+    )
+    migrate.add_argument(
+        "--jobs", type=int, default=4, metavar="N", help="models copied or verified at once (default: 4)"
+    )
+    migrate.set_defaults(command="migrate_commands:migrate", writes=True)
