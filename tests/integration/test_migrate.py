@@ -17,13 +17,13 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import pytest
 from mlflow import MlflowClient
 
 from env_mlflow_client.testing import start_server
+from tests.support.migration_source import add_models, register
 from tests.support.repository import unity_catalog_repository
 from tests.support.uc_registry_server import profiles, running
 
@@ -40,40 +40,6 @@ STAGES = {
     # Production outside production (a legacy version): copied, but champion is refused there.
     "acc": ("None", "Staging", "Production", "Staging"),
 }
-SIGNATURE = (
-    "signature:\n"
-    '  inputs: \'[{"type": "double", "name": "x", "required": true}]\'\n'
-    '  outputs: \'[{"type": "double", "name": "y", "required": true}]\'\n'
-)
-
-
-def _model_files(directory: Path, content: str, signed: bool = True) -> Path:
-    """An MLflow model directory: its MLmodel (with a signature unless ``signed`` is false) and a data file."""
-    directory.mkdir(parents=True)
-    mlmodel = "artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n"
-    (directory / "MLmodel").write_text(mlmodel + (SIGNATURE if signed else ""))
-    (directory / "data").mkdir()
-    (directory / "data" / "weights.txt").write_text(content)
-    return directory
-
-
-def register(client: MlflowClient, scratch: Path, name: str, number: int, stage: str, signed: bool = True) -> None:
-    """Log a model with distinct files in a new run and register it as the next version of ``name``."""
-    experiment = client.get_experiment_by_name("migration") or client.get_experiment(
-        client.create_experiment("migration")
-    )
-    run = client.create_run(experiment.experiment_id)
-    files = _model_files(scratch / f"{name}-{number}", f"{name} version {number}\n" * (number * 10), signed)
-    client.log_artifacts(run.info.run_id, str(files), "model")
-    client.set_terminated(run.info.run_id)
-    tags = {"team": name.rpartition("_")[2], "version": str(number)}
-    description = f"version {number} of {name}" if number % 2 == 0 else ""
-    version = client.create_model_version(
-        name, f"runs:/{run.info.run_id}/model", run.info.run_id, tags=tags, description=description
-    )
-    assert int(version.version) == number
-    if stage != "None":
-        client.transition_model_version_stage(name, version.version, stage)
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +47,7 @@ def world(tmp_path_factory) -> dict[str, Any]:
     """Both registries populated, the repository and the environment variables mlenv runs with."""
     base = tmp_path_factory.mktemp("migrate")
     repository = unity_catalog_repository(base / "repository")
-    for environment in ENVIRONMENTS:
-        manifest = repository / f"environments/{environment}.yaml"
-        manifest.write_text(manifest.read_text().replace("models:\n", "models:\n  - uplift\n", 1))
+    add_models(repository, ENVIRONMENTS, ("uplift",))
     server = start_server(base / "mlflow")
     source = MlflowClient(tracking_uri=server.uri, registry_uri=server.uri)
     for environment in ENVIRONMENTS:

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 BUCKET = "metastore"
+#: Seconds the stand-in waits before answering each request (benchmarks: a workspace's round trip).
+LATENCY_VARIABLE = "MLENV_STAND_IN_LATENCY"
 #: The application id of a principal in the manifests' first reader group (token ``dapi-reader``).
 READER = "5eade7a1-0000-4000-8000-00000000beef"
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -59,6 +61,7 @@ def main(directory: Path, repository: Path | None = None) -> None:
     checked = load_and_check(repository or unity_catalog_repository(directory / "repository"))
     model = checked.model
     workspace = matching_unity_catalog(model)
+    workspace.latency = float(os.environ.get(LATENCY_VARIABLE) or 0)
     for environment in checked.manifests.environments:  # the comments Terraform sets from the manifests
         schema = model.environments[environment.name].schema
         for spec in environment.manifest.models:
@@ -103,7 +106,11 @@ def main(directory: Path, repository: Path | None = None) -> None:
 
 @contextmanager
 def running(
-    directory: Path, python: str | None = None, timeout: float = 120.0, repository: Path | None = None
+    directory: Path,
+    python: str | None = None,
+    timeout: float = 120.0,
+    repository: Path | None = None,
+    latency: float = 0.0,
 ) -> Iterator[dict[str, Any]]:
     """Run this module in a new process of ``python`` (default: this one) and yield its ``ready.json``.
 
@@ -124,6 +131,7 @@ def running(
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env={**os.environ, LATENCY_VARIABLE: str(latency)},
         )
     try:
         deadline = time.monotonic() + timeout
