@@ -164,10 +164,11 @@ def diff(arguments: argparse.Namespace) -> int:
     else:
         with manifests_at(arguments.root, arguments.head) as head_root:
             head, head_label = load_and_check(head_root), arguments.head
-    objects = object_changes(objects_of(base.model), objects_of(head.model))
+    registries = (registry_of(base.model), registry_of(head.model))
+    to_unity_catalog = registries == ("workspace", "unity_catalog")
+    objects = object_changes(objects_of(base.model), objects_of(head.model), to_unity_catalog)
     changes = access_changes(base.model, head.model)
     moves = registry_moves(base.model, head.model)
-    registries = (registry_of(base.model), registry_of(head.model))
     if arguments.format == "json":
         sys.stdout.write(diff_json(objects, changes, arguments.base, head_label, moves, registries))
     else:
@@ -248,7 +249,7 @@ def _report_deletions(root: Path, model: PermissionModel) -> None:
     """Say which objects of the last render (``permissions/workspace.json``) the manifests no longer declare:
     Terraform deletes them, and a deleted registered model takes every version with it."""
     previous = _rendered_objects(root / PERMISSIONS_JSON)
-    for change in object_changes(previous, objects_of(model)):
+    for change in object_changes(previous, objects_of(model), registry_of(model) == "unity_catalog"):
         if change.change == "deleted":
             where = f"{change.environment}, production" if change.production else change.environment
             print(

@@ -61,13 +61,18 @@ class ObjectChange:
     environment: str
     object_type: str
     object: str
-    change: str  # "created" or "deleted"
+    change: str  # "created", "deleted" or "forgotten" (no longer managed, kept in the workspace)
 
     @property
     def consequence(self) -> str:
         """What the change does in the workspace, in plain language."""
         if self.change == "created":
             return "created (before any job can create it)" if self.object_type == REGISTERED_MODEL else "created"
+        if self.change == FORGOTTEN:
+            return (
+                "kept in the workspace with every version, no longer managed (a removed block); mlenv migrate "
+                "copies its versions"
+            )
         return {
             REGISTERED_MODEL: "deleted with every version in it (a renamed model is a new, empty one)",
             DIRECTORY: "deleted (Terraform does not delete the experiments inside it; the directory must be empty)",
@@ -102,15 +107,29 @@ def registry_of(model: PermissionModel) -> str:
     return "unity_catalog" if any(facts.unity_catalog for facts in model.environments.values()) else "workspace"
 
 
-def object_changes(before: Objects, after: Objects) -> list[ObjectChange]:
-    """Objects in ``after`` but not ``before`` (created) and the reverse (deleted), production and deletions first."""
+#: The change of a Workspace Model Registry model when the registry switches to Unity Catalog: Terraform forgets it.
+FORGOTTEN = "forgotten"
+
+
+def object_changes(before: Objects, after: Objects, to_unity_catalog: bool = False) -> list[ObjectChange]:
+    """Objects in ``after`` but not ``before`` (created) and the reverse (deleted), production and deletions first.
+
+    With ``to_unity_catalog`` (``after`` registers in Unity Catalog), a Workspace Model Registry model that
+    ``after`` no longer has is forgotten, not deleted: the rendered ``removed`` blocks keep it as an archive.
+    """
     changes = [
         ObjectChange(production, environment, kind, name, "created")
         for (kind, name), (environment, production) in after.items()
         if (kind, name) not in before
     ]
     changes += [
-        ObjectChange(production, environment, kind, name, "deleted")
+        ObjectChange(
+            production,
+            environment,
+            kind,
+            name,
+            FORGOTTEN if to_unity_catalog and kind == REGISTERED_MODEL and "." not in name else "deleted",
+        )
         for (kind, name), (environment, production) in before.items()
         if (kind, name) not in after
     ]

@@ -103,16 +103,16 @@ def _registry_section(registries: tuple[str, str], moves: Sequence[MovedAccess],
     lines = [
         f"### Registry: {_REGISTRY_NAMES.get(before, before)} → {_REGISTRY_NAMES.get(after, after)}",
         "",
-        "> **Every model moves to a new, empty registered model.** The old ones are deleted with every version in "
-        "them: versions are not moved. Register the versions to keep in the new models first (for example with "
-        "MLflow's `MlflowClient.copy_model_version`"
-        + ("; Unity Catalog needs a signature on every version" if to_unity_catalog else "")
-        + "), then `mlenv apply --allow-destroy`."
-        + (
-            " In Unity Catalog stages become aliases: the runtime client maps `Staging` to `challenger` and "
-            "`Production` to `champion`."
+        (
+            "> **Every model moves to a new registered model in Unity Catalog.** The old ones stay in the workspace "
+            "with every version, no longer managed by Terraform (`removed` blocks): nothing is deleted. "
+            "`mlenv migrate` copies the versions with their tags, descriptions and stages (as aliases: the runtime "
+            "client maps `Staging` to `challenger` and `Production` to `champion`) and verifies them; Unity "
+            "Catalog needs a signature on every version."
             if to_unity_catalog
-            else ""
+            else "> **Every model moves to a new, empty registered model.** The old ones are deleted with every "
+            "version in them: versions are not moved. Register the versions to keep in the new models first (for "
+            "example with MLflow's `MlflowClient.copy_model_version`), then `mlenv apply --allow-destroy`."
         ),
         "",
     ]

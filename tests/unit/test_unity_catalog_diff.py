@@ -23,16 +23,16 @@ def migration(repo: Path) -> Path:
     return repo
 
 
-def test_the_migration_lists_objects_deleted_and_created_and_who_holds_what(migration, mlenv):
+def test_the_migration_lists_objects_forgotten_and_created_and_who_holds_what(migration, mlenv):
     result = mlenv("--root", migration, "diff", "workspace", "uc", "--exit-code")
     assert result.code == 1, result.err
     text = result.out
     registry, _, rest = text.partition("### Objects created and deleted (18)")
     assert "### Registry: Workspace Model Registry → Unity Catalog" in registry
-    assert "versions are not moved" in registry and "MlflowClient.copy_model_version" in registry
-    assert "> **6 objects deleted.**" in rest
+    assert "nothing is deleted" in registry and "`mlenv migrate` copies the versions" in registry
+    assert "objects deleted" not in rest  # the workspace-registry models are forgotten (removed blocks), kept
     for row in (
-        "| deleted | prod (production) | registered_model `churn_prod` | deleted with every version in it",
+        "| forgotten | prod (production) | registered_model `churn_prod` | kept in the workspace with every version",
         "| created | prod (production) | catalog `ml_prod` | created |",
         "| created | prod (production) | schema `ml_prod.models` | created |",
         "| created | prod (production) | registered_model `ml_prod.models.churn` | created (before any job can "
@@ -67,7 +67,7 @@ def test_the_migration_as_json(migration, mlenv):
     assert document["production"] is True
     changes = {(o["change"], o["object_type"], o["object"]) for o in document["objects"]}
     assert {
-        ("deleted", "registered_model", "churn_prod"),
+        ("forgotten", "registered_model", "churn_prod"),
         ("created", "catalog", "ml_prod"),
         ("created", "schema", "ml_prod.models"),
         ("created", "registered_model", "ml_prod.models.churn"),
