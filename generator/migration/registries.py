@@ -91,11 +91,7 @@ class Registries:
 
     def files(self, model_uri: str, registry_uri: str) -> dict[str, int]:
         """Every file of the model version ``model_uri`` and its size, listed without downloading."""
-        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
-
-        repository: Any = ModelsArtifactRepository(
-            model_uri, tracking_uri=self.uris.tracking, registry_uri=registry_uri
-        )
+        repository = self._repository(model_uri, registry_uri)
         found: dict[str, int] = {}
         pending = [""]
         while pending:
@@ -108,24 +104,14 @@ class Registries:
 
     def read_file(self, model_uri: str, registry_uri: str, path: str) -> bytes:
         """One file of the model version ``model_uri`` (``MLmodel``)."""
-        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
-
-        repository: Any = ModelsArtifactRepository(
-            model_uri, tracking_uri=self.uris.tracking, registry_uri=registry_uri
-        )
         with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
-            return Path(repository.download_artifacts(path, directory)).read_bytes()
+            return Path(self._repository(model_uri, registry_uri).download_artifacts(path, directory)).read_bytes()
 
     def checksums(self, model_uri: str, registry_uri: str) -> tuple[dict[str, str], bytes | None]:
         """The sha256 of every file of the model version ``model_uri`` (downloaded to a temporary directory),
         and its ``MLmodel`` file (``None`` when it has none)."""
-        from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
-
-        repository: Any = ModelsArtifactRepository(
-            model_uri, tracking_uri=self.uris.tracking, registry_uri=registry_uri
-        )
         with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
-            local = Path(repository.download_artifacts("", directory))
+            local = Path(self._repository(model_uri, registry_uri).download_artifacts("", directory))
             sums = {
                 path.relative_to(local).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
                 for path in sorted(local.rglob("*"))
@@ -133,6 +119,19 @@ class Registries:
             }
             mlmodel = local / "MLmodel"
             return sums, mlmodel.read_bytes() if mlmodel.is_file() else None
+
+    def _repository(self, model_uri: str, registry_uri: str) -> Any:
+        """The files of ``model_uri`` in ``registry_uri``: Unity Catalog's repository for the target; for the
+        source, MLflow's ``models:/`` repository through the default registry (:meth:`source_as_default`), the
+        one way every MLflow since 3.4 resolves it (``registry_uri=`` came later)."""
+        if registry_uri == self.uris.source:
+            from mlflow.store.artifact.models_artifact_repo import ModelsArtifactRepository
+
+            return ModelsArtifactRepository(model_uri)
+        from mlflow.store.artifact import unity_catalog_models_artifact_repo
+
+        unity_catalog: Any = unity_catalog_models_artifact_repo.UnityCatalogModelsArtifactRepository
+        return unity_catalog(artifact_uri=model_uri, registry_uri=registry_uri)
 
 
 def guarded(what: str, call: Callable[[], Result]) -> Result:
