@@ -29,6 +29,9 @@ lock:
 	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version=3.11 --generate-hashes \
 	  --custom-compile-command="make lock" --extra=test --output-file=$(LOCK) \
 	  pyproject.toml shim/pyproject.toml requirements/tools.in
+	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version=3.11 --generate-hashes \
+	  --custom-compile-command="make lock" --extra=test --constraint=requirements/mlflow-oldest.in \
+	  --output-file=requirements/lock-mlflow-oldest.txt pyproject.toml shim/pyproject.toml requirements/tools.in
 	$(MAKE) setup
 	$(BIN)/python shim/compat/matrix.py --lock
 
@@ -36,6 +39,11 @@ lock:
 # newest release differs from the lock, and fails when the tier does (a release that would break the next lock).
 test-latest: setup
 	$(BIN)/python requirements/latest.py
+
+# mlenv migrate's tests on the oldest MLflow that copies versions into Unity Catalog (requirements/mlflow-oldest.in).
+.PHONY: test-migrate-oldest
+test-migrate-oldest: setup
+	$(BIN)/python requirements/migrate_oldest.py
 
 demo: setup
 	$(MLENV) validate

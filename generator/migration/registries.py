@@ -45,7 +45,7 @@ def mlflow_module() -> Any:
         import mlflow
     except ImportError as missing:
         raise Unavailable(
-            f"mlenv migrate needs MLflow ({missing}); install it with: pip install 'mlflow>=3.1'"
+            f"mlenv migrate needs MLflow 3.4 or newer ({missing}); install it with: pip install 'mlenv[migrate]'"
         ) from None
     return mlflow
 
