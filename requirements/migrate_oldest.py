@@ -6,7 +6,8 @@ Builds ``.venv-mlflow-oldest`` with uv from ``requirements/lock-mlflow-oldest.tx
 dependencies with MLflow pinned by ``mlflow-oldest.in``; exact versions and hashes, written by
 ``make lock``), installs this checkout's two projects without dependencies, and runs the migration's
 unit and integration tests there (a real MLflow server of the project's MLflow as the source, the
-Unity Catalog stand-in and moto's S3 as the target; mlenv and the MLflow client are the old ones). Exit status: pytest's; 2 when the environment could not be built.
+Unity Catalog stand-in and moto's S3 as the target; mlenv and the MLflow client are the old ones).
+Exit status: pytest's; 2 when the environment could not be built.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main() -> int:
     # The source MLflow server stays the project's (as in the compatibility matrix): what is tested is the client.
     environment = {**os.environ, SERVER_PYTHON_VARIABLE: sys.executable}
     command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS]
-    return subprocess.run(command, cwd=REPOSITORY, env=environment).returncode
+    return subprocess.run(command, check=False, cwd=REPOSITORY, env=environment).returncode
 
 
 if __name__ == "__main__":
