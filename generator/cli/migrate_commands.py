@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from generator.errors import ExitCode, InvalidInput, Problem, Refused
+from generator.migration.archive import delete_archive
 from generator.migration.copy import copy_versions
 from generator.migration.inventory import plan_migration as make_plan
 from generator.migration.inventory import read_inventories
@@ -45,7 +46,7 @@ def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[
         writers = {"json": plan_json, "markdown": plan_markdown, "table": plan_text}
         sys.stdout.write(writers[arguments.format](plan))
         return ExitCode.CHANGES if plan.blocked else ExitCode.OK
-    if not arguments.verify:
+    if not (arguments.verify or arguments.delete_archive):
         missing = sorted({inventory.pair.target for inventory in plan.inventories if not inventory.target_exists})
         if missing:
             raise Refused(
@@ -66,4 +67,6 @@ def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[
     }
     sys.stdout.write(reports[arguments.format])
     print(f"wrote {MIGRATION_VERIFICATION_MARKDOWN} and {MIGRATION_VERIFICATION_JSON}", file=sys.stderr)
+    if arguments.delete_archive:
+        delete_archive(registries, plan.inventories, verification, arguments.include_production)
     return ExitCode.OK if verification.clean else ExitCode.CHANGES

@@ -27,6 +27,15 @@ def add_migrate_command(commands: Commands) -> None:
     mode = migrate.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", action="store_true", help="print the plan only; exit 1 when a version cannot move")
     mode.add_argument("--verify", action="store_true", help="verify only (copy nothing)")
+    mode.add_argument(
+        "--delete-archive",
+        action="store_true",
+        help="verify, then, only when every version matches, delete the Workspace Model Registry models (the archive "
+        "the registry switch kept); production models also need --include-production",
+    )
+    migrate.add_argument(
+        "--include-production", action="store_true", help="with --delete-archive: production models too"
+    )
     migrate.add_argument(
         "--env", action="append", metavar="NAME", help="only this environment (repeatable; default: all)"
     )

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
 
 from env_mlflow_client.testing import start_server
 from tests.support.migration_source import add_models, register
@@ -251,6 +252,19 @@ def test_a_second_run_copies_nothing(world):
     assert "0 to copy, 36 copied before" in again.stdout
 
 
+def test_the_archive_is_deleted_only_after_a_clean_verification_and_production_only_with_consent(world):
+    refused = migrate(world, "--delete-archive")
+    assert refused.returncode == 4, refused.stdout + refused.stderr
+    assert "[production-archive] churn_prod, fraud_prod, uplift_prod" in refused.stderr
+    assert world["source"].get_registered_model("churn_acc").name == "churn_acc"  # nothing was deleted
+    deleted = migrate(world, "--delete-archive", "--env", "preprod")
+    assert deleted.returncode == 0, deleted.stdout + deleted.stderr
+    assert "deleted churn_preprod (4 versions, each verified in ml_preprod.models.churn)" in deleted.stdout
+    with pytest.raises(MlflowException):
+        world["source"].get_registered_model("churn_preprod")
+    assert len(target_versions(world)["ml_preprod.models.churn"]) == 4  # the copies stay
+
+
 def test_a_version_without_signature_cannot_move_and_says_how_to_fix_it(world):
     register(world["source"], world["scratch"] / "unsigned", "uplift_acc", 5, "Staging", signed=False)
     plan = migrate(world, "--dry-run", "--env", "acc", "--format", "json")
@@ -262,3 +276,6 @@ def test_a_version_without_signature_cannot_move_and_says_how_to_fix_it(world):
     copy = migrate(world, "--env", "acc")
     assert copy.returncode == 1
     assert "not copied: it has no signature" in copy.stdout
+    keep = migrate(world, "--delete-archive", "--env", "acc")
+    assert keep.returncode == 4 and "[archive-unverified]" in keep.stderr
+    assert world["source"].get_registered_model("uplift_acc").name == "uplift_acc"
