@@ -158,7 +158,11 @@ def _first_line(error: BaseException) -> str:
     return message.strip().splitlines()[0] if message.strip() else type(error).__name__
 
 
-def _is_connection_error(error: BaseException) -> bool:
-    import requests
+#: Packages whose errors mean the registry or its storage could not be reached (the S3 client moves the files).
+_TRANSPORT_PACKAGES = ("requests", "urllib3", "botocore", "boto3")
 
-    return isinstance(error, requests.exceptions.RequestException | ConnectionError | TimeoutError)
+
+def _is_connection_error(error: BaseException) -> bool:
+    if isinstance(error, ConnectionError | TimeoutError):
+        return True
+    return any(kind.__module__.partition(".")[0] in _TRANSPORT_PACKAGES for kind in type(error).__mro__)

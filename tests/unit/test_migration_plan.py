@@ -175,3 +175,31 @@ def test_the_reports_carry_the_same_plan_and_are_deterministic():
     assert "2.0 KiB" in text
     assert plan_markdown(plan).count("| models:/churn_") == 4
     assert plan_json(plan) == plan_json(plan_migration(plan.inventories))
+
+
+def _raise(error: Exception):
+    def call():
+        raise error
+
+    return call
+
+
+def test_registry_failures_become_refusals_or_unavailability_and_bugs_stay_bugs():
+    import botocore.exceptions
+    import requests
+    from mlflow.exceptions import MlflowException
+
+    from generator.errors import Refused, Unavailable
+    from generator.migration.registries import guarded
+
+    with pytest.raises(Refused, match=r"\[uc-owner-creates-versions\] copy x"):
+        guarded("copy x", _raise(MlflowException("no", error_code="PERMISSION_DENIED")))
+    with pytest.raises(Unavailable, match="rerun mlenv migrate"):
+        guarded("copy x", _raise(MlflowException("busy", error_code="TEMPORARILY_UNAVAILABLE")))
+    with pytest.raises(Unavailable):
+        guarded("copy x", _raise(requests.exceptions.ConnectionError("dropped")))
+    with pytest.raises(Unavailable):
+        guarded("upload x", _raise(botocore.exceptions.EndpointConnectionError(endpoint_url="http://s3")))
+    with pytest.raises(ValueError):
+        guarded("copy x", _raise(ValueError("a bug")))
+    assert guarded("read x", lambda: 7) == 7
