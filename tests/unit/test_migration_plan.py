@@ -188,14 +188,15 @@ def test_registry_failures_become_refusals_or_unavailability_and_bugs_stay_bugs(
     import botocore.exceptions
     import requests
     from mlflow.exceptions import MlflowException
+    from mlflow.protos.databricks_pb2 import PERMISSION_DENIED, TEMPORARILY_UNAVAILABLE
 
     from generator.errors import Refused, Unavailable
     from generator.migration.registries import guarded
 
     with pytest.raises(Refused, match=r"\[uc-owner-creates-versions\] copy x"):
-        guarded("copy x", _raise(MlflowException("no", error_code="PERMISSION_DENIED")))
+        guarded("copy x", _raise(MlflowException("no", error_code=PERMISSION_DENIED)))
     with pytest.raises(Unavailable, match="rerun mlenv migrate"):
-        guarded("copy x", _raise(MlflowException("busy", error_code="TEMPORARILY_UNAVAILABLE")))
+        guarded("copy x", _raise(MlflowException("busy", error_code=TEMPORARILY_UNAVAILABLE)))
     with pytest.raises(Unavailable):
         guarded("copy x", _raise(requests.exceptions.ConnectionError("dropped")))
     with pytest.raises(Unavailable):
