@@ -62,14 +62,13 @@ def test_named_terraform_identity_is_implicit(workspace, audit_cli):
     }
 
 
-def test_unnamed_terraform_identity_is_drift_with_a_hint(audit_cli, mlenv, repo):
+def test_unnamed_terraform_identity_is_drift_with_a_hint(audit_cli, mlenv, repo, monkeypatch):
     settings = repo / "environments/workspace.yaml"
     settings.write_text(settings.read_text().split("terraform_identity:")[0])
     model = load_and_check(repo).model
     with FakeDatabricks(FakeWorkspace.matching(model)) as server:
-        import os
-
-        os.environ["DATABRICKS_HOST"], os.environ["DATABRICKS_TOKEN"] = server.host, TOKEN
+        monkeypatch.setenv("DATABRICKS_HOST", server.host)  # undone after the test (a leak misdirects later ones)
+        monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
         result = mlenv("--root", repo, "audit", "--format", "json")
     assert result.code == 1
     hinted = [f for f in _findings(result) if f["principal"] == "deployer@example.com"]

@@ -226,16 +226,15 @@ def test_an_interrupted_migration_resumes_and_copies_each_version_once(world):
     assert (world["repository"] / "permissions/migration/verification.md").read_text().count("| ok |") == 45
 
 
-def test_what_a_bare_copy_drops_is_restored(world):
+def test_what_a_bare_copy_drops_is_restored(world, monkeypatch):
+    for name in [name for name in os.environ if name.startswith("DATABRICKS_")]:
+        monkeypatch.delenv(name)  # only the profiles: the owner's credentials
+    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", world["env"]["DATABRICKS_CONFIG_FILE"])
     owner = MlflowClient(tracking_uri=world["server"].uri, registry_uri="databricks-uc://prod")
-    os.environ["DATABRICKS_CONFIG_FILE"] = world["env"]["DATABRICKS_CONFIG_FILE"]
-    try:
-        model = owner.get_registered_model("ml_prod.models.churn")
-        found = owner.search_model_versions("name='ml_prod.models.churn'")  # without tags in Unity Catalog
-        every = [owner.get_model_version("ml_prod.models.churn", v.version) for v in found]
-        copies = {version.tags["mlenv.migrated_from"]: version for version in every}
-    finally:
-        del os.environ["DATABRICKS_CONFIG_FILE"]
+    model = owner.get_registered_model("ml_prod.models.churn")
+    found = owner.search_model_versions("name='ml_prod.models.churn'")  # without tags in Unity Catalog
+    every = [owner.get_model_version("ml_prod.models.churn", v.version) for v in found]
+    copies = {version.tags["mlenv.migrated_from"]: version for version in every}
     assert model.tags["owner"] == "team-prod"
     assert model.aliases["champion"] == copies["models:/churn_prod/3"].version
     assert model.aliases["challenger"] == copies["models:/churn_prod/4"].version
