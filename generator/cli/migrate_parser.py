@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    #: What ``add_subparsers()`` returns: the group every command is added to.
-    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+    from generator.cli.parser import Commands
 
 
 def add_migrate_command(commands: Commands) -> None:

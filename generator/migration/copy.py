@@ -132,9 +132,9 @@ def _restore_version(client: Any, inventory: ModelInventory, move: VersionMove, 
 def _set_aliases(client: Any, inventory: ModelInventory, numbers: dict[int, int], log: CopyLog) -> None:
     pair = inventory.pair
     migrated = {version.number for version in inventory.target_versions if version.provenance} | set(numbers.values())
-    for alias, source_number in sorted(inventory.expected_aliases().items()):
+    for source_number, alias in sorted(inventory.aliases_to_set().items(), key=lambda item: item[1]):
         wanted = numbers.get(source_number)
-        if wanted is None or not pair.may_hold(alias):
+        if wanted is None:
             continue
         held = inventory.target_aliases.get(alias)
         if held == wanted:

@@ -87,6 +87,11 @@ class ModelInventory:
                 expected[alias] = version.number
         return expected
 
+    def aliases_to_set(self) -> dict[int, str]:
+        """Source version -> the alias its copy gets: :meth:`expected_aliases` that this environment may hold
+        (``champion`` only in production)."""
+        return {number: alias for alias, number in self.expected_aliases().items() if self.pair.may_hold(alias)}
+
 
 @dataclass(frozen=True)
 class VersionMove:
@@ -190,9 +195,9 @@ def plan_migration(inventories: list[ModelInventory]) -> MigrationPlan:
                     f"{_stage_of(inventory, number)} in the Workspace Model Registry, but alias {alias!r} is for "
                     f"production environments only; it is copied without the alias"
                 )
+        aliases = inventory.aliases_to_set()
         for version in inventory.versions:
-            alias = next((a for a, n in expected.items() if n == version.number and pair.may_hold(a)), "")
-            plan.moves.append(_move(inventory, version, alias))
+            plan.moves.append(_move(inventory, version, aliases.get(version.number, "")))
     return plan
 
 

@@ -14,11 +14,15 @@ VERIFY_HEADINGS = ("environment", "source", "target", "files", "alias", "result"
 
 
 def _size(size: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    raise AssertionError("unreachable")
+    """``512 B``, ``2.0 KiB``, ... up to GiB."""
+    if size < 1024:
+        return f"{size} B"
+    scaled = size / 1024
+    for unit in ("KiB", "MiB"):
+        if scaled < 1024:
+            return f"{scaled:.1f} {unit}"
+        scaled /= 1024
+    return f"{scaled:.1f} GiB"
 
 
 def plan_table(plan: MigrationPlan) -> Table:

@@ -65,9 +65,9 @@ def _verify_model(registries: Registries, inventory: ModelInventory) -> list[Ver
         problems.append(f"model description differs from the source's (set it in {pair.declared_at} and apply)")
     model_uri = f"models:/{pair.source}" if inventory.source_exists else f"{pair.source} (not in the source)"
     checks = [VersionCheck(pair.environment, 0, model_uri, pair.target, None, 0, "", tuple(problems))]
-    expected = {number: alias for alias, number in inventory.expected_aliases().items() if pair.may_hold(alias)}
+    aliases = inventory.aliases_to_set()
     checks += [
-        _verify_version(registries, inventory, version, expected.get(version.number, ""))
+        _verify_version(registries, inventory, version, aliases.get(version.number, ""))
         for version in inventory.versions
     ]
     return checks
