@@ -77,30 +77,25 @@ def world(tmp_path_factory) -> dict[str, Any]:
     server.stop()
 
 
-def migrate(world: dict[str, Any], *arguments: str) -> subprocess.CompletedProcess[str]:
-    """``mlenv migrate`` in a new process, as each environment's principal."""
+def migrate_command(world: dict[str, Any], *arguments: str, target: str = "databricks-uc://{env}") -> list[str]:
+    """``mlenv migrate ARGUMENTS`` from the world's source to ``target`` (default: each environment's principal)."""
+    uri = world["server"].uri
+    registries = ["--source-registry-uri", uri, "--tracking-uri", uri, "--target-registry-uri", target]
+    return [sys.executable, "-m", "generator", "--root", str(world["repository"]), "migrate", *registries, *arguments]
+
+
+def migrate(
+    world: dict[str, Any], *arguments: str, target: str = "databricks-uc://{env}"
+) -> subprocess.CompletedProcess[str]:
+    """``mlenv migrate`` in a new process (see :func:`migrate_command`)."""
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "--root",
-            str(world["repository"]),
-            "migrate",
-            *uri_options(world),
-            *arguments,
-        ],
+        migrate_command(world, *arguments, target=target),
         capture_output=True,
         text=True,
         env=world["env"],
         check=False,
         timeout=900,
     )
-
-
-def uri_options(world: dict[str, Any], target: str = "databricks-uc://{env}") -> list[str]:
-    uri = world["server"].uri
-    return ["--source-registry-uri", uri, "--tracking-uri", uri, "--target-registry-uri", target]
 
 
 def target_versions(world: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -149,23 +144,7 @@ def test_the_plan_lists_every_version_and_where_it_goes(world):
 
 
 def test_a_principal_that_does_not_own_the_models_is_refused(world):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "--root",
-            str(world["repository"]),
-            "migrate",
-            "--env",
-            "prod",
-            *uri_options(world, target="databricks-uc://acc"),
-        ],
-        capture_output=True,
-        text=True,
-        env=world["env"],
-        check=False,
-    )
+    result = migrate(world, "--env", "prod", target="databricks-uc://acc")
     assert result.returncode == 4, result.stdout + result.stderr
     assert "uc-owner-creates-versions" in result.stderr
     assert "Traceback" not in result.stderr
@@ -190,11 +169,11 @@ def test_an_interrupted_migration_resumes_and_copies_each_version_once(world):
     with urllib.request.urlopen(request) as answer:
         assert json.loads(answer.read())["model_version"]["status"] == "PENDING_REGISTRATION"
 
-    command = [sys.executable, "-m", "generator", "--root", str(world["repository"]), "migrate", "--jobs", "1"]
+    errors = (world["scratch"] / "interrupted.err").open("w+")  # a file, not a pipe nobody reads while it runs
     process = subprocess.Popen(
-        [*command, *uri_options(world)],
+        migrate_command(world, "--jobs", "1"),
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=errors,
         text=True,
         env={**world["env"], "MLENV_DEBUG": "1"},
         start_new_session=True,
@@ -207,8 +186,9 @@ def test_an_interrupted_migration_resumes_and_copies_each_version_once(world):
             os.killpg(process.pid, signal.SIGKILL)  # the runner dies: no cleanup, no goodbye
             break
     process.wait(timeout=60)
-    assert process.stderr is not None
-    assert process.returncode == -signal.SIGKILL, f"the migration ended before the kill: {process.stderr.read()}"
+    errors.seek(0)
+    assert process.returncode == -signal.SIGKILL, f"the migration ended before the kill: {errors.read()}"
+    errors.close()
     half = target_versions(world)
     assert 10 <= sum(len(versions) for versions in half.values()) < 36
 
