@@ -117,4 +117,4 @@ bench: setup
 	$(BIN)/python -m benchmarks.unity_catalog_scale
 
 clean:
-	rm -rf $(VENV) .venv-latest .terraform modules/*/.terraform examples/*/.terraform .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .venv-mlflow-oldest .terraform modules/*/.terraform examples/*/.terraform .pytest_cache .hypothesis .mypy_cache .ruff_cache
