@@ -3,7 +3,8 @@
 Databricks throttles per workspace. Terraform's provider limits itself per process (``rate_limit``, set
 from ``request_budget`` by the runner); databricks-sdk for Python has the setting but no limiter, so
 mlenv's reads (audit, adopt, the existence check before a plan) take a token before each API call.
-Like the provider's limiter, the bucket holds one second's worth of tokens.
+The bucket saves no more than one token, so the reads never burst, and takes half the budget, like the
+provider's share (:func:`generator.terraform.runner.provider_rate_limit` explains why).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from databricks.sdk import WorkspaceClient
 
 
 class TokenBucket:
-    """``rate`` tokens per second, at most ``rate`` saved; :meth:`take` waits for one."""
+    """``rate`` tokens per second, at most one saved; :meth:`take` waits for one."""
 
     def __init__(self, rate: float):
         self.rate = rate
-        self._tokens = rate
+        self._tokens = 1.0
         self._last = time.monotonic()
         self._lock = threading.Lock()
 
@@ -29,7 +30,7 @@ class TokenBucket:
         while True:
             with self._lock:
                 now = time.monotonic()
-                self._tokens = min(self.rate, self._tokens + (now - self._last) * self.rate)
+                self._tokens = min(1.0, self._tokens + (now - self._last) * self.rate)
                 self._last = now
                 if self._tokens >= 1:
                     self._tokens -= 1
@@ -40,7 +41,7 @@ class TokenBucket:
 
 def limit_requests(client: WorkspaceClient, rate: float) -> WorkspaceClient:
     """``client``, every API call of which first takes a token of a ``rate`` per second bucket."""
-    bucket = TokenBucket(rate)
+    bucket = TokenBucket(max(1.0, rate / 2))
     api = client.api_client
     send = api.do
 

@@ -40,7 +40,7 @@ def test_plan_apply_and_audit_keep_to_the_workspace_request_budget(repo, mlenv, 
     assert budget is not None
     assert sum(budget.per_second.values()) > 4 * BUDGET, "enough requests to meet the bucket"
     assert budget.refused == 0, f"{budget.refused} requests answered 429: {budget.refused_agents}"
-    assert budget.peak <= 2 * BUDGET  # a second's saved tokens plus a second's rate, at most
+    assert budget.peak <= BUDGET, f"{budget.peak} requests in one second: {sorted(budget.per_second.items())}"
 
 
 def test_without_the_setting_the_providers_default_rate_is_throttled_and_still_converges(
