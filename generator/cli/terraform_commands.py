@@ -23,7 +23,7 @@ from generator.render.imports import add_imports
 from generator.render.writer import compare_outputs, write_atomically
 from generator.terraform import deploy
 from generator.terraform.module_docs import render_module_docs
-from generator.terraform.runner import StepResult, TerraformRunner
+from generator.terraform.runner import StepResult, TerraformRunner, provider_rate_limit
 from generator.terraform.toolchain import locate, prepare
 from generator.workspace.adopt import ExistingObject, describe_production_model, production_models
 from generator.workspace.connection import workspace_client
@@ -59,7 +59,7 @@ def plan(arguments: argparse.Namespace) -> int:
         raise ChangesFound(
             f"generated files are stale ({', '.join(stale)}): run 'mlenv render' and review the diff first"
         )
-    runner = _runner(root)
+    runner = _runner(root, checked.manifests.settings.request_budget)
     preflight("plan", checked.manifests.settings.databricks_host)
     deploy.init(root, runner)
     resources = deploy.state_resources(root, runner)
@@ -174,7 +174,8 @@ def _adopt_or_refuse_what_exists(
 
 def _existing_among(checked: Checked, addresses: set[str]) -> tuple[str, list[ExistingObject]]:
     """The workspace's host, and the declared objects at these Terraform addresses that exist in it."""
-    with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT) as client:
+    budget = checked.manifests.settings.request_budget
+    with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT, budget) as client:
         host = client.config.host or "the workspace"
         settings = checked.manifests.settings
         return host, existing_objects(
@@ -186,8 +187,9 @@ def apply(arguments: argparse.Namespace) -> int:
     """``mlenv apply``: apply the saved plan after its guards."""
     root: Path = arguments.root
     deploy.verify_saved_plan(root)
-    runner = _runner(root)
-    reached = preflight("apply", load_settings(root).databricks_host)
+    settings = load_settings(root)
+    runner = _runner(root, settings.request_budget)
+    reached = preflight("apply", settings.databricks_host)
     changes = deploy.apply(root, runner, allow_destroy=arguments.allow_destroy, host=reached.host)
     print(f"applied {len(changes)} changes")
     return ExitCode.OK
@@ -216,8 +218,10 @@ def module_docs(arguments: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _runner(root: Path) -> TerraformRunner:
-    return TerraformRunner(root, locate())
+def _runner(root: Path, request_budget: int | None = None) -> TerraformRunner:
+    """The runner of ``root``; with ``request_budget``, each Terraform process's provider gets its share of it
+    (one process at a time here, so all of it)."""
+    return TerraformRunner(root, locate(), None if request_budget is None else provider_rate_limit(request_budget, 1))
 
 
 def _steps(root: Path, steps: Callable[[TerraformRunner], list[StepResult]]) -> int:

@@ -28,7 +28,7 @@ def audit(arguments: argparse.Namespace) -> int:
     model = checked.model
     preflight("audit the workspace", checked.manifests.settings.databricks_host, command="mlenv audit")
     settings = checked.manifests.settings
-    with workspace_client("audit the workspace", arguments.timeout) as client:
+    with workspace_client("audit the workspace", arguments.timeout, settings.request_budget) as client:
         if settings.unity_catalog_mode:
             account = account_client(settings, arguments.timeout) if settings.identity_mode == "account" else None
             identities = Identities(account, settings.workspace_id)
@@ -52,7 +52,7 @@ def adopt(arguments: argparse.Namespace) -> int:
     model = checked.model
     settings = checked.manifests.settings
     preflight("read the workspace", settings.databricks_host, command="mlenv adopt")
-    with workspace_client("read the workspace", arguments.timeout) as client:
+    with workspace_client("read the workspace", arguments.timeout, settings.request_budget) as client:
         host = client.config.host or ""
         existing = existing_objects(settings, model, client, arguments.timeout, arguments.concurrency)
     production = production_models(existing)

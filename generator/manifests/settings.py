@@ -133,6 +133,16 @@ class WorkspaceSettings(Strict):
     backend: Backend | None = Field(
         default=None, description=("Remote state for the root module; without it Terraform keeps local state.")
     )
+    request_budget: int = Field(
+        default=15,
+        ge=1,
+        le=1000,
+        description=(
+            "Requests per second mlenv's Terraform runs may send to the workspace in total. Databricks throttles "
+            "per workspace, the provider limits each process (rate_limit, 15 by default): mlenv gives each "
+            "Terraform process its share. Lower it when other tools share the workspace's limit."
+        ),
+    )
     registry: Literal["workspace", "unity_catalog"] = Field(
         default="workspace",
         description=(

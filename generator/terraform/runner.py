@@ -49,12 +49,31 @@ class _Terraform(Terraform):  # type: ignore[misc]  # python-terraform ships no 
         self.tfstate = None
 
 
+#: The variable the provider (its Go SDK) reads its per-process request rate from (``rate_limit``).
+RATE_LIMIT_VARIABLE = "DATABRICKS_RATE_LIMIT"
+
+
+def provider_rate_limit(request_budget: int, processes: int) -> int:
+    """Each of ``processes`` Terraform processes' share of the workspace's ``request_budget`` (requests per
+    second), so that together they never exceed it; at least 1.
+
+    Half of an even split: the provider's limiter (the Go SDK's) saves up to one second's worth of requests and
+    starts full, so a process can send twice its rate in its first second, and each new process (plan after the
+    existence check, apply after plan, the provider's validate and plan instances) starts full again. One
+    request is kept for the preflight check that precedes each command.
+    """
+    return max(1, (request_budget - 1) // (2 * max(1, processes)))
+
+
 class TerraformRunner:
     """Terraform commands in the repository at ``root``, output streamed to this process's stdout/stderr."""
 
-    def __init__(self, root: Path, toolchain: Toolchain):
+    def __init__(self, root: Path, toolchain: Toolchain, rate_limit: int | None = None):
+        """``rate_limit``: requests per second the provider of each Terraform process may send (the process's
+        share of the workspace's request budget); ``None`` leaves the provider's default."""
         self.root = root
         self.toolchain = toolchain
+        self.rate_limit = rate_limit
 
     def module_directories(self) -> list[Path]:
         """Every reusable module under ``modules/``, sorted."""
@@ -70,7 +89,7 @@ class TerraformRunner:
         options.setdefault("no_color", IsFlagged)
         argv = terraform.generate_cmd_string(command, *args, **options)
         hidden = _LOCK_FILE_ADVICE if command == "init" else ()
-        finished = run_streamed(argv, directory, self.toolchain.environment(), hidden)
+        finished = run_streamed(argv, directory, self.environment(), hidden)
         return StepResult(self._display(directory), command, finished.returncode, finished.stderr_tail)
 
     def capture(self, directory: Path, command: str, *args: str) -> tuple[int, str]:
@@ -79,6 +98,18 @@ class TerraformRunner:
         with self._environment():
             code, out, _ = terraform.cmd(command, *args, no_color=IsFlagged)
         return code, out
+
+    def environment(self) -> dict[str, str]:
+        """Terraform's process environment: the toolchain's, and the provider's rate limit when one is set
+        (``DATABRICKS_RATE_LIMIT``, which the provider's SDK reads; a lower value already set is kept)."""
+        environment = self.toolchain.environment()
+        if self.rate_limit is not None:
+            inherited = environment.get(RATE_LIMIT_VARIABLE, "")
+            limit = (
+                min(self.rate_limit, int(inherited)) if inherited.isdigit() and int(inherited) > 0 else self.rate_limit
+            )
+            environment[RATE_LIMIT_VARIABLE] = str(limit)
+        return environment
 
     def init(self, directory: Path) -> StepResult:
         """``terraform init -backend=false -input=false`` against the mirror."""
@@ -116,7 +147,7 @@ class TerraformRunner:
     def _environment(self) -> Iterator[None]:
         # python-terraform passes a copy of os.environ to Terraform.
         saved = dict(os.environ)
-        os.environ.update(self.toolchain.environment())
+        os.environ.update(self.environment())
         try:
             yield
         finally:

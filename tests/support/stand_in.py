@@ -90,6 +90,47 @@ class Faults:
 
 
 @dataclass
+class RequestBudget:
+    """Databricks' per-workspace throttling: a token bucket of ``rate`` requests per second holding at most
+    ``burst`` (default: one second's worth); a request finding it empty is answered 429 with ``Retry-After``.
+    ``per_second`` counts the requests admitted in each second since the first, ``refused`` the 429s."""
+
+    rate: float
+    burst: float = 0.0
+    per_second: Counter[int] = field(default_factory=Counter)
+    refused: int = 0
+    #: The refused requests by the first word of their User-Agent (which client sent them).
+    refused_agents: Counter[str] = field(default_factory=Counter)
+    _tokens: float = field(init=False)
+    _last: float = field(init=False)
+    _started: float = field(init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.burst = self.burst or self.rate
+        self._tokens = self.burst
+        self._last = self._started = time.monotonic()
+
+    def take(self) -> bool:
+        """Whether a request arriving now is admitted (it then uses one token)."""
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            if self._tokens < 1:
+                self.refused += 1
+                return False
+            self._tokens -= 1
+            self.per_second[int(now - self._started)] += 1
+            return True
+
+    @property
+    def peak(self) -> int:
+        """The most requests admitted in one second."""
+        return max(self.per_second.values(), default=0)
+
+
+@dataclass
 class FakeWorkspace:
     """Live state: groups and members, service principals, directories, models and their ACLs."""
 
@@ -108,6 +149,8 @@ class FakeWorkspace:
     max_in_flight: int = 0
     #: Transient failures injected into a share of requests (none by default).
     faults: Faults = field(default_factory=Faults)
+    #: The workspace's request budget (429 above it), shared by every caller; none by default.
+    budget: RequestBudget | None = None
     #: Tokens accepted besides :data:`TOKEN`, each for the same deployer (a test's own canary, say).
     extra_tokens: set[str] = field(default_factory=set)
     _next_id: int = 1000
@@ -557,6 +600,9 @@ class _Handler(BaseHTTPRequestHandler):
             workspace.max_in_flight = max(workspace.max_in_flight, workspace.in_flight)
         api = parsed.path.startswith("/api/")
         fault = workspace.faults.draw(self.command, workspace.read_by_id(parsed.path)) if api else None
+        if api and fault is None and workspace.budget is not None and not workspace.budget.take():
+            workspace.budget.refused_agents[self.headers.get("User-Agent", "").split(" ")[0]] += 1
+            fault = THROTTLED
         try:
             if workspace.latency:
                 time.sleep(workspace.latency)

@@ -1,0 +1,53 @@
+"""The workspace's request budget on mlenv's own reads: a token bucket in front of a databricks-sdk client.
+
+Databricks throttles per workspace. Terraform's provider limits itself per process (``rate_limit``, set
+from ``request_budget`` by the runner); databricks-sdk for Python has the setting but no limiter, so
+mlenv's reads (audit, adopt, the existence check before a plan) take a token before each API call.
+The bucket saves no more than one token, so the reads never burst, and takes half the budget, like the
+provider's share (:func:`generator.terraform.runner.provider_rate_limit` explains why).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from databricks.sdk import WorkspaceClient
+
+
+class TokenBucket:
+    """``rate`` tokens per second, at most one saved; :meth:`take` waits for one."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self._tokens = 1.0
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> None:
+        """Wait until a token is free, then use it."""
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                self._tokens = min(1.0, self._tokens + (now - self._last) * self.rate)
+                self._last = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                wait = (1 - self._tokens) / self.rate
+            time.sleep(wait)
+
+
+def limit_requests(client: WorkspaceClient, rate: float) -> WorkspaceClient:
+    """``client``, every API call of which first takes a token of a ``rate`` per second bucket."""
+    bucket = TokenBucket(max(1.0, rate / 2))
+    api = client.api_client
+    send = api.do
+
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        bucket.take()
+        return send(*args, **kwargs)
+
+    api.do = limited  # type: ignore[method-assign]
+    return client
