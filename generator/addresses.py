@@ -7,6 +7,7 @@ names from here, so a renamed module call cannot leave one of them behind.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -71,14 +72,36 @@ WORKSPACE_GROUP_RESOURCES = (GROUP_RESOURCE, "databricks_group_member.this")
 MODEL_PERMISSIONS_RESOURCE = "databricks_permissions.this"
 
 
-def module_source(module: EnvironmentModule) -> str:
-    """The ``source`` of a module call in the root module, e.g. ``./modules/group``."""
-    return f"./{MODULES_DIRECTORY}/{_MODULE_DIRECTORIES[module]}"
+#: Name of the module call, in each environment's own root, that adds its group to the all-principals group
+#: (``state: per_environment``), and the module it uses.
+ALL_PRINCIPALS_MEMBERSHIP_SUFFIX = "all_principals_membership"
+MEMBERSHIP_MODULE_DIRECTORY = "group-membership"
 
 
-def uc_module_source(module: UnityCatalogModule) -> str:
+def _source(module_directory: str, root_directory: str) -> str:
+    relative = posixpath.relpath(f"{MODULES_DIRECTORY}/{module_directory}", root_directory)
+    return relative if relative.startswith("../") else f"./{relative}"
+
+
+def module_source(module: EnvironmentModule, root_directory: str = ".") -> str:
+    """The ``source`` of a module call in the root in ``root_directory``, e.g. ``./modules/group`` (the root at
+    the repository top) or ``../../modules/group`` (``roots/acc``)."""
+    return _source(_MODULE_DIRECTORIES[module], root_directory)
+
+
+def uc_module_source(module: UnityCatalogModule, root_directory: str = ".") -> str:
     """The ``source`` of a Unity Catalog mode module call, e.g. ``./modules/uc-catalog``."""
-    return f"./{MODULES_DIRECTORY}/{_UC_MODULE_DIRECTORIES[module]}"
+    return _source(_UC_MODULE_DIRECTORIES[module], root_directory)
+
+
+def membership_module_source(root_directory: str) -> str:
+    """The ``source`` of the all-principals membership call of an environment's own root."""
+    return _source(MEMBERSHIP_MODULE_DIRECTORY, root_directory)
+
+
+def membership_call(environment: str) -> str:
+    """Name of the call that adds the group of ``environment`` to the all-principals group, in its own root."""
+    return f"{environment}_{ALL_PRINCIPALS_MEMBERSHIP_SUFFIX}"
 
 
 def environment_module_call(environment: str, module: EnvironmentModule | UnityCatalogModule) -> str:

@@ -41,8 +41,10 @@ PROVIDERS_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}providers.tf"
 BACKEND_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}backend.tf"
 #: Directory of the generated ``terraform test`` files of the root module.
 TERRAFORM_TEST_DIRECTORY = "tests/terraform"
-#: The generated test proving that the plan carries exactly the permission model.
-TERRAFORM_TEST_FILE = f"{TERRAFORM_TEST_DIRECTORY}/{ROOT_FILE_PREFIX}permissions.tftest.hcl"
+#: File name of the generated test proving that the plan carries exactly the permission model.
+TERRAFORM_TEST_FILE_NAME = f"{ROOT_FILE_PREFIX}permissions.tftest.hcl"
+#: The generated test of the root at the repository top.
+TERRAFORM_TEST_FILE = f"{TERRAFORM_TEST_DIRECTORY}/{TERRAFORM_TEST_FILE_NAME}"
 #: Directory of the permission files auditors read.
 PERMISSIONS_DIRECTORY = "permissions"
 #: Every grant of every environment, as CSV.
@@ -56,9 +58,22 @@ ENVIRONMENT_SCHEMA = f"{SCHEMA_DIRECTORY}/environment.schema.json"
 #: JSON Schema of the shared settings file.
 SETTINGS_SCHEMA = f"{SCHEMA_DIRECTORY}/workspace.schema.json"
 
+#: The hand-kept Terraform and provider pins of the root at the repository top.
+VERSIONS_FILE = "versions.tf"
+#: Directory of the environments' own roots (``state: per_environment``): ``roots/<env>/``.
+ENVIRONMENT_ROOTS_DIRECTORY = "roots"
+#: Name of the root at the repository top when each environment has its own (what the workspace shares).
+SHARED_ROOT_NAME = "workspace"
+#: In an environment's root: the copy of :data:`VERSIONS_FILE` (a root reads only its own directory).
+ROOT_VERSIONS_FILE = f"{ROOT_FILE_PREFIX}versions.tf"
+#: In an environment's root: the directory of its generated ``terraform test`` (Terraform's default).
+ROOT_TEST_DIRECTORY = "tests"
+
 #: Where generated files live; a generated file matching these that a new render lacks is deleted.
 GENERATED_GLOBS = (
     f"{ROOT_FILE_PREFIX}*.tf",
+    f"{ENVIRONMENT_ROOTS_DIRECTORY}/*/{ROOT_FILE_PREFIX}*.tf",
+    f"{ENVIRONMENT_ROOTS_DIRECTORY}/*/{ROOT_TEST_DIRECTORY}/{ROOT_FILE_PREFIX}*.tftest.hcl",
     f"{PERMISSIONS_DIRECTORY}/*.md",
     f"{PERMISSIONS_DIRECTORY}/*.csv",
     f"{PERMISSIONS_DIRECTORY}/*.json",
@@ -70,6 +85,16 @@ GENERATED_GLOBS = (
 def environment_terraform_file(environment: str) -> str:
     """Root module file of ``environment``."""
     return f"{ROOT_FILE_PREFIX}{environment}.tf"
+
+
+def environment_root_directory(environment: str) -> str:
+    """Directory of the own Terraform root of ``environment`` (``state: per_environment``)."""
+    return f"{ENVIRONMENT_ROOTS_DIRECTORY}/{environment}"
+
+
+def in_root(directory: str, name: str) -> str:
+    """Path of the file ``name`` of the root in ``directory`` (``.`` is the repository top)."""
+    return name if directory == "." else f"{directory}/{name}"
 
 
 def environment_permissions_file(environment: str) -> str:

@@ -35,6 +35,9 @@ class Manifests:
     settings: WorkspaceSettings
     environments: tuple[Environment, ...]
     settings_source: str | None = None
+    #: The text of the hand-kept ``versions.tf`` that each environment's own root copies
+    #: (``state: per_environment`` only).
+    root_versions: str | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -21,7 +21,13 @@ from generator.manifests.messages import problems_from_validation_error
 from generator.manifests.settings import WorkspaceSettings
 from generator.manifests.yaml_limits import MAX_MANIFESTS
 from generator.manifests.yaml_source import YamlDocument, load_yaml
-from generator.paths import ENVIRONMENTS_DIRECTORY, MANIFEST_SUFFIX, SETTINGS_FILE_NAME, SETTINGS_MANIFEST
+from generator.paths import (
+    ENVIRONMENTS_DIRECTORY,
+    MANIFEST_SUFFIX,
+    SETTINGS_FILE_NAME,
+    SETTINGS_MANIFEST,
+    VERSIONS_FILE,
+)
 
 
 def read_manifests(root: Path) -> tuple[Manifests | None, list[Problem]]:
@@ -83,7 +89,29 @@ def read_manifests(root: Path) -> tuple[Manifests | None, list[Problem]]:
     declared = [path.stem for path in paths if path.suffix == MANIFEST_SUFFIX and path.name != SETTINGS_FILE_NAME]
     problems.extend(cross_environment_problems(settings, environments, declared))
     problems.extend(unity_catalog_problems(settings, environments))
-    return Manifests(settings, tuple(environments), settings_source), problems
+    root_versions = _root_versions(root, problems) if settings.per_environment_state else None
+    return Manifests(settings, tuple(environments), settings_source, root_versions), problems
+
+
+#: Largest ``versions.tf`` mlenv copies into the environments' roots.
+MAX_VERSIONS_BYTES = 64 * 1024
+
+
+def _root_versions(root: Path, problems: list[Problem]) -> str | None:
+    """The pins every environment's own root copies: the repository's ``versions.tf``."""
+    path = root / VERSIONS_FILE
+    if not path.is_file() or path.stat().st_size > MAX_VERSIONS_BYTES:
+        problems.append(
+            Problem(
+                VERSIONS_FILE,
+                None,
+                "not found" if not path.is_file() else f"is larger than {MAX_VERSIONS_BYTES // 1024} KiB",
+                "state: per_environment copies the Terraform and provider pins of versions.tf into every "
+                "environment's root; keep them there (a terraform block with required_providers)",
+            )
+        )
+        return None
+    return path.read_text(encoding="utf-8")
 
 
 def load_settings(root: Path) -> WorkspaceSettings:

@@ -131,7 +131,19 @@ class WorkspaceSettings(Strict):
         ),
     )
     backend: Backend | None = Field(
-        default=None, description=("Remote state for the root module; without it Terraform keeps local state.")
+        default=None,
+        description=(
+            "Remote state; without it Terraform keeps local state. With state: per_environment a config value "
+            "must contain '{env}' (each root's own key, 'workspace' for the shared root)."
+        ),
+    )
+    state: Literal["single", "per_environment"] = Field(
+        default="single",
+        description=(
+            "single: one Terraform root and state for every environment. per_environment: a shared root at the "
+            "top (the all-principals group) and one root, state and lock per environment under roots/{env}, so "
+            "a team's change plans and locks only its own environment."
+        ),
     )
     request_budget: int = Field(
         default=15,
@@ -174,6 +186,11 @@ class WorkspaceSettings(Strict):
             "(accounts.azuredatabricks.net, accounts.gcp.databricks.com, else accounts.cloud.databricks.com)."
         ),
     )
+
+    @property
+    def per_environment_state(self) -> bool:
+        """Whether each environment has its own Terraform root and state."""
+        return self.state == "per_environment"
 
     @property
     def unity_catalog_mode(self) -> bool:

@@ -61,6 +61,8 @@ RULES: dict[str, str] = {
     "registry: unity_catalog",
     "account-identities": "Unity Catalog grants and owners are account-level principals: identities is account "
     "(with workspace_id) or external",
+    "state-key-per-root": "every Terraform root keeps its own state: with state: per_environment a backend "
+    "config value contains '{env}', and only then",
     "uc-identifier": "model names are valid Unity Catalog names (no '-')",
     "uc-model-tags": "Unity Catalog models carry no manifest tags: Terraform cannot set them, and mlenv never "
     "drops a setting silently",

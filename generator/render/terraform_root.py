@@ -14,20 +14,17 @@ from generator.addresses import (
     all_principals_group_address,
     environment_module_address,
     environment_module_call,
+    membership_call,
     module_source,
 )
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import full_model_name
 from generator.model.grants import DIRECTORY, REGISTERED_MODEL
 from generator.model.permission_model import PermissionModel
-from generator.paths import (
-    BACKEND_TERRAFORM_FILE,
-    SHARED_TERRAFORM_FILE,
-    TERRAFORM_TEST_FILE,
-    environment_terraform_file,
-)
+from generator.paths import SHARED_TERRAFORM_FILE, TERRAFORM_TEST_FILE
 from generator.render.hcl import Expression, hcl_body, hcl_value
 from generator.render.header import Header
+from generator.render.state_layout import layout_of, membership_block, root_files, shared_sources
 from generator.render.terraform_common import (
     access_control,
     access_strings,
@@ -41,68 +38,78 @@ from generator.render.terraform_unity_catalog import render_unity_catalog_terraf
 
 
 def render_terraform(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
-    """Every Terraform file of the root module, by path relative to the repository root.
+    """Every Terraform file of the root modules, by path relative to the repository root.
 
     ``header(sources, comment)`` returns the generated-file header for the given sources. With
-    ``registry: unity_catalog`` the environments are rendered by :mod:`.terraform_unity_catalog`.
+    ``registry: unity_catalog`` the environments are rendered by :mod:`.terraform_unity_catalog`; with
+    ``state: per_environment`` each environment gets its own root (:mod:`.state_layout`).
     """
     if manifests.settings.unity_catalog_mode:
         files = render_unity_catalog_terraform(manifests, model, header)
     else:
         files = _workspace_registry_terraform(manifests, model, header)
-    backend = manifests.settings.backend
-    if backend is not None:
-        files[BACKEND_TERRAFORM_FILE] = (
-            templates()
-            .get_template("backend.tf.j2")
-            .render(
-                header=header(tuple(filter(None, (manifests.settings_source,))), "#"),
-                backend=backend,
-                body=hcl_body([sorted(backend.config.items())], depth=2),
-            )
-        )
+    files.update(root_files(manifests, header))
     return files
 
 
 def _workspace_registry_terraform(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
     files: dict[str, str] = {}
+    layout = layout_of(manifests)
     template = templates().get_template("environment.tf.j2")
+    test_template = templates().get_template("permissions.tftest.hcl.j2")
     for environment in manifests.environments:
-        calls = {module.value: environment_module_call(environment.name, module) for module in EnvironmentModule}
-        files[environment_terraform_file(environment.name)] = template.render(
+        name = environment.name
+        calls = {module.value: environment_module_call(name, module) for module in EnvironmentModule}
+        membership = None
+        if layout.per_environment:
+            group_call = environment_module_call(name, EnvironmentModule.GROUP)
+            group = model.environments[name].group
+            membership = membership_block(name, group, f"module.{group_call}", model.all_principals_group, False)
+            files[layout.test_file(name)] = test_template.render(
+                header=header(manifests.sources_of(environment), "#"),
+                checks=[*_environment_checks(environment, model), _membership_check(environment, model)],
+            )
+        files[layout.environment_file(name)] = template.render(
             header=header(manifests.sources_of(environment), "#"),
             env=environment,
             calls=calls,
-            **_environment_bodies(environment, model),
+            membership=membership,
+            **_environment_bodies(environment, model, layout.directory(name)),
         )
     group_members = {
         grant.principal: Expression(f"{environment_module_address(grant.environment, EnvironmentModule.GROUP)}.id")
         for grant in model.grants
-        if grant.object == model.all_principals_group
+        if grant.object == model.all_principals_group and not layout.per_environment
     }
+    shared = shared_sources(manifests)
     files[SHARED_TERRAFORM_FILE] = (
         templates()
         .get_template("workspace.tf.j2")
         .render(
-            header=header(manifests.sources, "#"),
+            header=header(shared, "#"),
             call=ALL_PRINCIPALS_GROUP_CALL,
+            per_environment=layout.per_environment,
             group_body=hcl_body(
                 [
                     [("source", module_source(EnvironmentModule.GROUP))],
-                    [("display_name", model.all_principals_group), ("member_ids", group_members)],
+                    [("display_name", model.all_principals_group)]
+                    + ([] if layout.per_environment else [("member_ids", group_members)]),
                 ]
             ),
         )
     )
-    files[TERRAFORM_TEST_FILE] = (
-        templates()
-        .get_template("permissions.tftest.hcl.j2")
-        .render(header=header(manifests.sources, "#"), checks=_test_checks(manifests, model))
+    checks = (
+        []
+        if layout.per_environment
+        else [check for environment in manifests.environments for check in _environment_checks(environment, model)]
+    )
+    files[TERRAFORM_TEST_FILE] = test_template.render(
+        header=header(shared, "#"), checks=[*checks, _all_principals_check(model, layout.per_environment)]
     )
     return files
 
 
-def _environment_bodies(environment: Environment, model: PermissionModel) -> dict[str, str]:
+def _environment_bodies(environment: Environment, model: PermissionModel, directory: str) -> dict[str, str]:
     name = environment.name
     facts = model.environments[name]
     principals = service_principals_input(environment)
@@ -120,13 +127,13 @@ def _environment_bodies(environment: Environment, model: PermissionModel) -> dic
     return {
         "service_principals_body": hcl_body(
             [
-                [("source", module_source(EnvironmentModule.SERVICE_PRINCIPALS))],
+                [("source", module_source(EnvironmentModule.SERVICE_PRINCIPALS, directory))],
                 [("service_principals", principals), ("adopt_existing", True)],
             ]
         ),
         "group_body": hcl_body(
             [
-                [("source", module_source(EnvironmentModule.GROUP))],
+                [("source", module_source(EnvironmentModule.GROUP, directory))],
                 [
                     ("display_name", facts.group),
                     (
@@ -138,7 +145,7 @@ def _environment_bodies(environment: Environment, model: PermissionModel) -> dic
         ),
         "directory_body": hcl_body(
             [
-                [("source", module_source(EnvironmentModule.EXPERIMENTS)), *after_group],
+                [("source", module_source(EnvironmentModule.EXPERIMENTS, directory)), *after_group],
                 [
                     ("path", facts.experiment_directory),
                     ("access_control", access_control(model.access_list(DIRECTORY, facts.experiment_directory))),
@@ -147,46 +154,59 @@ def _environment_bodies(environment: Environment, model: PermissionModel) -> dic
         ),
         "models_body": hcl_body(
             [
-                [("source", module_source(EnvironmentModule.MODELS)), *after_group],
+                [("source", module_source(EnvironmentModule.MODELS, directory)), *after_group],
                 [("models", dict(sorted(models.items())))],
             ]
         ),
     }
 
 
-def _test_checks(manifests: Manifests, model: PermissionModel) -> list[dict[str, str]]:
-    checks = []
+def _environment_checks(environment: Environment, model: PermissionModel) -> list[dict[str, str]]:
+    """The assertions on one environment's group, experiment directory and models."""
+    name = environment.name
+    facts = model.environments[name]
     members = memberships(model)
-    for environment in manifests.environments:
-        name = environment.name
-        facts = model.environments[name]
-        directory_access = access_strings(model.access_list(DIRECTORY, facts.experiment_directory))
-        model_access = {
-            full_name: access_strings(model.access_list(REGISTERED_MODEL, full_name))
-            for full_name in sorted(facts.models)
-        }
-        checks += [
-            {
-                "what": f"members of {facts.group}",
-                "actual": f"{environment_module_address(name, EnvironmentModule.GROUP)}.members",
-                "expected": hcl_value(sorted(members.get(facts.group, []))),
-            },
-            {
-                "what": f"grants on {facts.experiment_directory}",
-                "actual": f"{environment_module_address(name, EnvironmentModule.EXPERIMENTS)}.access_control",
-                "expected": hcl_value(directory_access),
-            },
-            {
-                "what": f"grants on the registered models of {name}",
-                "actual": f"{environment_module_address(name, EnvironmentModule.MODELS)}.access_control",
-                "expected": inline_map(model_access),
-            },
-        ]
-    checks.append(
+    directory_access = access_strings(model.access_list(DIRECTORY, facts.experiment_directory))
+    model_access = {
+        full_name: access_strings(model.access_list(REGISTERED_MODEL, full_name)) for full_name in sorted(facts.models)
+    }
+    return [
         {
-            "what": f"members of {model.all_principals_group}",
-            "actual": f"{all_principals_group_address()}.members",
-            "expected": hcl_value(sorted(members.get(model.all_principals_group, []))),
-        }
-    )
-    return checks
+            "what": f"members of {facts.group}",
+            "actual": f"{environment_module_address(name, EnvironmentModule.GROUP)}.members",
+            "expected": hcl_value(sorted(members.get(facts.group, []))),
+        },
+        {
+            "what": f"grants on {facts.experiment_directory}",
+            "actual": f"{environment_module_address(name, EnvironmentModule.EXPERIMENTS)}.access_control",
+            "expected": hcl_value(directory_access),
+        },
+        {
+            "what": f"grants on the registered models of {name}",
+            "actual": f"{environment_module_address(name, EnvironmentModule.MODELS)}.access_control",
+            "expected": inline_map(model_access),
+        },
+    ]
+
+
+def _membership_check(environment: Environment, model: PermissionModel) -> dict[str, str]:
+    """The assertion, in an environment's own root, on what it adds to the all-principals group: its group,
+    exactly when the permission model makes it a member."""
+    group = model.environments[environment.name].group
+    members = [member for member in memberships(model).get(model.all_principals_group, []) if member == group]
+    return {
+        "what": f"members {environment.name} adds to {model.all_principals_group}",
+        "actual": f"module.{membership_call(environment.name)}.members",
+        "expected": hcl_value(members),
+    }
+
+
+def _all_principals_check(model: PermissionModel, per_environment: bool) -> dict[str, str]:
+    """The assertion on the all-principals group of the root at the top: every environment group in one root;
+    none when each environment's root adds its own (the group only exists here)."""
+    members = [] if per_environment else sorted(memberships(model).get(model.all_principals_group, []))
+    return {
+        "what": f"members of {model.all_principals_group}",
+        "actual": f"{all_principals_group_address()}.members",
+        "expected": hcl_value(members),
+    }

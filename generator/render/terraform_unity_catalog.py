@@ -30,10 +30,10 @@ from generator.manifests.manifest import full_model_name
 from generator.model.grants import CATALOG, DIRECTORY, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
-from generator.paths import PROVIDERS_TERRAFORM_FILE, SHARED_TERRAFORM_FILE, TERRAFORM_TEST_FILE
-from generator.paths import environment_terraform_file as terraform_file
+from generator.paths import PROVIDERS_TERRAFORM_FILE, SHARED_TERRAFORM_FILE, TERRAFORM_TEST_FILE, in_root
 from generator.render.hcl import Expression, hcl_body, hcl_value
 from generator.render.header import Header
+from generator.render.state_layout import layout_of, membership_block, shared_sources
 from generator.render.terraform_common import (
     access_control,
     memberships,
@@ -45,43 +45,23 @@ from generator.render.terraform_unity_catalog_checks import (
     groups_to_look_up,
     implicit_owner,
     short_model_name,
-    uc_test_checks,
+    uc_environment_checks,
+    uc_membership_check,
+    uc_shared_check,
 )
 
 Block = dict[str, str]
 
 
 def render_unity_catalog_terraform(manifests: Manifests, model: PermissionModel, header: Header) -> dict[str, str]:
-    """Every Terraform file of the Unity Catalog root module and its test, by relative path."""
+    """Every Terraform file of the Unity Catalog root modules and their tests, by relative path."""
     settings = manifests.settings
     external = settings.identity_mode == "external"
+    layout = layout_of(manifests)
     files: dict[str, str] = {}
     template = templates().get_template("environment_uc.tf.j2")
-    for environment in manifests.environments:
-        facts = model.environments[environment.name]
-        files[terraform_file(environment.name)] = template.render(
-            header=header(manifests.sources_of(environment), "#"),
-            env=environment,
-            facts=facts,
-            external=external,
-            blocks=_environment_blocks(manifests, environment, model, external),
-            archived=archived_addresses(environment.name, external),
-            archived_models=", ".join(
-                full_model_name(spec.name, environment.name) for spec in environment.manifest.models
-            )
-            or "none declared",
-        )
-    files[SHARED_TERRAFORM_FILE] = (
-        templates()
-        .get_template("workspace_uc.tf.j2")
-        .render(
-            header=header(manifests.sources, "#"),
-            external=external,
-            block=_all_principals_block(manifests, model),
-            archived=[f"{all_principals_group_address()}.{resource}" for resource in WORKSPACE_GROUP_RESOURCES],
-        )
-    )
-    files[PROVIDERS_TERRAFORM_FILE] = (
+    test_template = templates().get_template("permissions_uc.tftest.hcl.j2")
+    providers = (
         templates()
         .get_template("providers.tf.j2")
         .render(
@@ -90,14 +70,59 @@ def render_unity_catalog_terraform(manifests: Manifests, model: PermissionModel,
             host=hcl_value(settings.account_console),
         )
     )
-    files[TERRAFORM_TEST_FILE] = (
-        templates()
-        .get_template("permissions_uc.tftest.hcl.j2")
-        .render(
-            header=header(manifests.sources, "#"),
-            checks=uc_test_checks(manifests, model),
-            implicit_owner=implicit_owner(model),
+    for environment in manifests.environments:
+        name = environment.name
+        directory = layout.directory(name)
+        blocks = _environment_blocks(manifests, environment, model, external, directory)
+        if layout.per_environment:
+            checks = uc_environment_checks(manifests, model, environment)
+            if not external:
+                group = model.environments[name].group
+                group_address = environment_module_address(name, UnityCatalogModule.GROUP)
+                blocks.append(membership_block(name, group, group_address, model.all_principals_group, True))
+                checks.append(uc_membership_check(model, environment))
+            files[in_root(directory, PROVIDERS_TERRAFORM_FILE)] = providers
+            files[layout.test_file(name)] = test_template.render(
+                header=header(manifests.sources_of(environment), "#"),
+                checks=checks,
+                implicit_owner=implicit_owner(model),
+            )
+        files[layout.environment_file(name)] = template.render(
+            header=header(manifests.sources_of(environment), "#"),
+            env=environment,
+            facts=model.environments[name],
+            external=external,
+            blocks=blocks,
+            archived=archived_addresses(name, external),
+            archived_models=", ".join(full_model_name(spec.name, name) for spec in environment.manifest.models)
+            or "none declared",
         )
+    shared = shared_sources(manifests)
+    files[SHARED_TERRAFORM_FILE] = (
+        templates()
+        .get_template("workspace_uc.tf.j2")
+        .render(
+            header=header(shared, "#"),
+            external=external,
+            per_environment=layout.per_environment,
+            block=_all_principals_block(manifests, model, layout.per_environment),
+            archived=[f"{all_principals_group_address()}.{resource}" for resource in WORKSPACE_GROUP_RESOURCES],
+        )
+    )
+    files[PROVIDERS_TERRAFORM_FILE] = providers
+    checks = (
+        []
+        if layout.per_environment
+        else [
+            check
+            for environment in manifests.environments
+            for check in uc_environment_checks(manifests, model, environment)
+        ]
+    )
+    files[TERRAFORM_TEST_FILE] = test_template.render(
+        header=header(shared, "#"),
+        checks=[*checks, uc_shared_check(manifests, model, layout.per_environment)],
+        implicit_owner=implicit_owner(model),
     )
     return files
 
@@ -117,14 +142,16 @@ def archived_addresses(environment: str, external: bool) -> list[str]:
     return archived
 
 
-def _call(environment: str, module: UnityCatalogModule, *groups: list[tuple[str, Any]]) -> Block:
-    source: list[tuple[str, Any]] = [("source", uc_module_source(module))]
+def _call(root: str, environment: str, module: UnityCatalogModule, *groups: list[tuple[str, Any]]) -> Block:
+    """A module call of ``environment`` in the root in directory ``root``."""
+    source: list[tuple[str, Any]] = [("source", uc_module_source(module, root))]
     return {"call": environment_module_call(environment, module), "body": hcl_body([source + groups[0], *groups[1:]])}
 
 
 def _environment_blocks(
-    manifests: Manifests, environment: Environment, model: PermissionModel, external: bool
+    manifests: Manifests, environment: Environment, model: PermissionModel, external: bool, root: str
 ) -> list[Block]:
+    """The module calls of ``environment``, in the root in directory ``root``."""
     name = environment.name
     facts = model.environments[name]
     settings = manifests.settings
@@ -135,6 +162,7 @@ def _environment_blocks(
         identities = UnityCatalogModule.IDENTITIES
         blocks.append(
             _call(
+                root,
                 name,
                 identities,
                 account,
@@ -146,6 +174,7 @@ def _environment_blocks(
         services = UnityCatalogModule.SERVICE_PRINCIPALS
         blocks.append(
             _call(
+                root,
                 name,
                 services,
                 account,
@@ -158,21 +187,22 @@ def _environment_blocks(
         ]
         if settings.workspace_id is not None:
             group_inputs.append(("workspace_id", settings.workspace_id))
-        blocks.append(_call(name, UnityCatalogModule.GROUP, account, group_inputs))
+        blocks.append(_call(root, name, UnityCatalogModule.GROUP, account, group_inputs))
         first = UnityCatalogModule.GROUP
     after: list[tuple[str, Any]] = [("depends_on", [Expression(environment_module_address(name, first))])]
     directory = facts.experiment_directory
     blocks.append(
         _call(
+            root,
             name,
             UnityCatalogModule.EXPERIMENTS,
             after,
             [("path", directory), ("access_control", access_control(model.access_list(DIRECTORY, directory)))],
         )
     )
-    blocks.append(_call(name, UnityCatalogModule.CATALOG, after, _catalog_inputs(manifests, environment, model)))
+    blocks.append(_call(root, name, UnityCatalogModule.CATALOG, after, _catalog_inputs(manifests, environment, model)))
     if facts.models:
-        blocks.append(_call(name, UnityCatalogModule.MODELS, after, _models_inputs(environment, facts, model)))
+        blocks.append(_call(root, name, UnityCatalogModule.MODELS, after, _models_inputs(environment, facts, model)))
     return blocks
 
 
@@ -218,7 +248,7 @@ def _models_inputs(environment: Environment, facts: EnvironmentFacts, model: Per
     ]
 
 
-def _all_principals_block(manifests: Manifests, model: PermissionModel) -> Block:
+def _all_principals_block(manifests: Manifests, model: PermissionModel, per_environment: bool) -> Block:
     group = model.all_principals_group
     inputs: list[tuple[str, Any]]
     if manifests.settings.identity_mode == "external":
@@ -230,7 +260,7 @@ def _all_principals_block(manifests: Manifests, model: PermissionModel) -> Block
             member: Expression(f"{environment_module_address(_environment_of(model, member), module)}.id")
             for member in sorted(memberships(model).get(group, []))
         }
-        inputs = [("display_name", group), ("member_ids", members)]
+        inputs = [("display_name", group)] if per_environment else [("display_name", group), ("member_ids", members)]
         if manifests.settings.workspace_id is not None:
             inputs.append(("workspace_id", manifests.settings.workspace_id))
     source: list[tuple[str, Any]] = [("source", uc_module_source(module)), ("providers", Expression(ACCOUNT_PROVIDERS))]

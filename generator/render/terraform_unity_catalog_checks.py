@@ -8,8 +8,13 @@ and full name of every model.
 
 from __future__ import annotations
 
-from generator.addresses import UnityCatalogModule, all_principals_group_address, environment_module_address
-from generator.manifests.environments import Manifests
+from generator.addresses import (
+    UnityCatalogModule,
+    all_principals_group_address,
+    environment_module_address,
+    membership_call,
+)
+from generator.manifests.environments import Environment, Manifests
 from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
@@ -48,48 +53,62 @@ def privilege_strings(grants: tuple[Grant, ...]) -> list[str]:
     return sorted(f"{grant.principal}:{grant.permission_level}" for grant in grants if grant.permission_level != OWNER)
 
 
-def _check(what: str, actual: str, expected: str) -> dict[str, str]:
+Check = dict[str, str]
+
+
+def _check(what: str, actual: str, expected: str) -> Check:
     return {"what": what, "actual": actual, "expected": expected}
 
 
-def uc_test_checks(manifests: Manifests, model: PermissionModel) -> list[dict[str, str]]:
-    """Every assertion of the Unity Catalog root test, environment by environment, then the shared group."""
-    external = manifests.settings.identity_mode == "external"
-    members = memberships(model)
-    checks: list[dict[str, str]] = []
-    for environment in manifests.environments:
-        name = environment.name
-        facts = model.environments[name]
-        group_members = hcl_value(sorted(members.get(facts.group, [])))
-        if external:
-            identities = environment_module_address(name, UnityCatalogModule.IDENTITIES)
-            checks += [
-                _check(
-                    f"groups looked up for {name}", f"{identities}.groups", hcl_value(groups_to_look_up(model, facts))
-                ),
-                _check(f"members of {facts.group} looked up", f"{identities}.service_principals", group_members),
-            ]
-        else:
-            group = environment_module_address(name, UnityCatalogModule.GROUP)
-            checks.append(_check(f"members of {facts.group}", f"{group}.members", group_members))
-        directory = facts.experiment_directory
-        checks.append(
-            _check(
-                f"grants on {directory}",
-                f"{environment_module_address(name, UnityCatalogModule.EXPERIMENTS)}.access_control",
-                hcl_value(access_strings(model.access_list(DIRECTORY, directory))),
-            )
+def uc_environment_checks(manifests: Manifests, model: PermissionModel, environment: Environment) -> list[Check]:
+    """The assertions on one environment: its identities, experiment directory, catalog, schema and models."""
+    name = environment.name
+    facts = model.environments[name]
+    group_members = hcl_value(sorted(memberships(model).get(facts.group, [])))
+    checks: list[Check] = []
+    if manifests.settings.identity_mode == "external":
+        identities = environment_module_address(name, UnityCatalogModule.IDENTITIES)
+        checks += [
+            _check(f"groups looked up for {name}", f"{identities}.groups", hcl_value(groups_to_look_up(model, facts))),
+            _check(f"members of {facts.group} looked up", f"{identities}.service_principals", group_members),
+        ]
+    else:
+        group = environment_module_address(name, UnityCatalogModule.GROUP)
+        checks.append(_check(f"members of {facts.group}", f"{group}.members", group_members))
+    directory = facts.experiment_directory
+    checks.append(
+        _check(
+            f"grants on {directory}",
+            f"{environment_module_address(name, UnityCatalogModule.EXPERIMENTS)}.access_control",
+            hcl_value(access_strings(model.access_list(DIRECTORY, directory))),
         )
-        checks += _container_checks(model, facts)
-        if facts.models:
-            checks += _model_checks(model, facts)
+    )
+    checks += _container_checks(model, facts)
+    if facts.models:
+        checks += _model_checks(model, facts)
+    return checks
+
+
+def uc_membership_check(model: PermissionModel, environment: Environment) -> Check:
+    """The assertion, in an environment's own root, on what it adds to the all-principals group."""
+    group = model.environments[environment.name].group
+    members = [member for member in memberships(model).get(model.all_principals_group, []) if member == group]
+    return _check(
+        f"members {environment.name} adds to {model.all_principals_group}",
+        f"module.{membership_call(environment.name)}.members",
+        hcl_value(members),
+    )
+
+
+def uc_shared_check(manifests: Manifests, model: PermissionModel, per_environment: bool) -> Check:
+    """The assertion on the all-principals group at the repository top: looked up (external identities), or its
+    members (every environment group in one root; none when each environment's root adds its own)."""
     shared = all_principals_group_address()
     group = model.all_principals_group
-    if external:
-        checks.append(_check(f"the lookup of {group}", f"{shared}.groups", hcl_value([group])))
-    else:
-        checks.append(_check(f"members of {group}", f"{shared}.members", hcl_value(sorted(members.get(group, [])))))
-    return checks
+    if manifests.settings.identity_mode == "external":
+        return _check(f"the lookup of {group}", f"{shared}.groups", hcl_value([group]))
+    members = [] if per_environment else sorted(memberships(model).get(group, []))
+    return _check(f"members of {group}", f"{shared}.members", hcl_value(members))
 
 
 def _container_checks(model: PermissionModel, facts: EnvironmentFacts) -> list[dict[str, str]]:
