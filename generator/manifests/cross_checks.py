@@ -120,7 +120,7 @@ def _backend_key_problems(settings: WorkspaceSettings, document: YamlDocument) -
         hint = "write the key with '{env}', e.g. key: mlenv/{env}.tfstate (the shared root's is 'workspace')"
     elif not settings.per_environment_state and keyed:
         location = ("backend", "config", keyed[0])
-        message = "'{env}' in the backend needs state: per_environment; one state would be written under a literal '{env}'"
+        message = "'{env}' in the backend needs state: per_environment; the one state would sit under a literal '{env}'"
         hint = "add 'state: per_environment' or write the key without '{env}'"
     else:
         return []
