@@ -106,15 +106,20 @@ def environment_permissions_file(environment: str) -> str:
 
 #: Import blocks written by ``mlenv adopt`` (never touched by ``render``).
 IMPORTS_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}imports.tf"
+#: Removed blocks written by ``mlenv plan --split-state`` in the shared root (never touched by ``render``).
+MOVED_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}moved.tf"
 #: The verification ``mlenv migrate`` writes for auditors, next to the permission files (never touched by ``render``).
 MIGRATION_VERIFICATION_MARKDOWN = f"{PERMISSIONS_DIRECTORY}/migration/verification.md"
 MIGRATION_VERIFICATION_JSON = f"{PERMISSIONS_DIRECTORY}/migration/verification.json"
 #: mlenv's working directory for Terraform runs (git-ignored).
 STATE_DIRECTORY = ".mlenv"
-#: The plan ``mlenv plan`` saves and ``mlenv apply`` applies.
-SAVED_PLAN = f"{STATE_DIRECTORY}/tfplan"
+#: File name of a saved plan and of the fingerprint of the inputs it was made from.
+SAVED_PLAN_NAME = "tfplan"
+SAVED_PLAN_RECORD_NAME = "tfplan.json"
+#: The plan ``mlenv plan`` saves and ``mlenv apply`` applies (of the root at the repository top).
+SAVED_PLAN = f"{STATE_DIRECTORY}/{SAVED_PLAN_NAME}"
 #: The fingerprint of the inputs the saved plan was made from.
-SAVED_PLAN_RECORD = f"{STATE_DIRECTORY}/tfplan.json"
+SAVED_PLAN_RECORD = f"{STATE_DIRECTORY}/{SAVED_PLAN_RECORD_NAME}"
 #: Every input of a plan; the saved plan is refused when any of them changed.
 PLAN_INPUT_GLOBS = (
     f"{ENVIRONMENTS_DIRECTORY}/*{MANIFEST_SUFFIX}",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.cli.migrate_parser import add_migrate_command
+from generator.cli.plan_parser import add_plan_commands
 from generator.errors import EXIT_CODE_MEANINGS
 
 if TYPE_CHECKING:
@@ -180,44 +181,7 @@ def _add_terraform_commands(commands: Commands) -> None:
     module_docs.add_argument("--check", action="store_true", help="write nothing; exit 1 and list the stale READMEs")
     module_docs.set_defaults(command="terraform_commands:module_docs", writes=True)
 
-    plan = commands.add_parser(
-        "plan",
-        help="terraform plan into a saved plan file",
-        description="Check that the generated files are current and credentials exist, "
-        "then terraform init and terraform plan -input=false -out=.mlenv/tfplan. "
-        "Output is streamed; every delete or replace is listed at the end. A plan that creates groups, "
-        "models, catalogs or schemas that already exist, or replaces resources an apply could not read back "
-        "(both left by an interrupted apply), is refused and discarded, unless --adopt keeps them.",
-    )
-    plan.add_argument("--no-refresh", action="store_true", help="plan without reading the live state (-refresh=false)")
-    plan.add_argument(
-        "--adopt",
-        action="store_true",
-        help="keep what an interrupted apply left: import the objects the plan would create that already exist "
-        "(adds them to mlenv_imports.tf), untaint what it would replace because it was not read back; then plan",
-    )
-    plan.add_argument(
-        "--include-production",
-        action="store_true",
-        help="with --adopt: also production models (check the versions listed first)",
-    )
-    plan.add_argument(
-        "--forget-workspace-identities",
-        action="store_true",
-        help="Unity Catalog with identities: account, first plan after the Workspace Model Registry setup: take "
-        "its workspace-level groups and service principals out of the state (they stay in the workspace)",
-    )
-    plan.set_defaults(command="terraform_commands:plan", writes=True)
-
-    apply = commands.add_parser(
-        "apply",
-        help="apply the saved plan; deletions need --allow-destroy",
-        description="Apply .mlenv/tfplan. Refused when there is no saved plan, when the "
-        "manifests or Terraform files changed since it was made, or when it "
-        "deletes or replaces anything and --allow-destroy is not given.",
-    )
-    apply.add_argument("--allow-destroy", action="store_true", help="allow a plan that deletes or replaces resources")
-    apply.set_defaults(command="terraform_commands:apply", writes=True)
+    add_plan_commands(commands)
 
 
 def _add_workspace_commands(commands: Commands) -> None:

@@ -7,12 +7,12 @@ import sys
 
 from generator.errors import ExitCode, InvalidInput, Problem, Refused
 from generator.model.checked import load_and_check
-from generator.paths import IMPORTS_TERRAFORM_FILE
+from generator.paths import IMPORTS_TERRAFORM_FILE, environment_root_directory, in_root
 from generator.render.audit_report import report_json, report_markdown, report_table
 from generator.render.imports import render_imports
 from generator.render.writer import write_atomically
 from generator.terminal import styled
-from generator.workspace.adopt import describe_production_model, production_models
+from generator.workspace.adopt import ExistingObject, describe_production_model, production_models
 from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client
 from generator.workspace.existing import existing_objects
@@ -69,14 +69,23 @@ def adopt(arguments: argparse.Namespace) -> int:
         what = "catalog, schema, model or group" if settings.unity_catalog_mode else "group or registered model"
         print(f"nothing to adopt: no declared {what} exists yet")
         return ExitCode.OK
-    text = render_imports([item.import_target() for item in existing], host)
+    by_file: dict[str, list[ExistingObject]] = {}
+    for item in existing:
+        directory = (
+            environment_root_directory(item.environment) if settings.per_environment_state and item.environment else "."
+        )
+        by_file.setdefault(in_root(directory, IMPORTS_TERRAFORM_FILE), []).append(item)
+    texts = {path: render_imports([item.import_target() for item in items], host) for path, items in by_file.items()}
     if arguments.dry_run:
-        sys.stdout.write(text)
+        for path, text in sorted(texts.items()):
+            sys.stdout.write(text if len(texts) == 1 else f"# {path}\n{text}")
         return ExitCode.OK
-    write_atomically(arguments.root / IMPORTS_TERRAFORM_FILE, text)
+    for path, text in sorted(texts.items()):
+        write_atomically(arguments.root / path, text)
     for item in existing:
         print(f"adopt {item.kind} {item.name} -> {item.address}")
-    print(f"wrote {IMPORTS_TERRAFORM_FILE}: {len(existing)} import blocks; run mlenv plan to review the imports")
+    for path, items in sorted(by_file.items()):
+        print(f"wrote {path}: {len(items)} import blocks; run mlenv plan to review the imports")
     return ExitCode.OK
 
 

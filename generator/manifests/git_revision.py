@@ -53,3 +53,11 @@ def _git(root: Path, *arguments: str) -> bytes:
             ]
         )
     return result.stdout
+
+
+def changed_since(root: Path, revision: str) -> set[str]:
+    """Every path (relative to ``root``) that differs between git ``revision`` and the working tree: changed,
+    added, deleted or renamed (both names) tracked files, and untracked files that are not ignored."""
+    tracked = _git(root, "diff", "--name-only", "--no-renames", "--relative", revision, "--").decode()
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard").decode()
+    return {line for line in (tracked + untracked).splitlines() if line}

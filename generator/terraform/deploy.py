@@ -1,15 +1,16 @@
-"""``mlenv plan`` and ``mlenv apply``: Terraform with a saved plan and a guard against deletions.
+"""``mlenv plan`` and ``mlenv apply`` of one root: Terraform with a saved plan and a guard against deletions.
 
-``plan`` refuses stale generated files, checks credentials, runs ``terraform init`` and
-``terraform plan -out``, and records a fingerprint of every input next to the saved plan.
-``apply`` refuses a missing plan or one made from other inputs, lists every delete or
-replace in the plan and refuses them unless ``allow_destroy`` is given.
+``plan`` runs ``terraform init`` and ``terraform plan -out`` in the root's directory, and records a fingerprint
+of every input of the root next to the saved plan (both under ``.mlenv/``). ``apply`` refuses a missing plan or
+one made from other inputs, lists every delete or replace in the plan and refuses them unless ``allow_destroy``
+is given. Every function takes the repository and the :class:`~generator.terraform.roots.Root`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 from python_terraform import IsFlagged
 
 from generator.errors import ApplyIncomplete, Refused, TerraformFailed, WorkspaceUnreachable
-from generator.paths import PLAN_INPUT_GLOBS, SAVED_PLAN, SAVED_PLAN_RECORD, STATE_DIRECTORY
+from generator.terraform.roots import Root
 from generator.terraform.runner import StepResult, TerraformRunner
 
 
@@ -41,70 +42,87 @@ class Change:
         return f"{verb} {self.address}"
 
 
-def fingerprint(root: Path) -> str:
-    """SHA-256 over every input of the plan: manifests, every root ``*.tf`` and ``*.tfvars``, modules."""
+def fingerprint(repository: Path, root: Root) -> str:
+    """SHA-256 over every input of the root's plan: its manifests, ``*.tf`` and ``*.tfvars``, the modules it calls."""
     digest = hashlib.sha256()
-    paths = sorted({path for pattern in PLAN_INPUT_GLOBS for path in root.glob(pattern) if path.is_file()})
-    for path in paths:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in root.inputs(repository):
+        digest.update(path.encode() + b"\0" + (repository / path).read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def init(root: Path, runner: TerraformRunner) -> None:
+def init(repository: Path, root: Root, runner: TerraformRunner) -> None:
     """The start of a plan: discard the previous saved plan (an interrupted plan leaves none behind), then
     ``terraform init`` of the root (before :func:`state_resources` and :func:`plan`)."""
-    (root / STATE_DIRECTORY).mkdir(exist_ok=True)
-    discard_saved_plan(root)
-    _require(runner.run(root, "init", input=False))
+    (repository / root.plan_directory).mkdir(parents=True, exist_ok=True)
+    discard_saved_plan(repository, root)
+    _require(runner.run(repository / root.directory, "init", input=False))
 
 
-def plan(root: Path, runner: TerraformRunner, refresh: bool = True) -> list[Change]:
-    """Plan into ``.mlenv/tfplan`` (after :func:`init`) and record the inputs' fingerprint; return the planned
-    changes."""
-    discard_saved_plan(root)
+def plan(repository: Path, root: Root, runner: TerraformRunner, refresh: bool = True) -> list[Change]:
+    """Plan into the root's saved plan (after :func:`init`) and record the inputs' fingerprint; return the
+    planned changes."""
+    discard_saved_plan(repository, root)
     result = runner.run(
-        root, "plan", input=False, out=SAVED_PLAN, detailed_exitcode=IsFlagged, refresh=None if refresh else False
+        repository / root.directory,
+        "plan",
+        input=False,
+        out=_from_root(root, root.saved_plan),
+        detailed_exitcode=IsFlagged,
+        refresh=None if refresh else False,
     )
     if result.returncode not in (0, 2):
         _raise_if_locked(result)
         _raise_if_provider_unavailable(result)
-        raise TerraformFailed(f"terraform plan failed (exit {result.returncode}); nothing was saved")
-    changes = read_changes(root, runner)
-    (root / SAVED_PLAN_RECORD).write_text(json.dumps({"fingerprint": fingerprint(root)}) + "\n", encoding="utf-8")
+        raise TerraformFailed(f"terraform plan{_of(root)} failed (exit {result.returncode}); nothing was saved")
+    changes = read_changes(repository, root, runner)
+    record = json.dumps({"fingerprint": fingerprint(repository, root)}) + "\n"
+    (repository / root.saved_plan_record).write_text(record, encoding="utf-8")
     return changes
 
 
-def apply(root: Path, runner: TerraformRunner, allow_destroy: bool = False, host: str = "") -> list[Change]:
-    """Apply the saved plan after checking it is current and deletes nothing (unless allowed).
+def prepare_apply(repository: Path, root: Root, runner: TerraformRunner, allow_destroy: bool = False) -> list[Change]:
+    """Check the root's saved plan before anything is applied: current, and deleting nothing (unless allowed);
+    return its changes.
 
     Terraform is initialised first: a pipeline applies the plan on another runner than the one that
     made it, in a fresh checkout with only ``.mlenv/`` carried over (``init`` is a no-op otherwise).
+    """
+    verify_saved_plan(repository, root)
+    _require(runner.run(repository / root.directory, "init", input=False))
+    changes = read_changes(repository, root, runner)
+    refuse_destruction(root, changes, allow_destroy)
+    return changes
+
+
+def apply(repository: Path, root: Root, runner: TerraformRunner, host: str = "") -> None:
+    """Apply the root's saved plan (after :func:`prepare_apply`), then retire it.
+
     An apply that the workspace ``host`` stopped part way (throttling or server errors beyond the
     provider's retries, a dropped connection, an object that already exists) raises
     :class:`ApplyIncomplete`, which says what to rerun.
     """
-    verify_saved_plan(root)
-    _require(runner.run(root, "init", input=False))
-    changes = read_changes(root, runner)
-    destructive = [change for change in changes if change.destructive]
-    if destructive and not allow_destroy:
-        listing = "; ".join(change.describe() for change in destructive)
-        raise Refused(
-            f"the plan deletes or replaces {len(destructive)} resources ({listing}); "
-            "rerun with --allow-destroy if that is intended"
-        )
-    result = runner.run(root, "apply", SAVED_PLAN, input=False)
+    result = runner.run(repository / root.directory, "apply", _from_root(root, root.saved_plan), input=False)
     if not result.ok:
         _raise_if_stale(result)
         _raise_if_stopped_by_the_workspace(result, host)  # a lock error is not the workspace's: _require says it
     _require(result)
-    (root / SAVED_PLAN_RECORD).unlink()
-    return changes
+    (repository / root.saved_plan_record).unlink()
 
 
-def state_resources(root: Path, runner: TerraformRunner) -> list[dict[str, Any]]:
-    """Every resource in the state (after :func:`init`), as ``terraform show -json`` describes it."""
-    code, out = runner.capture(root, "show", "-json")
+def refuse_destruction(root: Root, changes: list[Change], allow_destroy: bool) -> None:
+    """Raise :class:`Refused` listing every delete or replace of the plan, unless ``allow_destroy``."""
+    destructive = [change for change in changes if change.destructive]
+    if destructive and not allow_destroy:
+        listing = "; ".join(change.describe() for change in destructive)
+        raise Refused(
+            f"the plan{_of(root)} deletes or replaces {len(destructive)} resources ({listing}); "
+            "rerun with --allow-destroy if that is intended"
+        )
+
+
+def state_resources(repository: Path, root: Root, runner: TerraformRunner) -> list[dict[str, Any]]:
+    """Every resource in the root's state (after :func:`init`), as ``terraform show -json`` describes it."""
+    code, out = runner.capture(repository / root.directory, "show", "-json")
     if code != 0:
         raise TerraformFailed(f"terraform show failed on the state (exit {code})")
     resources: list[dict[str, Any]] = []
@@ -122,49 +140,66 @@ def tainted_resources(resources: list[dict[str, Any]]) -> list[str]:
     return sorted(resource["address"] for resource in resources if resource.get("tainted"))
 
 
-def forget(root: Path, runner: TerraformRunner, addresses: list[str]) -> None:
+def forget(repository: Path, root: Root, runner: TerraformRunner, addresses: list[str]) -> None:
     """``terraform state rm`` the ``addresses``: Terraform stops managing them; the objects stay as they are."""
     if addresses:
-        _require(runner.run(root, "state rm", *addresses))
+        _require(runner.run(repository / root.directory, "state rm", *addresses))
 
 
-def untaint(root: Path, runner: TerraformRunner, addresses: list[str]) -> None:
+def untaint(repository: Path, root: Root, runner: TerraformRunner, addresses: list[str]) -> None:
     """``terraform untaint`` each address: keep the object an interrupted apply created instead of replacing it."""
     for address in addresses:
-        _require(runner.run(root, "untaint", address))
+        _require(runner.run(repository / root.directory, "untaint", address))
 
 
-def discard_saved_plan(root: Path) -> None:
-    """Remove the saved plan and its record: ``apply`` refuses until the next ``plan``."""
-    (root / SAVED_PLAN_RECORD).unlink(missing_ok=True)
-    (root / SAVED_PLAN).unlink(missing_ok=True)
+def discard_saved_plan(repository: Path, root: Root) -> None:
+    """Remove the root's saved plan and its record: ``apply`` refuses until the next ``plan``."""
+    (repository / root.saved_plan_record).unlink(missing_ok=True)
+    (repository / root.saved_plan).unlink(missing_ok=True)
 
 
-def verify_saved_plan(root: Path) -> None:
+def has_saved_plan(repository: Path, root: Root) -> bool:
+    """Whether a saved plan (complete or not) of the root is there to apply."""
+    return (repository / root.saved_plan).is_file() or (repository / root.saved_plan_record).is_file()
+
+
+def verify_saved_plan(repository: Path, root: Root) -> None:
     """Raise :class:`Refused` unless a complete saved plan exists and was made from the current inputs."""
-    record = root / SAVED_PLAN_RECORD
-    if not (root / SAVED_PLAN).is_file():
-        raise Refused("no saved plan: run 'mlenv plan' first")
+    record = repository / root.saved_plan_record
+    if not (repository / root.saved_plan).is_file():
+        raise Refused(f"no saved plan{_of(root)}: run 'mlenv plan' first")
     if not record.is_file():
         raise Refused(
-            f"the saved plan {SAVED_PLAN} is incomplete: the plan that wrote it did not finish (interrupted or "
-            "failed); run 'mlenv plan' again"
+            f"the saved plan {root.saved_plan} is incomplete: the plan that wrote it did not finish (interrupted "
+            "or failed); run 'mlenv plan' again"
         )
-    if json.loads(record.read_text(encoding="utf-8")).get("fingerprint") != fingerprint(root):
-        raise Refused("the saved plan was made from other manifests or Terraform files: run 'mlenv plan' again")
+    if json.loads(record.read_text(encoding="utf-8")).get("fingerprint") != fingerprint(repository, root):
+        raise Refused(
+            f"the saved plan{_of(root)} was made from other manifests or Terraform files: run 'mlenv plan' again"
+        )
 
 
-def read_changes(root: Path, runner: TerraformRunner) -> list[Change]:
+def read_changes(repository: Path, root: Root, runner: TerraformRunner) -> list[Change]:
     """The resource changes of the saved plan (``terraform show -json``); no-ops left out unless they import."""
-    code, out = runner.capture(root, "show", "-json", SAVED_PLAN)
+    code, out = runner.capture(repository / root.directory, "show", "-json", _from_root(root, root.saved_plan))
     if code != 0:
-        raise TerraformFailed(f"terraform show failed on {SAVED_PLAN} (exit {code})")
+        raise TerraformFailed(f"terraform show failed on {root.saved_plan} (exit {code})")
     document = json.loads(out)
     return [
         Change(entry["address"], tuple(entry["change"]["actions"]), "importing" in entry["change"])
         for entry in document.get("resource_changes", [])
         if entry["change"]["actions"] not in (["no-op"], ["read"]) or "importing" in entry["change"]
     ]
+
+
+def _from_root(root: Root, path: str) -> str:
+    """``path`` (relative to the repository) as Terraform, running in the root's directory, reaches it."""
+    return posixpath.relpath(path, root.directory)
+
+
+def _of(root: Root) -> str:
+    """How messages name an environment's root (`` of roots/acc``); nothing for the one at the top."""
+    return f" of {root.directory}" if root.directory != "." else ""
 
 
 def _require(result: StepResult) -> None:

@@ -50,9 +50,11 @@ class Hidden:
     last: str
 
 
-def run_streamed(argv: Sequence[str], cwd: Path, env: Mapping[str, str], hidden: Sequence[Hidden] = ()) -> Finished:
-    """Run ``argv`` in ``cwd`` under the reaper, streaming its output (but the ``hidden`` paragraphs), and
-    return when it exits.
+def run_streamed(
+    argv: Sequence[str], cwd: Path, env: Mapping[str, str], hidden: Sequence[Hidden] = (), prefix: str = ""
+) -> Finished:
+    """Run ``argv`` in ``cwd`` under the reaper, streaming its output (but the ``hidden`` paragraphs), each line
+    after ``prefix`` (which root it is, when several run at once), and return when it exits.
 
     Raises :class:`Interrupted` (after Terraform has stopped) when mlenv receives SIGTERM, SIGHUP or SIGINT.
     """
@@ -60,8 +62,8 @@ def run_streamed(argv: Sequence[str], cwd: Path, env: Mapping[str, str], hidden:
     child = subprocess.Popen(reaper, cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     tail: deque[str] = deque(maxlen=_TAIL_LINES)
     pumps = [
-        threading.Thread(target=_pump, args=(child.stdout, sys.stdout, None, hidden), daemon=True),
-        threading.Thread(target=_pump, args=(child.stderr, sys.stderr, tail, hidden), daemon=True),
+        threading.Thread(target=_pump, args=(child.stdout, sys.stdout, None, hidden, prefix), daemon=True),
+        threading.Thread(target=_pump, args=(child.stderr, sys.stderr, tail, hidden, prefix), daemon=True),
     ]
     for pump in pumps:
         pump.start()
@@ -75,7 +77,9 @@ def run_streamed(argv: Sequence[str], cwd: Path, env: Mapping[str, str], hidden:
     return Finished(returncode, tuple(tail))
 
 
-def _pump(source: IO[bytes] | None, target: IO[str], tail: deque[str] | None, hidden: Sequence[Hidden]) -> None:
+def _pump(
+    source: IO[bytes] | None, target: IO[str], tail: deque[str] | None, hidden: Sequence[Hidden], prefix: str
+) -> None:
     if source is None:
         return
     inside: Hidden | None = None
@@ -87,7 +91,7 @@ def _pump(source: IO[bytes] | None, target: IO[str], tail: deque[str] | None, hi
             if inside.last in line:
                 inside = None
             continue
-        target.write(line)
+        target.write(prefix + line)
         target.flush()
         if tail is not None:
             tail.append(line.rstrip("\n"))

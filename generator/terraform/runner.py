@@ -68,12 +68,14 @@ def provider_rate_limit(request_budget: int, processes: int) -> int:
 class TerraformRunner:
     """Terraform commands in the repository at ``root``, output streamed to this process's stdout/stderr."""
 
-    def __init__(self, root: Path, toolchain: Toolchain, rate_limit: int | None = None):
+    def __init__(self, root: Path, toolchain: Toolchain, rate_limit: int | None = None, prefix: str = ""):
         """``rate_limit``: requests per second the provider of each Terraform process may send (the process's
-        share of the workspace's request budget); ``None`` leaves the provider's default."""
+        share of the workspace's request budget); ``None`` leaves the provider's default. ``prefix``: put before
+        each line of Terraform's output (the root's name, when several roots run at once)."""
         self.root = root
         self.toolchain = toolchain
         self.rate_limit = rate_limit
+        self.prefix = prefix
 
     def module_directories(self) -> list[Path]:
         """Every reusable module under ``modules/``, sorted."""
@@ -93,7 +95,7 @@ class TerraformRunner:
         options.setdefault("no_color", IsFlagged)
         argv = terraform.generate_cmd_string(command, *args, **options)
         hidden = _LOCK_FILE_ADVICE if command == "init" else ()
-        finished = run_streamed(argv, directory, self.environment(), hidden)
+        finished = run_streamed(argv, directory, self.environment(), hidden, self.prefix)
         return StepResult(self._display(directory), command, finished.returncode, finished.stderr_tail)
 
     def capture(self, directory: Path, command: str, *args: str) -> tuple[int, str]:

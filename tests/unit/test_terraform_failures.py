@@ -44,6 +44,10 @@ def test_hidden_paragraphs_are_not_passed_on():
     )
     target = io.StringIO()
     _pump(
-        source, target, None, [Hidden("Terraform has created a lock file", 'you run "terraform init" in the future.')]
+        source,
+        target,
+        None,
+        [Hidden("Terraform has created a lock file", 'you run "terraform init" in the future.')],
+        "acc: ",
     )
-    assert target.getvalue() == "Initializing...\n\n\nTerraform has been initialized!\n"
+    assert target.getvalue() == "acc: Initializing...\nacc: \nacc: \nacc: Terraform has been initialized!\n"

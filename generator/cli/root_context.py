@@ -1,0 +1,30 @@
+"""Where a root's plan runs: the repository, the root, its runner and its share of the request budget."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.terraform.roots import Root
+from generator.terraform.runner import TerraformRunner
+
+
+@dataclass(frozen=True)
+class Where:
+    """The root being planned, its runner, and its share of the workspace's request budget."""
+
+    repository: Path
+    root: Root
+    runner: TerraformRunner
+    request_budget: int
+
+    @property
+    def of(self) -> str:
+        """`` of roots/acc`` for an environment's root, nothing for the root at the top (for messages)."""
+        return f" of {self.root.directory}" if self.root.directory != "." else ""
+
+    def say(self, *lines: str) -> None:
+        """Print ``lines``, each after the runner's prefix (the root's name when several roots are planned)."""
+        sys.stdout.write("".join(f"{self.runner.prefix}{line}\n" for line in lines))
+        sys.stdout.flush()

@@ -1,0 +1,169 @@
+"""The plan of one Terraform root: init, plan into its saved plan, and what an interrupted apply left.
+
+Before planning, a Unity Catalog root that still holds the Workspace Model Registry setup's workspace-level
+identities is refused (or, with ``--forget-workspace-identities``, they leave the state), and resources the state
+marks tainted are refused (or, with ``--adopt``, kept). After planning, the objects the plan would create that
+exist already are refused (or, with ``--adopt``, imported and planned again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.addresses import (
+    REGISTERED_MODEL_RESOURCE,
+    EnvironmentModule,
+    all_principals_group_address,
+    environment_module_address,
+)
+from generator.cli.root_context import Where
+from generator.cli.state_split import split_or_refuse_single_state
+from generator.errors import Refused
+from generator.model.checked import Checked
+from generator.paths import IMPORTS_TERRAFORM_FILE, in_root
+from generator.render.imports import add_imports
+from generator.terraform import deploy
+from generator.terraform.roots import Root
+from generator.terraform.runner import TerraformRunner
+from generator.workspace.adopt import ExistingObject, describe_production_model, production_models
+from generator.workspace.connection import workspace_client
+from generator.workspace.existing import existing_objects
+
+#: Seconds databricks-sdk keeps retrying the existence check of a plan's creates.
+EXISTENCE_CHECK_TIMEOUT = 300
+
+
+def plan_root(
+    repository: Path,
+    root: Root,
+    checked: Checked,
+    arguments: argparse.Namespace,
+    runner: TerraformRunner,
+    request_budget: int,
+) -> list[deploy.Change]:
+    """Init and plan one root into its saved plan, keeping or refusing what an interrupted apply left (see the
+    module docstring); print what the plan does and return its changes."""
+    at = Where(repository, root, runner, request_budget)
+    deploy.init(repository, root, runner)
+    resources = deploy.state_resources(repository, root, runner)
+    split_or_refuse_single_state(at, checked, resources, arguments)
+    _forget_or_refuse_workspace_identities(at, checked, resources, arguments)
+    _keep_or_refuse_tainted(at, deploy.tainted_resources(resources), arguments)
+    changes = deploy.plan(repository, root, runner, refresh=not arguments.no_refresh)
+    if _adopt_or_refuse_what_exists(at, checked, changes, arguments):
+        changes = deploy.plan(repository, root, runner, refresh=not arguments.no_refresh)
+    _report(at, changes)
+    return changes
+
+
+def _report(at: Where, changes: list[deploy.Change]) -> None:
+    destructive = [change for change in changes if change.destructive]
+    imports = sum(1 for change in changes if change.importing)
+    lines = [
+        f"saved plan {at.root.saved_plan}: {len(changes) - imports} changes, "
+        + (f"{imports} imports, " if imports else "")
+        + f"{len(destructive)} deletes or replaces"
+    ]
+    lines += [f"  {change.describe()}" for change in destructive]
+    if destructive:
+        lines.append("apply will refuse these unless given --allow-destroy")
+    forgotten = [change.address for change in changes if change.actions == ("forget",)]
+    if forgotten:
+        lines.append(f"{len(forgotten)} resources forgotten, not deleted (they stay in the workspace, unmanaged):")
+        lines += [f"  forget {address}" for address in forgotten]
+    at.say(*lines)
+
+
+def _forget_or_refuse_workspace_identities(
+    at: Where, checked: Checked, resources: list[dict[str, Any]], arguments: argparse.Namespace
+) -> None:
+    """The first Unity Catalog plan with ``identities: account`` after the Workspace Model Registry setup: the
+    state still holds that setup's workspace-level groups and service principals at the addresses the
+    account-level modules take. Refuse, naming them, unless ``--forget-workspace-identities`` takes them out of
+    the state (they stay in the workspace; nothing is deleted)."""
+    settings = checked.manifests.settings
+    if not settings.unity_catalog_mode or settings.identity_mode != "account":
+        return
+    if not any(resource.get("type") == REGISTERED_MODEL_RESOURCE.partition(".")[0] for resource in resources):
+        return  # no workspace-registry models in the state: the identity modules are account-level already
+    calls = {all_principals_group_address()} | {
+        environment_module_address(environment.name, module)
+        for environment in checked.manifests.environments
+        for module in (EnvironmentModule.GROUP, EnvironmentModule.SERVICE_PRINCIPALS)
+    }
+    present = sorted({call for resource in resources for call in calls if resource["address"].startswith(f"{call}.")})
+    if not present:
+        return
+    if not arguments.forget_workspace_identities:
+        raise Refused(
+            f"the state holds the Workspace Model Registry setup's workspace-level groups and service principals "
+            f"({', '.join(present)}) where the account-level ones go; rerun mlenv plan --forget-workspace-identities "
+            "to take them out of the state (they stay in the workspace, unmanaged; nothing is deleted)"
+        )
+    deploy.forget(at.repository, at.root, at.runner, present)
+    at.say(f"forgot {', '.join(present)}: the workspace-level identities stay in the workspace, unmanaged")
+
+
+def _keep_or_refuse_tainted(at: Where, tainted: list[str], arguments: argparse.Namespace) -> None:
+    """Resources an apply created but could not read back are tainted: the plan would replace them (delete and
+    create again, which apply refuses, or which ``prevent_destroy`` stops). With ``--adopt``, untaint them (the
+    plan's refresh then reads them and updates them in place); otherwise refuse before planning, naming them."""
+    if not tainted:
+        return
+    listing = f"{len(tainted)} resources an interrupted apply created but could not read back ({', '.join(tainted)})"
+    if not arguments.adopt:
+        deploy.discard_saved_plan(at.repository, at.root)
+        raise Refused(
+            f"the state{at.of} holds {listing}; the plan would delete and create them again. Run 'mlenv plan --adopt' "
+            "to keep them"
+        )
+    deploy.untaint(at.repository, at.root, at.runner, tainted)
+    at.say(f"adopt: kept {listing}")
+
+
+def _adopt_or_refuse_what_exists(
+    at: Where, checked: Checked, changes: list[deploy.Change], arguments: argparse.Namespace
+) -> bool:
+    """Objects an interrupted apply created after its last state snapshot (or someone made by hand): the plan
+    creates groups, models, catalogs or schemas that already exist, and applying it would fail on "already
+    exists". With ``--adopt``, add import blocks for them and say so (True: plan again); otherwise discard the
+    plan and refuse, naming them."""
+    creates = {change.address for change in changes if change.actions == ("create",)}
+    if not creates:
+        return False
+    host, found = _existing_among(checked, creates, at.request_budget)
+    if not found:
+        return False
+    production = production_models(found)
+    for item in production:
+        print(describe_production_model(item), file=sys.stderr)
+    names = ", ".join(f"{item.kind.replace('_', ' ')} {item.name}" for item in found)
+    listing = f"{len(found)} objects that exist in {host} but not in the Terraform state ({names})"
+    consent = " --include-production" if production else ""
+    if not arguments.adopt or (production and not arguments.include_production):
+        deploy.discard_saved_plan(at.repository, at.root)
+        raise Refused(
+            f"the plan{at.of} creates {listing}: an apply was interrupted after creating them, or they were made by "
+            f"hand. Run 'mlenv plan --adopt{consent}' to import and keep them"
+            + (" (read the production models' versions listed above first)" if production else "")
+            + f"; the saved plan {at.root.saved_plan} was discarded"
+        )
+    imports = in_root(at.root.directory, IMPORTS_TERRAFORM_FILE)
+    added = add_imports(at.repository / imports, [item.import_target() for item in found], host)
+    at.say(f"adopt: {len(added)} import blocks added to {imports} for {listing}; planning again")
+    return True
+
+
+def _existing_among(checked: Checked, addresses: set[str], budget: int) -> tuple[str, list[ExistingObject]]:
+    """The workspace's host, and the declared objects at these Terraform addresses that exist in it (reads kept
+    to ``budget`` requests per second)."""
+    budget = checked.manifests.settings.request_budget
+    with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT, budget) as client:
+        host = client.config.host or "the workspace"
+        settings = checked.manifests.settings
+        return host, existing_objects(
+            settings, checked.model, client, EXISTENCE_CHECK_TIMEOUT, concurrency=8, only=addresses
+        )
