@@ -99,12 +99,12 @@ def test_workspace_registry_per_environment_roots_deploy_and_plan_only_what_chan
         states = _states(repo)
         before = len(workspace.requests)
         plan = _ok(run_module("--root", repo, "plan", "--changed-since", "HEAD"))
-        assert "acc: saved plan .mlenv/roots/acc/tfplan: 1 changes" in plan.out
+        assert "acc: saved plan .mlenv/roots/acc/tfplan: 2 changes, 0 deletes" in plan.out
         assert _saved_plans(repo) == {".mlenv/roots/acc"}, "only the changed environment's root is planned"
         scoped_requests = len(workspace.requests) - before
         assert scoped_requests * 2 < every_root_requests, (scoped_requests, every_root_requests)
         apply = _ok(run_module("--root", repo, "apply"))
-        assert "applied 1 changes in 1 of 1 roots: acc" in apply.out
+        assert "applied 2 changes in 1 of 1 roots: acc" in apply.out
         assert "upsell_acc" in workspace.models
         changed_states = {path for path, text in _states(repo).items() if states.get(path) != text}
         assert changed_states == {"roots/acc/terraform.tfstate"}, "no other root's state was written"
