@@ -175,3 +175,38 @@ def test_a_single_state_repository_moves_to_per_environment_state_without_creati
         assert _objects(workspace) == deployed, "the move created or deleted objects in the workspace"
         audit = run_module("--root", repo, "audit")
         assert audit.code == 0, audit.out[-3000:] + audit.err
+
+
+def _uc_objects(workspace: FakeWorkspace) -> dict[str, object]:
+    uc = workspace.uc
+    return {
+        "account groups": {(gid, group["displayName"]) for gid, group in uc.account_groups.items()},
+        "memberships": {
+            (gid, member["value"]) for gid, group in uc.account_groups.items() for member in group["members"]
+        },
+        "assignments": sorted(uc.assignments),
+        "catalogs": sorted(uc.catalogs),
+        "schemas": sorted(uc.schemas),
+        "models": sorted(uc.models),
+    }
+
+
+def test_a_single_state_unity_catalog_repository_moves_to_per_environment_state(
+    repo, mlenv, point_at_stand_in, monkeypatch
+):
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server:
+        root = unity_catalog_repo(repo, "account", server.host)
+        name_stand_in_deployer_as_terraform_identity(root)
+        assert mlenv("--root", root, "render").code == 0
+        point_at_stand_in(server)
+        monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
+        _ok(run_module("--root", root, "plan"))
+        _ok(run_module("--root", root, "apply"))
+        deployed = _uc_objects(workspace)
+        assert mlenv("--root", _per_environment(root), "render").code == 0
+        _ok(run_module("--root", root, "plan", "--split-state", "--adopt", "--include-production"))
+        apply = _ok(run_module("--root", root, "apply"))
+        assert "destroyed" not in apply.out.replace("0 destroyed", "")
+        _no_changes_left(root)
+        assert _uc_objects(workspace) == deployed, "the move created or deleted objects"

@@ -321,6 +321,14 @@ class FakeWorkspace:
             for group in self.groups.values():
                 if group["id"] == group_id:
                     return 200, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], **group}, {}
+            if method == "GET" and group_id in self.uc.account_groups and group_id in self.uc.assignments:
+                # Identity federation: an account group assigned to the workspace is read through the workspace's
+                # SCIM API too (the provider does so when it imports one: the import has no `api` to go by).
+                return (
+                    200,
+                    {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], **self.uc.account_groups[group_id]},
+                    {},
+                )
             return (
                 404,
                 {

@@ -451,6 +451,13 @@ class UnityCatalog:
                     removed = operation.get("path", "").partition('eq "')[2].rstrip('"]')
                     item["members"] = [m for m in item["members"] if m["value"] != removed]
             return 204, {}, {}
+        if method == "PUT" and schema == _SCIM_GROUP:  # the provider's update: the whole group, members as read
+            if body.get("displayName"):
+                item["displayName"] = body["displayName"]
+            item["members"] = []
+            for member in body.get("members") or []:
+                self._add_member(item, member["value"])
+            return 200, {"schemas": [schema], **item}, {}
         if method == "PUT" and schema == _SCIM_SP:  # the provider's force adoption of an existing principal
             if body.get("displayName"):
                 item["displayName"] = body["displayName"]
