@@ -28,7 +28,7 @@ from generator.render.generated import render_files
 from generator.render.writer import compare_outputs
 from generator.terraform import deploy
 from generator.terraform.roots import Root, roots_of, select_roots
-from generator.terraform.runner import TerraformRunner, provider_rate_limit
+from generator.terraform.runner import TerraformRunner, parallelism_share, provider_rate_limit
 from generator.terraform.toolchain import locate
 from generator.workspace.preflight import preflight
 
@@ -129,10 +129,12 @@ def _plan(
 
 
 def _runner(repository: Path, settings: WorkspaceSettings, root: Root, jobs: int) -> TerraformRunner:
-    """The runner of one root: its provider gets a ``jobs``-th of the request budget, and with one root per
-    environment each line of Terraform's output starts with the root's name."""
+    """The runner of one root: its provider gets a ``jobs``-th of the request budget and Terraform a ``jobs``-th of
+    the default parallelism, and with one root per environment each line of Terraform's output starts with the
+    root's name."""
     prefix = f"{root.name}: " if settings.per_environment_state else ""
-    return TerraformRunner(repository, locate(), provider_rate_limit(settings.request_budget, jobs), prefix)
+    rate_limit = provider_rate_limit(settings.request_budget, jobs)
+    return TerraformRunner(repository, locate(), rate_limit, prefix, parallelism_share(jobs))
 
 
 def _selected(

@@ -53,6 +53,21 @@ class _Terraform(Terraform):  # type: ignore[misc]  # python-terraform ships no 
 RATE_LIMIT_VARIABLE = "DATABRICKS_RATE_LIMIT"
 
 
+#: Terraform's default number of operations in flight per process.
+DEFAULT_PARALLELISM = 10
+
+
+def parallelism_share(processes: int) -> int:
+    """Each of ``processes`` parallel Terraform processes' ``-parallelism``, so that together they keep no more
+    operations in flight than one process does by default; at least 1.
+
+    The rate limit alone does not bound the provider (v1.126): resources that take its unified-provider path
+    (``databricks_permissions``) get a client per operation, whose limiter starts full, so their reads and
+    their lookups of the current user are bounded only by how many operations are in flight.
+    """
+    return max(1, DEFAULT_PARALLELISM // max(1, processes))
+
+
 def provider_rate_limit(request_budget: int, processes: int) -> int:
     """Each of ``processes`` Terraform processes' share of the workspace's ``request_budget`` (requests per
     second), so that together they never exceed it; at least 1.
@@ -68,14 +83,23 @@ def provider_rate_limit(request_budget: int, processes: int) -> int:
 class TerraformRunner:
     """Terraform commands in the repository at ``root``, output streamed to this process's stdout/stderr."""
 
-    def __init__(self, root: Path, toolchain: Toolchain, rate_limit: int | None = None, prefix: str = ""):
+    def __init__(
+        self,
+        root: Path,
+        toolchain: Toolchain,
+        rate_limit: int | None = None,
+        prefix: str = "",
+        parallelism: int | None = None,
+    ):
         """``rate_limit``: requests per second the provider of each Terraform process may send (the process's
         share of the workspace's request budget); ``None`` leaves the provider's default. ``prefix``: put before
-        each line of Terraform's output (the root's name, when several roots run at once)."""
+        each line of Terraform's output (the root's name, when several roots run at once). ``parallelism``: the
+        ``-parallelism`` of ``plan`` and ``apply`` (``None``: Terraform's default)."""
         self.root = root
         self.toolchain = toolchain
         self.rate_limit = rate_limit
         self.prefix = prefix
+        self.parallelism = parallelism
 
     def module_directories(self) -> list[Path]:
         """Every reusable module under ``modules/``, sorted."""
@@ -93,6 +117,8 @@ class TerraformRunner:
         """Run ``terraform COMMAND`` in ``directory``, streaming its output (see :mod:`.process`)."""
         terraform = _Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))
         options.setdefault("no_color", IsFlagged)
+        if self.parallelism is not None and command in ("plan", "apply"):
+            options.setdefault("parallelism", self.parallelism)
         argv = terraform.generate_cmd_string(command, *args, **options)
         hidden = _LOCK_FILE_ADVICE if command == "init" else ()
         finished = run_streamed(argv, directory, self.environment(), hidden, self.prefix)
