@@ -21,6 +21,7 @@ from typing import TypeVar
 from generator.addresses import GROUP_RESOURCE, all_principals_group_address
 from generator.cli.root_plan import plan_root
 from generator.errors import ChangesFound, ExitCode, InvalidInput, MlenvError, Problem
+from generator.manifests.environments import Environment
 from generator.manifests.git_revision import changed_since
 from generator.manifests.settings import WorkspaceSettings
 from generator.model.checked import Checked, load_and_check
@@ -46,7 +47,7 @@ def plan(arguments: argparse.Namespace) -> int:
         )
     settings = checked.manifests.settings
     every_root = roots_of(checked.manifests)
-    selected = _selected(repository, settings, every_root, arguments)
+    selected = _selected(repository, every_root, arguments)
     if arguments.list:
         _print_roots(checked, selected, arguments.json)
         return ExitCode.OK
@@ -83,7 +84,6 @@ def apply(arguments: argparse.Namespace) -> int:
     checked = load_and_check(repository)
     settings = checked.manifests.settings
     every_root = roots_of(checked.manifests)
-    _refuse_names_without_roots(settings, arguments)
     roots = [
         root
         for root in select_roots(every_root, arguments.env, None, repository)
@@ -137,27 +137,9 @@ def _runner(repository: Path, settings: WorkspaceSettings, root: Root, jobs: int
     return TerraformRunner(repository, locate(), rate_limit, prefix, parallelism_share(jobs))
 
 
-def _selected(
-    repository: Path, settings: WorkspaceSettings, roots: list[Root], arguments: argparse.Namespace
-) -> list[Root]:
-    _refuse_names_without_roots(settings, arguments)
+def _selected(repository: Path, roots: list[Root], arguments: argparse.Namespace) -> list[Root]:
     changed = changed_since(repository, arguments.changed_since) if arguments.changed_since else None
     return select_roots(roots, arguments.env, changed, repository)
-
-
-def _refuse_names_without_roots(settings: WorkspaceSettings, arguments: argparse.Namespace) -> None:
-    if arguments.env and not settings.per_environment_state:
-        raise InvalidInput(
-            [
-                Problem(
-                    "--env",
-                    None,
-                    "every environment is in the one root of state: single",
-                    "leave out --env, or give each environment its own root with 'state: per_environment' in "
-                    "environments/workspace.yaml",
-                )
-            ]
-        )
 
 
 def _jobs(arguments: argparse.Namespace, roots: Sequence[Root]) -> int:
@@ -183,12 +165,21 @@ def _print_roots(checked: Checked, roots: list[Root], as_json: bool) -> None:
             "name": root.name,
             "directory": root.directory,
             "environment": root.environment,
-            "production": root.environment is not None and environments[root.environment].production,
+            "production": _needs_production_approval(root, environments),
             "saved_plan": root.saved_plan,
         }
         for root in roots
     ]
     print(json.dumps(entries))
+
+
+def _needs_production_approval(root: Root, environments: dict[str, Environment]) -> bool:
+    """Whether a change to the root touches production: its environment is production; for the root at the top,
+    whether any environment is (with state: single it holds them all; as the shared root it holds the group
+    every environment's group is in). Fail closed."""
+    if root.environment is not None:
+        return environments[root.environment].production
+    return any(environment.production for environment in environments.values())
 
 
 def _each(roots: Sequence[Root], jobs: int, work: Callable[[Root], Outcome]) -> list[Outcome | MlenvError]:

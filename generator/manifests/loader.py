@@ -98,16 +98,18 @@ MAX_VERSIONS_BYTES = 64 * 1024
 
 
 def _root_versions(root: Path, problems: list[Problem]) -> str | None:
-    """The pins every environment's own root copies: the repository's ``versions.tf``."""
+    """The pins every environment's own root copies: the repository's ``versions.tf`` (``None`` when there is
+    none, as in the manifests of a past revision; rendering then refuses)."""
     path = root / VERSIONS_FILE
-    if not path.is_file() or path.stat().st_size > MAX_VERSIONS_BYTES:
+    if not path.is_file():
+        return None
+    if path.stat().st_size > MAX_VERSIONS_BYTES:
         problems.append(
             Problem(
                 VERSIONS_FILE,
                 None,
-                "not found" if not path.is_file() else f"is larger than {MAX_VERSIONS_BYTES // 1024} KiB",
-                "state: per_environment copies the Terraform and provider pins of versions.tf into every "
-                "environment's root; keep them there (a terraform block with required_providers)",
+                f"is larger than {MAX_VERSIONS_BYTES // 1024} KiB",
+                "keep the Terraform and provider pins in it (a terraform block with required_providers)",
             )
         )
         return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.addresses import ACCOUNT_PROVIDERS, membership_call, membership_module_source
+from generator.errors import InvalidInput, Problem
 from generator.manifests.environments import Manifests
 from generator.paths import (
     BACKEND_TERRAFORM_FILE,
@@ -105,7 +106,19 @@ def root_files(manifests: Manifests, header: Header) -> dict[str, str]:
                 backend=settings.backend,
                 body=hcl_body([sorted(config.items())], depth=2),
             )
-        if directory != "." and manifests.root_versions is not None:
+        if directory != ".":
+            if manifests.root_versions is None:
+                raise InvalidInput(
+                    [
+                        Problem(
+                            VERSIONS_FILE,
+                            None,
+                            "not found",
+                            "state: per_environment copies the Terraform and provider pins of versions.tf into "
+                            "every environment's root; keep them there (a terraform block with required_providers)",
+                        )
+                    ]
+                )
             files[in_root(directory, ROOT_VERSIONS_FILE)] = (
                 header((VERSIONS_FILE,), "#")
                 + "\n# The pins of the root at the repository top, for this root.\n\n"

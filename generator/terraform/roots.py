@@ -115,7 +115,8 @@ def select_roots(roots: list[Root], names: list[str], changed: set[str] | None, 
                     "--env",
                     None,
                     f"no root named {', '.join(unknown)}",
-                    f"name one of {', '.join(known)} ('{SHARED_ROOT_NAME}' is the shared root at the top)",
+                    f"name one of {', '.join(known)} ('{SHARED_ROOT_NAME}' is the root at the top"
+                    + ("; with state: single it holds every environment)" if len(known) == 1 else ")"),
                 )
             ]
         )

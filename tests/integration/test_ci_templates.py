@@ -13,6 +13,7 @@ cache step restores it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,6 +28,7 @@ from generator.terraform.toolchain import cache_directory
 from tests.support.ci_api import CI_TOKEN, FakeCiApi
 from tests.support.ci_steps import (
     JobRun,
+    azure_condition,
     azure_stage_runs,
     github_expression,
     run_azure_job,
@@ -181,26 +183,33 @@ def test_github_pull_request_deploy_and_audit(sample: Path, environ: dict[str, s
             "actions/setup-go@v5",
             "Cache the Databricks provider build",
             "Comment the access changes on the pull request",
-            "Keep the saved plan",
         ]
         assert "## Access changes: `origin/main` → `working tree`" in check.summary
         assert "registered_model `upsell_prod`" in check.summary
-        assert "saved plan .mlenv/tfplan: 33 changes, 0 deletes or replaces" in check.summary
-        assert (sample / ".mlenv/tfplan").is_file()
         assert (sample / ".mlenv/diff.md").read_text() in check.summary
+        roots = json.loads(check.outputs["roots"])
+        assert [root["name"] for root in roots] == ["workspace"], "state: single has one root"
+        matrix = {"matrix.root.name": "workspace"}
+        pr_plan = run_github_job(GITHUB / "mlenv-pull-request.yml", "plan", sample, {**contexts, **matrix}, env)
+        _succeeded(pr_plan)
+        assert "saved plan .mlenv/tfplan: 33 changes, 0 deletes or replaces" in pr_plan.summary
+        assert (sample / ".mlenv/tfplan").is_file()
 
         # Merged: plan on main (first deployment: production approval), apply on another runner.
         git(sample, "checkout", "-q", "main")
         git(sample, "merge", "-q", "--ff-only", "upsell")
         shutil.rmtree(sample / ".mlenv")
-        plan = run_github_job(GITHUB / "mlenv-deploy.yml", "plan", sample, contexts, env)
+        changes = run_github_job(GITHUB / "mlenv-deploy.yml", "changes", sample, contexts, env)
+        _succeeded(changes)
+        assert changes.outputs["production"] == "true"
+        assert (changes.outputs["shared"], changes.outputs["environments"]) == ("true", "[]")
+        assert "No earlier deployment to compare with" in changes.summary
+        plan = run_github_job(GITHUB / "mlenv-deploy.yml", "plan", sample, {**contexts, **matrix}, env)
         _succeeded(plan)
-        assert plan.outputs == {"production": "true"}
-        assert "No earlier deployment to compare with" in plan.summary
         assert "Plan: 33 to add, 0 to change, 0 to destroy." in plan.summary
         deployment = _fresh_checkout(sample, "apply-runner")
         _carry_artifact(sample, deployment)
-        apply = run_github_job(GITHUB / "mlenv-deploy.yml", "apply", deployment, contexts, env)
+        apply = run_github_job(GITHUB / "mlenv-deploy.yml", "apply-shared", deployment, contexts, env)
         _succeeded(apply)
         assert "Apply complete! Resources: 33 added" in apply.step("mlenv apply").output
         assert "upsell_prod" in workspace.models
@@ -217,6 +226,69 @@ def test_github_pull_request_deploy_and_audit(sample: Path, environ: dict[str, s
         assert drift.step("Keep the report").reason == "uses actions/upload-artifact@v4"
 
 
+def _deploy_directly(root: Path, environ: dict[str, str], server: FakeDatabricks) -> None:
+    """Plan and apply every root of a per-environment repository (the shared root first) as an operator would."""
+    env = {**environ, "DATABRICKS_HOST": server.host, "DATABRICKS_TOKEN": TOKEN}
+    for _ in range(2):
+        for step in ("plan", "apply"):
+            done = subprocess.run(
+                [sys.executable, "-m", "generator", "--root", str(root), step],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+
+
+@pytest.mark.terraform
+def test_github_plans_and_applies_only_the_changed_environment_root(sample: Path, environ: dict[str, str]) -> None:
+    settings = sample / "environments/workspace.yaml"
+    settings.write_text(settings.read_text() + "state: per_environment\n")
+    subprocess.run([sys.executable, "-m", "generator", "--root", str(sample), "render"], check=True)
+    deployed = commit(sample, "one state per environment")
+    git(sample, "push", "-q", "origin", "main")
+    git(sample, "fetch", "-q", "origin")
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server, FakeCiApi() as api:
+        _deploy_directly(sample, environ, server)
+        shutil.rmtree(sample / ".mlenv")
+        contexts, env = _github_contexts(server), _github_environ(environ, api)
+        git(sample, "checkout", "-q", "-b", "upsell")
+        add_model(sample, "acc", "upsell")
+        commit(sample, "upsell in acc")
+        check = run_github_job(GITHUB / "mlenv-pull-request.yml", "check", sample, contexts, env)
+        _succeeded(check)
+        [root] = json.loads(check.outputs["roots"])
+        assert (root["name"], root["directory"], root["production"]) == ("acc", "roots/acc", False)
+        matrix = {**contexts, "matrix.root.name": "acc"}
+        pr_plan = run_github_job(GITHUB / "mlenv-pull-request.yml", "plan", sample, matrix, env)
+        _succeeded(pr_plan)
+        assert "acc: saved plan .mlenv/roots/acc/tfplan: 2 changes, 0 deletes or replaces" in pr_plan.summary
+
+        git(sample, "checkout", "-q", "main")
+        git(sample, "merge", "-q", "--ff-only", "upsell")
+        shutil.rmtree(sample / ".mlenv")
+        api.service.github_successes["mlenv-deploy.yml"] = [deployed]
+        changes = run_github_job(GITHUB / "mlenv-deploy.yml", "changes", sample, contexts, env)
+        _succeeded(changes)
+        assert (changes.outputs["production"], changes.outputs["shared"]) == ("false", "false")
+        assert [root["name"] for root in json.loads(changes.outputs["environments"])] == ["acc"]
+        plan = run_github_job(GITHUB / "mlenv-deploy.yml", "plan", sample, matrix, env)
+        _succeeded(plan)
+        assert sorted(path.parent.name for path in (sample / ".mlenv").rglob("tfplan")) == ["acc"]
+        deployment = _fresh_checkout(sample, "apply-runner")
+        _carry_artifact(sample, deployment)
+        for state in sample.glob("**/terraform.tfstate"):  # what a remote backend would hold
+            shutil.copy2(state, deployment / state.relative_to(sample))
+        apply = run_github_job(
+            GITHUB / "mlenv-deploy.yml", "apply", deployment, {**matrix, "matrix.root.production": ""}, env
+        )
+        _succeeded(apply)
+        assert "acc: Apply complete! Resources: 2 added" in apply.step("mlenv apply").output
+        assert "upsell_acc" in workspace.models
+
+
 def test_github_apply_asks_for_production_approval_when_production_changed_since_the_last_deployment(
     sample: Path, environ: dict[str, str]
 ) -> None:
@@ -231,7 +303,7 @@ def test_github_apply_asks_for_production_approval_when_production_changed_since
 
         def production(*successes: str) -> str:
             api.service.github_successes["mlenv-deploy.yml"] = list(successes)
-            job = run_github_job(workflow, "plan", sample, contexts, env, only={_DIFF_STEP})
+            job = run_github_job(workflow, "changes", sample, contexts, env, only={_DIFF_STEP})
             _succeeded(job)
             return job.outputs["production"]
 
@@ -244,10 +316,13 @@ def test_github_apply_asks_for_production_approval_when_production_changed_since
         assert request.query == {"branch": "main", "status": "success", "per_page": "1"}
         assert request.authorization == f"Bearer {CI_TOKEN}"
 
-    environment = str(yaml.safe_load(workflow.read_text())["jobs"]["apply"]["environment"])
-    expression = environment.removeprefix("${{").removesuffix("}}")
+    jobs = yaml.safe_load(workflow.read_text())["jobs"]
+    shared = str(jobs["apply-shared"]["environment"]).removeprefix("${{").removesuffix("}}")
     for flag, expected in (("false", "mlenv"), ("true", "mlenv-production"), ("", "mlenv-production")):
-        assert github_expression(expression, {"needs.plan.outputs.production": flag}) == expected
+        assert github_expression(shared, {"needs.changes.outputs.production": flag}) == expected
+    per_root = str(jobs["apply"]["environment"]).removeprefix("${{").removesuffix("}}")
+    for production, expected in (("true", "mlenv-production"), ("", "mlenv")):
+        assert github_expression(per_root, {"matrix.root.production": production}) == expected
 
 
 # ---------------------------------------------------------------- Azure Pipelines
@@ -278,6 +353,22 @@ def _azure_variables(root: Path, api: FakeCiApi, server: FakeDatabricks | None =
 _AZURE_SECRETS = {"DATABRICKS_TOKEN", "System.AccessToken"}
 
 
+def _azure_audit_finds_drift(
+    deployment: Path, api: FakeCiApi, server: FakeDatabricks, workspace: FakeWorkspace, environ: dict[str, str]
+) -> None:
+    """The nightly audit: clean, then an extra grant on a production model is drift."""
+    audit_pipeline = AZURE / "mlenv-audit.yml"
+    audit_variables = _azure_variables(deployment, api, server)
+    audit = run_azure_job(audit_pipeline, "Audit", deployment, audit_variables, environ, _AZURE_SECRETS)
+    _succeeded(audit)
+    workspace.grant(REGISTERED_MODEL, "fraud_prod", GROUP, "data-scientists", "CAN_READ")
+    drift = run_azure_job(audit_pipeline, "Audit", deployment, audit_variables, environ, _AZURE_SECRETS)
+    assert drift.failed is not None and drift.failed.name == "mlenv audit" and drift.failed.code == 1
+    assert "##vso[task.logissue type=error]mlenv audit: drift" in drift.failed.output
+    assert "extra-grant" in drift.summary and "data-scientists" in drift.summary and "fraud_prod" in drift.summary
+    assert drift.step("Keep the report").reason.startswith("task: PublishPipelineArtifact@1")
+
+
 @pytest.mark.terraform
 def test_azure_pull_request_deploy_and_audit(sample: Path, environ: dict[str, str]) -> None:
     workspace = FakeWorkspace()
@@ -295,11 +386,10 @@ def test_azure_pull_request_deploy_and_audit(sample: Path, environ: dict[str, st
             "GoTool@0",
             "Cache the Databricks provider build",
             "Cache pip downloads",
-            "Keep the saved plan",
         ]
         assert "## Access changes: `origin/main` → `working tree`" in check.summary
-        assert "saved plan .mlenv/tfplan: 33 changes, 0 deletes or replaces" in check.summary
-        assert (sample / ".mlenv/tfplan").is_file()
+        assert json.loads(check.outputs["roots.matrix"]) == {"workspace": {"root": "workspace"}}
+        assert check.outputs["roots.count"] == "1"
         [thread] = api.service.threads
         assert thread["status"] == 4 and thread["comments"][0]["content"].startswith("<!-- mlenv-diff -->\n## Access")
         again = run_azure_job(
@@ -313,26 +403,37 @@ def test_azure_pull_request_deploy_and_audit(sample: Path, environ: dict[str, st
         )
         _succeeded(again)
         assert len(api.service.threads) == 1 and "updated the comment in thread 1" in again.steps[0].output
+        matrix = {**variables, "root": "workspace"}
+        pr_plan = run_azure_job(pipeline, "PlanRoot", sample, matrix, environ, _AZURE_SECRETS)
+        _succeeded(pr_plan)
+        assert "saved plan .mlenv/tfplan: 33 changes, 0 deletes or replaces" in pr_plan.summary
+        assert (sample / ".mlenv/tfplan").is_file()
 
         git(sample, "checkout", "-q", "main")
         git(sample, "merge", "-q", "--ff-only", "upsell")
         shutil.rmtree(sample / ".mlenv")
         deploy = AZURE / "mlenv-deploy.yml"
-        plan = run_azure_job(
-            deploy, "Plan", sample, variables, environ, _AZURE_SECRETS, {"allowDestroy": "False"}, "Plan"
+        changes = run_azure_job(
+            deploy, "Changes", sample, variables, environ, _AZURE_SECRETS, {"allowDestroy": "False"}, "Plan"
         )
-        _succeeded(plan)
-        assert plan.outputs == {"changes.production": "true"}
-        dependencies = {f"Plan.Plan.{key}": value for key, value in plan.outputs.items()}
+        _succeeded(changes)
+        assert changes.outputs["changes.production"] == "true"
+        assert (changes.outputs["roots.productionRoots"], changes.outputs["roots.applyRoots"]) == ("workspace", "")
+        dependencies = {f"Plan.Changes.{key}": value for key, value in changes.outputs.items()}
         assert not azure_stage_runs(deploy, "Apply", dependencies)
         assert azure_stage_runs(deploy, "ApplyProduction", dependencies)
+        plan = run_azure_job(
+            deploy, "PlanRoot", sample, matrix, environ, _AZURE_SECRETS, {"allowDestroy": "False"}, "Plan"
+        )
+        _succeeded(plan)
+        assert "Plan: 33 to add, 0 to change, 0 to destroy." in plan.summary
         deployment = _fresh_checkout(sample, "apply-agent")
         _carry_artifact(sample, deployment)
         apply = run_azure_job(
             deploy,
             "Apply",
             deployment,
-            _azure_variables(deployment, api, server),
+            {**_azure_variables(deployment, api, server), "roots": changes.outputs["roots.productionRoots"]},
             environ,
             _AZURE_SECRETS,
             {"allowDestroy": "False"},
@@ -341,16 +442,7 @@ def test_azure_pull_request_deploy_and_audit(sample: Path, environ: dict[str, st
         _succeeded(apply)
         assert "Apply complete! Resources: 33 added" in apply.step("mlenv apply").output
 
-        audit_pipeline = AZURE / "mlenv-audit.yml"
-        audit_variables = _azure_variables(deployment, api, server)
-        audit = run_azure_job(audit_pipeline, "Audit", deployment, audit_variables, environ, _AZURE_SECRETS)
-        _succeeded(audit)
-        workspace.grant(REGISTERED_MODEL, "fraud_prod", GROUP, "data-scientists", "CAN_READ")
-        drift = run_azure_job(audit_pipeline, "Audit", deployment, audit_variables, environ, _AZURE_SECRETS)
-        assert drift.failed is not None and drift.failed.name == "mlenv audit" and drift.failed.code == 1
-        assert "##vso[task.logissue type=error]mlenv audit: drift" in drift.failed.output
-        assert "extra-grant" in drift.summary and "data-scientists" in drift.summary and "fraud_prod" in drift.summary
-        assert drift.step("Keep the report").reason.startswith("task: PublishPipelineArtifact@1")
+        _azure_audit_finds_drift(deployment, api, server, workspace, environ)
 
 
 def test_azure_apply_asks_for_production_approval_when_production_changed_since_the_last_deployment(
@@ -368,7 +460,7 @@ def test_azure_apply_asks_for_production_approval_when_production_changed_since_
         def production(*successes: str) -> str:
             api.service.azure_successes["42"] = list(successes)
             job = run_azure_job(
-                deploy, "Plan", sample, variables, environ, _AZURE_SECRETS, stage="Plan", only={_DIFF_STEP}
+                deploy, "Changes", sample, variables, environ, _AZURE_SECRETS, stage="Plan", only={_DIFF_STEP}
             )
             _succeeded(job)
             return job.outputs["changes.production"]
@@ -388,12 +480,10 @@ def test_azure_apply_asks_for_production_approval_when_production_changed_since_
             "statusFilter": "completed",
             "$top": "1",
         }
-    for flag, stage in (("false", "Apply"), ("true", "ApplyProduction"), ("", "ApplyProduction")):
-        runs = {
-            name: azure_stage_runs(deploy, name, {"Plan.Plan.changes.production": flag})
-            for name in ("Apply", "ApplyProduction")
-        }
-        assert runs == {"Apply": stage == "Apply", "ApplyProduction": stage == "ApplyProduction"}
+    for apply_roots, production_roots, expected in (("acc", "", {"Apply"}), ("", "prod", {"ApplyProduction"})):
+        outputs = {"Plan.Changes.roots.applyRoots": apply_roots, "Plan.Changes.roots.productionRoots": production_roots}
+        runs = {name for name in ("Apply", "ApplyProduction") if azure_stage_runs(deploy, name, outputs)}
+        assert runs == expected
 
 
 def test_a_pull_request_from_a_fork_is_not_planned_on_azure(sample: Path, environ: dict[str, str]) -> None:
@@ -403,10 +493,15 @@ def test_a_pull_request_from_a_fork_is_not_planned_on_azure(sample: Path, enviro
             "System.PullRequest.IsFork": "True",
             "Build.Repository.Provider": "GitHub",
         }
-        steps = {"Access changes (mlenv diff)", "Comment the access changes on the pull request", "mlenv plan"}
+        steps = {"Access changes (mlenv diff)", "Comment the access changes on the pull request"}
         job = run_azure_job(
             AZURE / "mlenv-pull-request.yml", "Check", sample, variables, environ, _AZURE_SECRETS, only=steps
         )
     _succeeded(job)
-    assert [step.code for step in job.steps] == [0, None, None]
+    assert [step.code for step in job.steps] == [0, None]
     assert not api.service.requests
+    document = yaml.safe_load((AZURE / "mlenv-pull-request.yml").read_text())
+    condition = next(job for job in document["jobs"] if job["job"] == "PlanRoot")["condition"]
+    outputs = {"Check.roots.count": "1"}
+    assert not azure_condition(condition, variables, outputs), "a fork's pull request is not planned"
+    assert azure_condition(condition, {**variables, "System.PullRequest.IsFork": "False"}, outputs)

@@ -4,7 +4,8 @@ The stand-in throttles like Databricks, per workspace: a token bucket of N reque
 worth saved), 429 with ``Retry-After`` above it. Real Terraform with the real provider: with
 ``request_budget: N`` the provider gets ``rate_limit`` N (``DATABRICKS_RATE_LIMIT``) and mlenv's own reads
 (the existence check before a plan, the audit) keep to N too, so the workspace answers no 429 at all.
-Without it the provider's default (15 per second) outruns the bucket and is throttled (it still converges).
+With the default budget (15 per second) against a workspace that allows 4, the provider outruns the bucket
+and is throttled, and still converges (every 429 is retried).
 """
 
 from __future__ import annotations
@@ -43,9 +44,7 @@ def test_plan_apply_and_audit_keep_to_the_workspace_request_budget(repo, mlenv, 
     assert budget.peak <= BUDGET, f"{budget.peak} requests in one second: {sorted(budget.per_second.items())}"
 
 
-def test_without_the_setting_the_providers_default_rate_is_throttled_and_still_converges(
-    repo, mlenv, point_at_stand_in
-):
+def test_a_budget_above_the_workspaces_limit_is_throttled_and_still_converges(repo, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(repo)
     assert mlenv("--root", repo, "render").code == 0
     workspace = FakeWorkspace(budget=RequestBudget(rate=BUDGET))
