@@ -85,8 +85,8 @@ def _add_root_options(command: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this root (repeatable): an environment's name, or 'workspace' for the shared root; "
-        "state: per_environment only",
+        help="only this root (repeatable): an environment's name, or 'workspace' for the root at the top "
+        "(with state: single, the only one)",
     )
     command.add_argument(
         "--jobs",
