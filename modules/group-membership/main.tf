@@ -5,6 +5,9 @@
 data "databricks_group" "this" {
   display_name = var.group_name
   api          = var.account ? "account" : "workspace"
+  # Only the group itself: the default (true) also reads every member group, one request per environment
+  # that has joined, on every plan of every environment's root.
+  recursive = false
 }
 
 resource "databricks_group_member" "this" {

@@ -90,3 +90,21 @@ def test_external_identities_render_validate_and_pass_their_test(example):
     tested = run_module("--root", example, "tftest")
     assert tested.code == 0, tested.out + tested.err
     assert ROOT_TEST_PASSED in tested.out
+
+
+@pytest.mark.parametrize("identities", ["account", "external"])
+def test_the_example_with_one_state_per_environment_validates_and_passes_every_root_test(example, identities):
+    """The example's manifests with ``state: per_environment``: every root (the shared one and each
+    environment's) validates against the real provider and its generated test passes. The example's hand-written
+    main.tf reads the environments' module outputs, which per-environment roots keep in their own states."""
+    (example / "main.tf").unlink()
+    settings = example / "environments/workspace.yaml"
+    text = settings.read_text().replace("identities: account", f"identities: {identities}")
+    settings.write_text(text + "state: per_environment\n")
+    assert run_module("--root", example, "render").code == 0
+    assert sorted(path.name for path in (example / "roots").iterdir()) == ["acc", "preprod", "prod"]
+    validate = run_module("--root", example, "validate", "--terraform")
+    assert validate.code == 0, validate.out + validate.err
+    tests = run_module("--root", example, "tftest")
+    assert tests.code == 0, tests.out + tests.err
+    assert tests.out.count("mlenv_permissions.tftest.hcl... pass") == 4, "the shared root's test and three more"

@@ -154,7 +154,7 @@ class FakeWorkspace:
     #: Tokens accepted besides :data:`TOKEN`, each for the same deployer (a test's own canary, say).
     extra_tokens: set[str] = field(default_factory=set)
     _next_id: int = 1000
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         if self.registry is None:
@@ -618,10 +618,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._fail(fault)
                 return
             authorization = _canonical_token(self.headers.get("Authorization", ""), workspace.extra_tokens)
-            if self.command == "GET":
-                status, body, headers = workspace.answer("GET", parsed.path, query, authorization)
-            else:
-                with workspace._lock:
+            with workspace._lock:  # one request at a time reads or changes the state (the latency is outside)
+                if self.command == "GET":
+                    status, body, headers = workspace.answer("GET", parsed.path, query, authorization)
+                else:
                     status, body, headers = workspace.change(
                         self.command, parsed.path, {**query, **request}, authorization
                     )
