@@ -115,6 +115,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.shim_overhead_unity_catalog
 	$(BIN)/python -m benchmarks.audit_scale
 	$(BIN)/python -m benchmarks.unity_catalog_scale
+	$(BIN)/python -m benchmarks.state_layout_scale
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-mlflow-oldest .terraform modules/*/.terraform examples/*/.terraform .pytest_cache .hypothesis .mypy_cache .ruff_cache
