@@ -19,11 +19,6 @@ class Where:
     runner: TerraformRunner
     request_budget: int
 
-    @property
-    def of(self) -> str:
-        """`` of roots/acc`` for an environment's root, nothing for the root at the top (for messages)."""
-        return f" of {self.root.directory}" if self.root.directory != "." else ""
-
     def say(self, *lines: str) -> None:
         """Print ``lines``, each after the runner's prefix (the root's name when several roots are planned)."""
         sys.stdout.write("".join(f"{self.runner.prefix}{line}\n" for line in lines))

@@ -117,8 +117,8 @@ def _keep_or_refuse_tainted(at: Where, tainted: list[str], arguments: argparse.N
     if not arguments.adopt:
         deploy.discard_saved_plan(at.repository, at.root)
         raise Refused(
-            f"the state{at.of} holds {listing}; the plan would delete and create them again. Run 'mlenv plan --adopt' "
-            "to keep them"
+            f"the state{at.root.of} holds {listing}; the plan would delete and create them again. Run "
+            "'mlenv plan --adopt' to keep them"
         )
     deploy.untaint(at.repository, at.root, at.runner, tainted)
     at.say(f"adopt: kept {listing}")
@@ -146,8 +146,8 @@ def _adopt_or_refuse_what_exists(
     if not arguments.adopt or (production and not arguments.include_production):
         deploy.discard_saved_plan(at.repository, at.root)
         raise Refused(
-            f"the plan{at.of} creates {listing}: an apply was interrupted after creating them, or they were made by "
-            f"hand. Run 'mlenv plan --adopt{consent}' to import and keep them"
+            f"the plan{at.root.of} creates {listing}: an apply was interrupted after creating them, or they were "
+            f"made by hand. Run 'mlenv plan --adopt{consent}' to import and keep them"
             + (" (read the production models' versions listed above first)" if production else "")
             + f"; the saved plan {at.root.saved_plan} was discarded"
         )

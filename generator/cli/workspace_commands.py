@@ -7,9 +7,10 @@ import sys
 
 from generator.errors import ExitCode, InvalidInput, Problem, Refused
 from generator.model.checked import load_and_check
-from generator.paths import IMPORTS_TERRAFORM_FILE, environment_root_directory, in_root
+from generator.paths import IMPORTS_TERRAFORM_FILE, in_root
 from generator.render.audit_report import report_json, report_markdown, report_table
 from generator.render.imports import render_imports
+from generator.render.state_layout import layout_of
 from generator.render.writer import write_atomically
 from generator.terminal import styled
 from generator.workspace.adopt import ExistingObject, describe_production_model, production_models
@@ -69,11 +70,10 @@ def adopt(arguments: argparse.Namespace) -> int:
         what = "catalog, schema, model or group" if settings.unity_catalog_mode else "group or registered model"
         print(f"nothing to adopt: no declared {what} exists yet")
         return ExitCode.OK
+    layout = layout_of(checked.manifests)
     by_file: dict[str, list[ExistingObject]] = {}
     for item in existing:
-        directory = (
-            environment_root_directory(item.environment) if settings.per_environment_state and item.environment else "."
-        )
+        directory = layout.directory(item.environment) if item.environment else "."
         by_file.setdefault(in_root(directory, IMPORTS_TERRAFORM_FILE), []).append(item)
     texts = {path: render_imports([item.import_target() for item in items], host) for path, items in by_file.items()}
     if arguments.dry_run:

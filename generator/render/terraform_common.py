@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from generator.addresses import all_principals_group_address, membership_call
 from generator.manifests.environments import Environment
 from generator.model.grants import GROUP, SERVICE_PRINCIPAL, USER, Grant
 from generator.model.levels import MEMBER
@@ -73,3 +74,26 @@ def inline_map(values: dict[str, Any]) -> str:
     if not values:
         return "{}"
     return "{ " + ", ".join(f"{hcl_value(key)} = {hcl_value(value)}" for key, value in values.items()) + " }"
+
+
+def membership_check(model: PermissionModel, environment: str) -> dict[str, str]:
+    """The assertion, in an environment's own root, on what it adds to the all-principals group: its group,
+    exactly when the permission model makes it a member (both registries)."""
+    group = model.environments[environment].group
+    members = [member for member in memberships(model).get(model.all_principals_group, []) if member == group]
+    return {
+        "what": f"members {environment} adds to {model.all_principals_group}",
+        "actual": f"module.{membership_call(environment)}.members",
+        "expected": hcl_value(members),
+    }
+
+
+def all_principals_members_check(model: PermissionModel, per_environment: bool) -> dict[str, str]:
+    """The assertion on the members of the all-principals group at the repository top: every environment group
+    in one root; none when each environment's root adds its own (both registries)."""
+    members = [] if per_environment else sorted(memberships(model).get(model.all_principals_group, []))
+    return {
+        "what": f"members of {model.all_principals_group}",
+        "actual": f"{all_principals_group_address()}.members",
+        "expected": hcl_value(members),
+    }

@@ -11,10 +11,8 @@ from typing import Any
 from generator.addresses import (
     ALL_PRINCIPALS_GROUP_CALL,
     EnvironmentModule,
-    all_principals_group_address,
     environment_module_address,
     environment_module_call,
-    membership_call,
     module_source,
 )
 from generator.manifests.environments import Environment, Manifests
@@ -28,7 +26,9 @@ from generator.render.state_layout import layout_of, membership_block, root_file
 from generator.render.terraform_common import (
     access_control,
     access_strings,
+    all_principals_members_check,
     inline_map,
+    membership_check,
     memberships,
     service_principals_input,
     templates,
@@ -67,7 +67,7 @@ def _workspace_registry_terraform(manifests: Manifests, model: PermissionModel, 
             membership = membership_block(name, group, f"module.{group_call}", model.all_principals_group, False)
             files[layout.test_file(name)] = test_template.render(
                 header=header(manifests.sources_of(environment), "#"),
-                checks=[*_environment_checks(environment, model), _membership_check(environment, model)],
+                checks=[*_environment_checks(environment, model), membership_check(model, environment.name)],
             )
         files[layout.environment_file(name)] = template.render(
             header=header(manifests.sources_of(environment), "#"),
@@ -104,7 +104,7 @@ def _workspace_registry_terraform(manifests: Manifests, model: PermissionModel, 
         else [check for environment in manifests.environments for check in _environment_checks(environment, model)]
     )
     files[TERRAFORM_TEST_FILE] = test_template.render(
-        header=header(shared, "#"), checks=[*checks, _all_principals_check(model, layout.per_environment)]
+        header=header(shared, "#"), checks=[*checks, all_principals_members_check(model, layout.per_environment)]
     )
     return files
 
@@ -187,26 +187,3 @@ def _environment_checks(environment: Environment, model: PermissionModel) -> lis
             "expected": inline_map(model_access),
         },
     ]
-
-
-def _membership_check(environment: Environment, model: PermissionModel) -> dict[str, str]:
-    """The assertion, in an environment's own root, on what it adds to the all-principals group: its group,
-    exactly when the permission model makes it a member."""
-    group = model.environments[environment.name].group
-    members = [member for member in memberships(model).get(model.all_principals_group, []) if member == group]
-    return {
-        "what": f"members {environment.name} adds to {model.all_principals_group}",
-        "actual": f"module.{membership_call(environment.name)}.members",
-        "expected": hcl_value(members),
-    }
-
-
-def _all_principals_check(model: PermissionModel, per_environment: bool) -> dict[str, str]:
-    """The assertion on the all-principals group of the root at the top: every environment group in one root;
-    none when each environment's root adds its own (the group only exists here)."""
-    members = [] if per_environment else sorted(memberships(model).get(model.all_principals_group, []))
-    return {
-        "what": f"members of {model.all_principals_group}",
-        "actual": f"{all_principals_group_address()}.members",
-        "expected": hcl_value(members),
-    }

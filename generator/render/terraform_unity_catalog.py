@@ -36,6 +36,7 @@ from generator.render.header import Header
 from generator.render.state_layout import layout_of, membership_block, shared_sources
 from generator.render.terraform_common import (
     access_control,
+    membership_check,
     memberships,
     service_principals_input,
     templates,
@@ -46,7 +47,6 @@ from generator.render.terraform_unity_catalog_checks import (
     implicit_owner,
     short_model_name,
     uc_environment_checks,
-    uc_membership_check,
     uc_shared_check,
 )
 
@@ -80,7 +80,7 @@ def render_unity_catalog_terraform(manifests: Manifests, model: PermissionModel,
                 group = model.environments[name].group
                 group_address = environment_module_address(name, UnityCatalogModule.GROUP)
                 blocks.append(membership_block(name, group, group_address, model.all_principals_group, True))
-                checks.append(uc_membership_check(model, environment))
+                checks.append(membership_check(model, name))
             files[in_root(directory, PROVIDERS_TERRAFORM_FILE)] = providers
             files[layout.test_file(name)] = test_template.render(
                 header=header(manifests.sources_of(environment), "#"),

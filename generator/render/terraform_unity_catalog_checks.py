@@ -12,14 +12,13 @@ from generator.addresses import (
     UnityCatalogModule,
     all_principals_group_address,
     environment_module_address,
-    membership_call,
 )
 from generator.manifests.environments import Environment, Manifests
 from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
 from generator.render.hcl import hcl_value
-from generator.render.terraform_common import access_strings, inline_map, memberships
+from generator.render.terraform_common import access_strings, all_principals_members_check, inline_map, memberships
 
 
 def short_model_name(facts: EnvironmentFacts, full_name: str) -> str:
@@ -89,17 +88,6 @@ def uc_environment_checks(manifests: Manifests, model: PermissionModel, environm
     return checks
 
 
-def uc_membership_check(model: PermissionModel, environment: Environment) -> Check:
-    """The assertion, in an environment's own root, on what it adds to the all-principals group."""
-    group = model.environments[environment.name].group
-    members = [member for member in memberships(model).get(model.all_principals_group, []) if member == group]
-    return _check(
-        f"members {environment.name} adds to {model.all_principals_group}",
-        f"module.{membership_call(environment.name)}.members",
-        hcl_value(members),
-    )
-
-
 def uc_shared_check(manifests: Manifests, model: PermissionModel, per_environment: bool) -> Check:
     """The assertion on the all-principals group at the repository top: looked up (external identities), or its
     members (every environment group in one root; none when each environment's root adds its own)."""
@@ -107,8 +95,7 @@ def uc_shared_check(manifests: Manifests, model: PermissionModel, per_environmen
     group = model.all_principals_group
     if manifests.settings.identity_mode == "external":
         return _check(f"the lookup of {group}", f"{shared}.groups", hcl_value([group]))
-    members = [] if per_environment else sorted(memberships(model).get(group, []))
-    return _check(f"members of {group}", f"{shared}.members", hcl_value(members))
+    return all_principals_members_check(model, per_environment)
 
 
 def _container_checks(model: PermissionModel, facts: EnvironmentFacts) -> list[dict[str, str]]:

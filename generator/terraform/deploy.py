@@ -73,7 +73,7 @@ def plan(repository: Path, root: Root, runner: TerraformRunner, refresh: bool = 
     if result.returncode not in (0, 2):
         _raise_if_locked(result)
         _raise_if_provider_unavailable(result)
-        raise TerraformFailed(f"terraform plan{_of(root)} failed (exit {result.returncode}); nothing was saved")
+        raise TerraformFailed(f"terraform plan{root.of} failed (exit {result.returncode}); nothing was saved")
     changes = read_changes(repository, root, runner)
     record = json.dumps({"fingerprint": fingerprint(repository, root)}) + "\n"
     (repository / root.saved_plan_record).write_text(record, encoding="utf-8")
@@ -115,7 +115,7 @@ def refuse_destruction(root: Root, changes: list[Change], allow_destroy: bool) -
     if destructive and not allow_destroy:
         listing = "; ".join(change.describe() for change in destructive)
         raise Refused(
-            f"the plan{_of(root)} deletes or replaces {len(destructive)} resources ({listing}); "
+            f"the plan{root.of} deletes or replaces {len(destructive)} resources ({listing}); "
             "rerun with --allow-destroy if that is intended"
         )
 
@@ -167,7 +167,7 @@ def verify_saved_plan(repository: Path, root: Root) -> None:
     """Raise :class:`Refused` unless a complete saved plan exists and was made from the current inputs."""
     record = repository / root.saved_plan_record
     if not (repository / root.saved_plan).is_file():
-        raise Refused(f"no saved plan{_of(root)}: run 'mlenv plan' first")
+        raise Refused(f"no saved plan{root.of}: run 'mlenv plan' first")
     if not record.is_file():
         raise Refused(
             f"the saved plan {root.saved_plan} is incomplete: the plan that wrote it did not finish (interrupted "
@@ -175,7 +175,7 @@ def verify_saved_plan(repository: Path, root: Root) -> None:
         )
     if json.loads(record.read_text(encoding="utf-8")).get("fingerprint") != fingerprint(repository, root):
         raise Refused(
-            f"the saved plan{_of(root)} was made from other manifests or Terraform files: run 'mlenv plan' again"
+            f"the saved plan{root.of} was made from other manifests or Terraform files: run 'mlenv plan' again"
         )
 
 
@@ -195,11 +195,6 @@ def read_changes(repository: Path, root: Root, runner: TerraformRunner) -> list[
 def _from_root(root: Root, path: str) -> str:
     """``path`` (relative to the repository) as Terraform, running in the root's directory, reaches it."""
     return posixpath.relpath(path, root.directory)
-
-
-def _of(root: Root) -> str:
-    """How messages name an environment's root (`` of roots/acc``); nothing for the one at the top."""
-    return f" of {root.directory}" if root.directory != "." else ""
 
 
 def _require(result: StepResult) -> None:

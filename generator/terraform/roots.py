@@ -52,6 +52,12 @@ class Root:
         return in_root(STATE_DIRECTORY, self.directory) if self.directory != "." else STATE_DIRECTORY
 
     @property
+    def of(self) -> str:
+        """`` of roots/acc`` for an environment's root, nothing for the root at the top (for messages, which
+        then read as they did with one root)."""
+        return f" of {self.directory}" if self.directory != "." else ""
+
+    @property
     def saved_plan(self) -> str:
         """Path of its saved plan, relative to the repository."""
         return f"{self.plan_directory}/{SAVED_PLAN_NAME}"
