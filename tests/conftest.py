@@ -11,14 +11,15 @@ import pytest
 from generator.cli import main
 from generator.terraform.toolchain import cache_directory
 from tests.support.repository import REPOSITORY, CliResult
-from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
+from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace, unthrottled
 
 _COPIED = ("environments", "modules", "versions.tf")
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A copy of the repository's manifests, modules and versions.tf, without generated files."""
+    """A copy of the repository's manifests, modules and versions.tf, without generated files, whose request budget
+    does not throttle Terraform against a stand-in (:data:`tests.support.stand_in.UNTHROTTLED`)."""
     root = tmp_path / "repo"
     root.mkdir()
     for name in _COPIED:
@@ -27,7 +28,7 @@ def repo(tmp_path: Path) -> Path:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns(".terraform*"))
         else:
             shutil.copy2(source, root / name)
-    return root
+    return unthrottled(root)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ unless ``MLENV_TERRAFORM`` names another one.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -16,7 +17,8 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,27 +103,69 @@ def locate() -> Toolchain:
 
 
 def prepare(log: Callable[[str], object] = print) -> Toolchain:
-    """Build (or reuse) the provider, lay out the mirror, write the CLI config, install Terraform."""
+    """Build (or reuse) the provider, lay out the mirror, write the CLI config, install Terraform.
+
+    Processes that share a cache (two terminals, CI jobs on one cache volume, parallel test workers) take turns:
+    the whole preparation holds an exclusive lock on ``toolchain.lock`` in the cache, so the second one waits for
+    the first one's build and then finds it. Every file is written beside its target and renamed into place, so a
+    process that reads the cache without the lock (:func:`locate`) never sees half a file.
+    """
     cache = cache_directory()
-    built = cache / "provider-build" / PROVIDER_VERSION / f"terraform-provider-databricks_v{PROVIDER_VERSION}"
-    if built.exists():
-        log(f"provider {PROVIDER_VERSION}: cached at {built}")
-    else:
-        started = time.monotonic()
-        log(f"provider {PROVIDER_VERSION}: building from the Go module proxy (takes minutes the first time)")
-        with ticking(f"provider {PROVIDER_VERSION}: building"):
-            _build_provider(built)
-        log(f"provider {PROVIDER_VERSION}: built in {time.monotonic() - started:.0f} s")
-    mirrored = _mirror_binary(cache)
-    if not mirrored.exists():
-        mirrored.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(built, mirrored)
-    config = cache / "terraformrc"
-    config.write_text(_cli_config(cache / "mirror"), encoding="utf-8")
-    terraform = _install_terraform()
+    with _exclusive(cache / "toolchain.lock", log):
+        built = cache / "provider-build" / PROVIDER_VERSION / f"terraform-provider-databricks_v{PROVIDER_VERSION}"
+        if built.exists():
+            log(f"provider {PROVIDER_VERSION}: cached at {built}")
+        else:
+            started = time.monotonic()
+            log(f"provider {PROVIDER_VERSION}: building from the Go module proxy (takes minutes the first time)")
+            with ticking(f"provider {PROVIDER_VERSION}: building"):
+                _build_provider(built)
+            log(f"provider {PROVIDER_VERSION}: built in {time.monotonic() - started:.0f} s")
+        mirrored = _mirror_binary(cache)
+        if not mirrored.exists():
+            mirrored.parent.mkdir(parents=True, exist_ok=True)
+            _copy_atomically(built, mirrored)
+        config = cache / "terraformrc"
+        _write_atomically(config, _cli_config(cache / "mirror"))
+        terraform = _install_terraform()
     log(f"terraform: {terraform}")
     log(f"CLI config: {config} (mlenv passes it to Terraform as TF_CLI_CONFIG_FILE)")
     return Toolchain(terraform, mirrored, config)
+
+
+@contextmanager
+def _exclusive(lock_file: Path, log: Callable[[str], object]) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock_file`` for the block; say so once when another process holds it."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"toolchain: another mlenv is preparing {lock_file.parent}; waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sibling(target: Path) -> Path:
+    """A temporary name beside ``target``, of this process alone."""
+    return target.with_name(f".{target.name}.{os.getpid()}.partial")
+
+
+def _write_atomically(target: Path, content: str, mode: int | None = None) -> None:
+    partial = _sibling(target)
+    partial.write_text(content, encoding="utf-8")
+    if mode is not None:
+        partial.chmod(mode)
+    partial.replace(target)
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    partial = _sibling(target)
+    shutil.copy2(source, partial)
+    partial.replace(target)
 
 
 def _platform() -> str:
@@ -154,10 +198,13 @@ def _build_provider(target: Path) -> None:
     download = _run([go, "mod", "download", "-json", module], cwd=Path.home())
     source = Path(json.loads(download)["Dir"])
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    _run([go, "build", "-trimpath", "-o", str(partial), "."], cwd=source)
-    partial.chmod(partial.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    partial.replace(target)
+    partial = _sibling(target)
+    try:
+        _run([go, "build", "-trimpath", "-o", str(partial), "."], cwd=source)
+        partial.chmod(partial.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _run(command: list[str], cwd: Path) -> str:
@@ -197,6 +244,5 @@ def _install_terraform() -> Path:
     launcher.parent.mkdir(parents=True, exist_ok=True)
     content = _LAUNCHER.format(python=sys.executable)
     if not launcher.exists() or launcher.read_text(encoding="utf-8", errors="replace") != content:
-        launcher.write_text(content, encoding="utf-8")
-        launcher.chmod(0o755)
+        _write_atomically(launcher, content, mode=0o755)
     return launcher

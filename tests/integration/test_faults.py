@@ -32,6 +32,7 @@ from tests.support.stand_in import (
     FakeDatabricks,
     FakeWorkspace,
     Faults,
+    unthrottled,
 )
 from tests.support.stand_in_unity_catalog import ACCOUNT_ID
 from tests.support.stand_in_unity_catalog_seed import unity_catalog_repo
@@ -158,6 +159,7 @@ def _apply_killed_after(root: Path, workspace: FakeWorkspace, creates: int) -> i
 def _kill_and_recover(tmp_path: Path, mlenv, point_at_stand_in, creates: int) -> dict[str, object]:
     root = tmp_path / "repo"
     synthesize(root, 10, 10)
+    unthrottled(root)
     name_stand_in_deployer_as_terraform_identity(root)
     assert mlenv("--root", root, "render").code == 0
     workspace = FakeWorkspace(latency=0.02)

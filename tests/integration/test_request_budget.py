@@ -13,16 +13,18 @@ from __future__ import annotations
 import pytest
 
 from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module
-from tests.support.stand_in import FakeDatabricks, FakeWorkspace, RequestBudget
+from tests.support.stand_in import UNTHROTTLED, FakeDatabricks, FakeWorkspace, RequestBudget
 
 pytestmark = pytest.mark.terraform
 BUDGET = 4
 
 
 def _with_budget(root, budget: int | None) -> None:
+    """``request_budget: budget`` in place of the tests' unthrottled one; ``None``: mlenv's default budget."""
     settings = root / "environments/workspace.yaml"
     text = settings.read_text()
-    settings.write_text(text + (f"request_budget: {budget}\n" if budget else ""))
+    assert UNTHROTTLED in text
+    settings.write_text(text.replace(UNTHROTTLED, f"request_budget: {budget}\n" if budget else ""))
 
 
 def test_plan_apply_and_audit_keep_to_the_workspace_request_budget(repo, mlenv, point_at_stand_in):
@@ -46,6 +48,7 @@ def test_plan_apply_and_audit_keep_to_the_workspace_request_budget(repo, mlenv, 
 
 def test_a_budget_above_the_workspaces_limit_is_throttled_and_still_converges(repo, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(repo)
+    _with_budget(repo, None)
     assert mlenv("--root", repo, "render").code == 0
     workspace = FakeWorkspace(budget=RequestBudget(rate=BUDGET))
     with FakeDatabricks(workspace) as server:

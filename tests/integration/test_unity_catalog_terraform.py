@@ -31,8 +31,14 @@ def test_validate_terraform_passes_on_the_example(example):
     assert f"terraform: {2 * (1 + len(MODULES))} steps passed" in result.out  # init + validate: root, modules
 
 
-def test_validate_terraform_passes_in_place_through_the_modules_symlink():
-    result = run_module("--root", EXAMPLE, "validate", "--terraform")
+def test_validate_terraform_passes_in_place_through_the_modules_symlink(tmp_path):
+    """The example as committed, ``modules`` a symlink to the repository's modules two levels up; laid out the
+    same way in a temporary directory, so that Terraform's working files never land in the repository's tree."""
+    shutil.copytree(REPOSITORY / "modules", tmp_path / "modules", ignore=shutil.ignore_patterns(".terraform*"))
+    in_place = tmp_path / "examples/unity-catalog"
+    shutil.copytree(EXAMPLE, in_place, symlinks=True, ignore=shutil.ignore_patterns(".terraform*"))
+    assert (in_place / "modules").is_symlink() and (in_place / "modules/uc-catalog/main.tf").is_file()
+    result = run_module("--root", in_place, "validate", "--terraform")
     assert result.code == 0, result.out + result.err
 
 

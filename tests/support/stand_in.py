@@ -18,6 +18,7 @@ import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from generator.model.grants import DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, TERRAFORM_IDENTITY, USER
@@ -87,6 +88,21 @@ class Faults:
         """No more faults (the workspace recovered)."""
         self.throttled = self.unavailable = self.dropped = self.lost = 0.0
         self.unreadable.clear()
+
+
+#: The ``workspace.yaml`` line of a repository deployed to a stand-in without a :class:`RequestBudget` (the
+#: default): the highest budget mlenv takes, so that Terraform and mlenv's reads go at their own pace. Only the
+#: tests of the budget itself deploy at a budget the stand-in enforces.
+UNTHROTTLED = "request_budget: 1000\n"
+
+
+def unthrottled(root: Path) -> Path:
+    """``root``'s ``environments/workspace.yaml`` with :data:`UNTHROTTLED` added (once); ``root``."""
+    settings = root / "environments" / "workspace.yaml"
+    text = settings.read_text(encoding="utf-8") if settings.exists() else ""
+    if UNTHROTTLED not in text:
+        settings.write_text(text + ("" if text.endswith("\n") or not text else "\n") + UNTHROTTLED, encoding="utf-8")
+    return root
 
 
 @dataclass

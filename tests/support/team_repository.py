@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from tests.support.repository import REPOSITORY, name_stand_in_deployer_as_terraform_identity
+from tests.support.stand_in import unthrottled
 
 TEAM_FILES = (
     "environments",
@@ -68,6 +69,7 @@ def team_repository(root: Path, stand_in_deployer: bool = True) -> Path:
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPOSITORY / name, target)
+    unthrottled(root)
     if stand_in_deployer:
         name_stand_in_deployer_as_terraform_identity(root)
     render(root)
