@@ -58,9 +58,10 @@ demo: setup
 	$(MLENV) --root examples/unity-catalog tftest
 	PYTHONPATH=. $(BIN)/python shim/demo.py
 
-# The whole suite: static checks first, then every tier (unit, integration, shim).
+# The whole suite: static checks first, then every tier (unit, integration, shim), one pytest-xdist worker per
+# core (tests that share a module's set-up stay on one worker: tests/conftest.py).
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The runtime client's suite on every supported MLflow version, one cached venv each (shim/compat/matrix.py).
 .PHONY: test-compat

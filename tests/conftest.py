@@ -15,6 +15,30 @@ from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace, unthrot
 
 _COPIED = ("environments", "modules", "versions.tf")
 
+#: Test modules that each run on one pytest-xdist worker, because their tests share what is expensive to set up
+#: or must not be set up twice at once: a module fixture (an MLflow source and a Unity Catalog target, a Mermaid
+#: parser installed into the cache, pre-commit's hook environments, a virtual environment with only mlflow-skinny).
+#: The runtime client's suite (``tests/shim``) is one group: its tests share the session's MLflow servers.
+ONE_WORKER_GROUPS = {
+    "tests/integration/test_diagrams_parse.py": "mermaid",
+    "tests/integration/test_migrate.py": "migrate",
+    "tests/integration/test_pre_commit_hooks.py": "pre-commit",
+    "tests/integration/test_preflight.py": "preflight",
+    "tests/shim/": "mlflow-servers",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``pytest -n N`` (``make test``): every test is a unit of work for whichever worker is free, except the groups
+    of :data:`ONE_WORKER_GROUPS`, each a single unit (the largest first). Other ``--dist`` modes are left as
+    they are."""
+    if config.getvalue("dist") != "load":
+        return None
+    from tests.support.test_scheduling import GroupsOnOneWorker
+
+    return GroupsOnOneWorker(config, log, ONE_WORKER_GROUPS)
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
