@@ -135,7 +135,8 @@ def prepare(log: Callable[[str], object] = print) -> Toolchain:
 
 @contextmanager
 def _exclusive(lock_file: Path, log: Callable[[str], object]) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``lock_file`` for the block; say so once when another process holds it."""
+    """Hold an exclusive ``flock`` on ``lock_file`` for the block (closing the file releases it); say so once when
+    another process holds it."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     with lock_file.open("a+", encoding="utf-8") as handle:
         try:
@@ -143,10 +144,7 @@ def _exclusive(lock_file: Path, log: Callable[[str], object]) -> Iterator[None]:
         except BlockingIOError:
             log(f"toolchain: another mlenv is preparing {lock_file.parent}; waiting for it to finish")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
 
 
 def _sibling(target: Path) -> Path:

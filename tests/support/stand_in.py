@@ -99,9 +99,9 @@ UNTHROTTLED = "request_budget: 1000\n"
 def unthrottled(root: Path) -> Path:
     """``root``'s ``environments/workspace.yaml`` with :data:`UNTHROTTLED` added (once); ``root``."""
     settings = root / "environments" / "workspace.yaml"
-    text = settings.read_text(encoding="utf-8") if settings.exists() else ""
+    text = settings.read_text(encoding="utf-8")
     if UNTHROTTLED not in text:
-        settings.write_text(text + ("" if text.endswith("\n") or not text else "\n") + UNTHROTTLED, encoding="utf-8")
+        settings.write_text(text + UNTHROTTLED, encoding="utf-8")
     return root
 
 

@@ -1,7 +1,8 @@
 """pytest-xdist scheduling for ``make test``: each test its own unit of work, but named groups on one worker.
 
-pytest-xdist's ``--dist loadgroup`` reads ``xdist_group`` marks by renaming test ids, which pytest 9 no longer
-allows (its tests then spread over every worker); this scheduler groups by module path instead.
+pytest-xdist 3.8's ``--dist loadgroup`` groups by appending the group to ``item._nodeid``, which pytest 9 no longer
+reads (``nodeid`` comes from ``item._id``), so its groups spread over every worker; this scheduler groups by
+module path instead.
 """
 
 from __future__ import annotations
