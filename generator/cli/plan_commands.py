@@ -27,9 +27,10 @@ from generator.manifests.settings import WorkspaceSettings
 from generator.model.checked import Checked, load_and_check
 from generator.render.generated import render_files
 from generator.render.writer import compare_outputs
+from generator.request_budget import process_share, processes_within
 from generator.terraform import deploy
 from generator.terraform.roots import Root, roots_of, select_roots
-from generator.terraform.runner import TerraformRunner, parallelism_share, provider_rate_limit
+from generator.terraform.runner import TerraformRunner, parallelism_share
 from generator.terraform.toolchain import locate
 from generator.workspace.preflight import preflight
 
@@ -69,7 +70,7 @@ def plan(arguments: argparse.Namespace) -> int:
                 "looks up by name: run 'mlenv apply', then 'mlenv plan' again to plan the environments"
             )
             return ExitCode.OK
-    jobs = _jobs(arguments, environments)
+    jobs = _jobs(arguments, environments, settings.request_budget)
     outcomes = _each(environments, jobs, lambda root: _plan(repository, root, checked, arguments, jobs))
     planned += [root.name for root, outcome in zip(environments, outcomes, strict=True) if isinstance(outcome, list)]
     if settings.per_environment_state:
@@ -92,7 +93,7 @@ def apply(arguments: argparse.Namespace) -> int:
     for root in roots or every_root[:1]:  # with no saved plan at all, the first root's check says so
         deploy.verify_saved_plan(repository, root)
     reached = preflight("apply", settings.databricks_host)
-    jobs = _jobs(arguments, roots)
+    jobs = _jobs(arguments, roots, settings.request_budget)
 
     def runner(root: Root) -> TerraformRunner:
         return _runner(repository, settings, root, jobs if root.environment is not None else 1)
@@ -124,8 +125,7 @@ def _plan(
     repository: Path, root: Root, checked: Checked, arguments: argparse.Namespace, jobs: int
 ) -> list[deploy.Change]:
     settings = checked.manifests.settings
-    budget = max(1, settings.request_budget // jobs)
-    return plan_root(repository, root, checked, arguments, _runner(repository, settings, root, jobs), budget)
+    return plan_root(repository, root, checked, arguments, _runner(repository, settings, root, jobs), jobs)
 
 
 def _runner(repository: Path, settings: WorkspaceSettings, root: Root, jobs: int) -> TerraformRunner:
@@ -133,7 +133,7 @@ def _runner(repository: Path, settings: WorkspaceSettings, root: Root, jobs: int
     the default parallelism, and with one root per environment each line of Terraform's output starts with the
     root's name."""
     prefix = f"{root.name}: " if settings.per_environment_state else ""
-    rate_limit = provider_rate_limit(settings.request_budget, jobs)
+    rate_limit = process_share(settings.request_budget, jobs)
     return TerraformRunner(repository, locate(), rate_limit, prefix, parallelism_share(jobs))
 
 
@@ -142,10 +142,20 @@ def _selected(repository: Path, roots: list[Root], arguments: argparse.Namespace
     return select_roots(roots, arguments.env, changed, repository)
 
 
-def _jobs(arguments: argparse.Namespace, roots: Sequence[Root]) -> int:
+def _jobs(arguments: argparse.Namespace, roots: Sequence[Root], request_budget: int) -> int:
+    """How many roots run at once: ``--jobs``, no more than there are roots, and no more than the request budget
+    gives a request per second each (said when it lowers ``--jobs``)."""
     if arguments.jobs < 1:
         raise InvalidInput([Problem("--jobs", None, "must be at least 1")])
-    return max(1, min(int(arguments.jobs), len(roots)))
+    wanted = max(1, min(int(arguments.jobs), len(roots)))
+    jobs = processes_within(request_budget, wanted)
+    if jobs < wanted:
+        print(
+            f"mlenv: --jobs {wanted} lowered to {jobs}: request_budget {request_budget} gives {jobs} roots at once "
+            "a request per second each",
+            file=sys.stderr,
+        )
+    return jobs
 
 
 def _creates_all_principals_group(changes: list[deploy.Change]) -> bool:

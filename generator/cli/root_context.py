@@ -1,4 +1,4 @@
-"""Where a root's plan runs: the repository, the root, its runner and its share of the request budget."""
+"""Where a root's plan runs: the repository, the root, its runner and how many roots share the request budget."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from generator.terraform.runner import TerraformRunner
 
 @dataclass(frozen=True)
 class Where:
-    """The root being planned, its runner, and its share of the workspace's request budget."""
+    """The root being planned, its runner, and how many roots are planned at once (each one's Terraform and
+    mlenv's own reads for it get that share of the workspace's request budget)."""
 
     repository: Path
     root: Root
     runner: TerraformRunner
-    request_budget: int
+    processes: int
 
     def say(self, *lines: str) -> None:
         """Print ``lines``, each after the runner's prefix (the root's name when several roots are planned)."""

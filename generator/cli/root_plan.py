@@ -42,11 +42,11 @@ def plan_root(
     checked: Checked,
     arguments: argparse.Namespace,
     runner: TerraformRunner,
-    request_budget: int,
+    processes: int,
 ) -> list[deploy.Change]:
     """Init and plan one root into its saved plan, keeping or refusing what an interrupted apply left (see the
     module docstring); print what the plan does and return its changes."""
-    at = Where(repository, root, runner, request_budget)
+    at = Where(repository, root, runner, processes)
     deploy.init(repository, root, runner)
     resources = deploy.state_resources(repository, root, runner)
     split_or_refuse_single_state(at, checked, resources, arguments)
@@ -134,7 +134,7 @@ def _adopt_or_refuse_what_exists(
     creates = {change.address for change in changes if change.actions == ("create",)}
     if not creates:
         return False
-    host, found = _existing_among(checked, creates, at.request_budget)
+    host, found = _existing_among(checked, creates, at.processes)
     if not found:
         return False
     production = production_models(found)
@@ -157,13 +157,12 @@ def _adopt_or_refuse_what_exists(
     return True
 
 
-def _existing_among(checked: Checked, addresses: set[str], budget: int) -> tuple[str, list[ExistingObject]]:
+def _existing_among(checked: Checked, addresses: set[str], processes: int) -> tuple[str, list[ExistingObject]]:
     """The workspace's host, and the declared objects at these Terraform addresses that exist in it (reads kept
-    to ``budget`` requests per second)."""
-    budget = checked.manifests.settings.request_budget
-    with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT, budget) as client:
+    to one of ``processes``' share of the request budget)."""
+    settings = checked.manifests.settings
+    with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT, settings.request_budget, processes) as client:
         host = client.config.host or "the workspace"
-        settings = checked.manifests.settings
         return host, existing_objects(
             settings, checked.model, client, EXISTENCE_CHECK_TIMEOUT, concurrency=8, only=addresses
         )

@@ -68,18 +68,6 @@ def parallelism_share(processes: int) -> int:
     return max(1, DEFAULT_PARALLELISM // max(1, processes))
 
 
-def provider_rate_limit(request_budget: int, processes: int) -> int:
-    """Each of ``processes`` Terraform processes' share of the workspace's ``request_budget`` (requests per
-    second), so that together they never exceed it; at least 1.
-
-    Half of an even split: the provider's limiter (the Go SDK's) saves up to one second's worth of requests and
-    starts full, so a process can send twice its rate in its first second, and each new process (plan after the
-    existence check, apply after plan, the provider's validate and plan instances) starts full again. One
-    request is kept for the preflight check that precedes each command.
-    """
-    return max(1, (request_budget - 1) // (2 * max(1, processes)))
-
-
 class TerraformRunner:
     """Terraform commands in the repository at ``root``, output streamed to this process's stdout/stderr."""
 

@@ -3,8 +3,8 @@
 Databricks throttles per workspace. Terraform's provider limits itself per process (``rate_limit``, set
 from ``request_budget`` by the runner); databricks-sdk for Python has the setting but no limiter, so
 mlenv's reads (audit, adopt, the existence check before a plan) take a token before each API call.
-The bucket saves no more than one token, so the reads never burst, and takes half the budget, like the
-provider's share (:func:`generator.terraform.runner.provider_rate_limit` explains why).
+The bucket saves no more than one token, so the reads never burst; its rate is the process's share of the
+budget (:func:`generator.request_budget.process_share`), like each Terraform process's.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class TokenBucket:
 
 def limit_requests(client: WorkspaceClient, rate: float) -> WorkspaceClient:
     """``client``, every API call of which first takes a token of a ``rate`` per second bucket."""
-    bucket = TokenBucket(max(1.0, rate / 2))
+    bucket = TokenBucket(rate)
     api = client.api_client
     send = api.do
 

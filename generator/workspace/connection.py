@@ -14,22 +14,26 @@ from databricks.sdk.errors.base import DatabricksError
 from requests.exceptions import RequestException
 
 from generator.errors import WorkspaceUnreachable
+from generator.request_budget import process_share
 from generator.workspace.budget import limit_requests
 
 
 @contextmanager
-def workspace_client(action: str, timeout: int, request_budget: int | None = None) -> Iterator[WorkspaceClient]:
+def workspace_client(
+    action: str, timeout: int, request_budget: int | None = None, processes: int = 1
+) -> Iterator[WorkspaceClient]:
     """A client for the workspace the standard Databricks auth points at (environment, profile).
 
     Any failure to reach or authenticate, while connecting or inside the block, is raised as
     :class:`WorkspaceUnreachable` saying that mlenv cannot ``action``. The SDK stops retrying an
-    unreachable or throttling workspace after ``timeout`` seconds. With ``request_budget`` (requests per
-    second), the client's calls keep to it (:mod:`generator.workspace.budget`).
+    unreachable or throttling workspace after ``timeout`` seconds. With ``request_budget`` (the workspace's
+    requests per second), the client's calls keep to the share of it of one of ``processes`` concurrent senders
+    (:func:`generator.request_budget.process_share`, :mod:`generator.workspace.budget`).
     """
     logging.getLogger("databricks.sdk").setLevel(logging.ERROR)  # failures become one line below
     try:
         client = WorkspaceClient(config=Config(retry_timeout_seconds=timeout))
-        yield client if request_budget is None else limit_requests(client, request_budget)
+        yield client if request_budget is None else limit_requests(client, process_share(request_budget, processes))
     except (ValueError, DatabricksError, RequestException, TimeoutError) as error:
         raise WorkspaceUnreachable(f"cannot {action}: {first_sentence(error)}") from None
 

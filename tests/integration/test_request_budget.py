@@ -4,8 +4,11 @@ The stand-in throttles like Databricks, per workspace: a token bucket of N reque
 worth saved), 429 with ``Retry-After`` above it. Real Terraform with the real provider: with
 ``request_budget: N`` the provider gets ``rate_limit`` N (``DATABRICKS_RATE_LIMIT``) and mlenv's own reads
 (the existence check before a plan, the audit) keep to N too, so the workspace answers no 429 at all.
-With the default budget (15 per second) against a workspace that allows 4, the provider outruns the bucket
-and is throttled, and still converges (every 429 is retried).
+With ``state: per_environment`` the environments' roots are planned and applied ``--jobs`` at a time: every
+root's Terraform and mlenv's reads for it (the existence check of its creates) take one share of the budget,
+and ``--jobs`` is lowered until each share is a request per second. With the default budget (15 per second)
+against a workspace that allows 4, the provider outruns the bucket and is throttled, and still converges (every
+429 is retried).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from tests.support.stand_in import UNTHROTTLED, FakeDatabricks, FakeWorkspace, R
 
 pytestmark = pytest.mark.terraform
 BUDGET = 4
+PER_ENVIRONMENT_BUDGET = 7
 
 
 def _with_budget(root, budget: int | None) -> None:
@@ -44,6 +48,34 @@ def test_plan_apply_and_audit_keep_to_the_workspace_request_budget(repo, mlenv, 
     assert sum(budget.per_second.values()) > 4 * BUDGET, "enough requests to meet the bucket"
     assert budget.refused == 0, f"{budget.refused} requests answered 429: {budget.refused_agents}"
     assert budget.peak <= BUDGET, f"{budget.peak} requests in one second: {sorted(budget.per_second.items())}"
+
+
+def test_environment_roots_planned_at_once_share_the_budget(repo, mlenv, point_at_stand_in):
+    """Three environment roots at once at a budget of 7: each root's Terraform and its existence check (every
+    create of a first deployment is looked up) send at most one share, one request per second, so the
+    workspace never sees more than 7 in a second (the check once read at half the whole budget per root)."""
+    name_stand_in_deployer_as_terraform_identity(repo)
+    _with_budget(repo, PER_ENVIRONMENT_BUDGET)
+    settings = repo / "environments/workspace.yaml"
+    settings.write_text(settings.read_text() + "state: per_environment\n")
+    for manifest in repo.glob("environments/*.yaml"):  # enough creates that each root's check reads for seconds
+        extra = "".join(f"  - model{number}\n" for number in range(8))
+        manifest.write_text(manifest.read_text().replace("models:\n  - churn\n", f"models:\n  - churn\n{extra}"))
+    assert mlenv("--root", repo, "render").code == 0
+    workspace = FakeWorkspace(budget=RequestBudget(rate=PER_ENVIRONMENT_BUDGET))
+    with FakeDatabricks(workspace) as server:
+        point_at_stand_in(server)
+        outputs = []
+        for arguments in (["plan"], ["apply"], ["plan", "--jobs", "3"], ["apply", "--jobs", "3"]):
+            result = run_module("--root", repo, *arguments)
+            assert result.code == 0, result.out[-3000:] + result.err
+            outputs.append(result.out)
+    assert "3 of 4 roots planned, 3 at a time" in outputs[2] or "4 of 4 roots planned, 3 at a time" in outputs[2]
+    assert {group["displayName"] for group in workspace.groups.values()} >= {"apps_all", "apps_acc", "apps_prod"}
+    budget = workspace.budget
+    assert budget is not None
+    assert budget.refused == 0, f"{budget.refused} requests answered 429: {budget.refused_agents}"
+    assert budget.peak <= PER_ENVIRONMENT_BUDGET, f"{budget.peak} in one second: {sorted(budget.per_second.items())}"
 
 
 def test_a_budget_above_the_workspaces_limit_is_throttled_and_still_converges(repo, mlenv, point_at_stand_in):

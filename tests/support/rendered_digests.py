@@ -58,7 +58,9 @@ def rendered_digests(configuration: str, scratch: Path) -> dict[str, str]:
     shutil.copytree(REPOSITORY / manifests, root / "environments")
     shutil.copy2(REPOSITORY / "versions.tf", root / "versions.tf")
     settings = root / "environments/workspace.yaml"
-    settings.write_text(_settings_text(settings.read_text(encoding="utf-8"), identities, per_environment), encoding="utf-8")
+    settings.write_text(
+        _settings_text(settings.read_text(encoding="utf-8"), identities, per_environment), encoding="utf-8"
+    )
     files = render_files(load_and_check(root))
     return {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in sorted(files.items())}
 
