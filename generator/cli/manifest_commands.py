@@ -118,7 +118,7 @@ def client_config(arguments: argparse.Namespace) -> int:
     checked = load_and_check(arguments.root)
     _check_environment(arguments.env, checked.model.environments)
     environment = checked.manifests.environment(arguments.env)
-    variables = client_settings(checked.manifests, checked.model.environments[arguments.env])
+    variables = client_settings(checked.manifests, checked.model, arguments.env)
     if arguments.format == "json":
         sys.stdout.write(as_json(variables))
     else:

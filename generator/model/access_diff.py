@@ -94,17 +94,14 @@ def objects_of(model: PermissionModel) -> Objects:
         where = (facts.name, facts.production)
         objects[(GROUP, facts.group)] = where
         objects[(DIRECTORY, facts.experiment_directory)] = where
-        if facts.unity_catalog:
-            objects[(SCHEMA, facts.schema)] = where
-            if model.on_object(CATALOG, facts.catalog):
-                objects[(CATALOG, facts.catalog)] = where
+        objects.update(dict.fromkeys(model.registry.containers(facts, model), where))
         objects.update({(REGISTERED_MODEL, name): where for name in facts.models})
     return objects
 
 
 def registry_of(model: PermissionModel) -> str:
     """``unity_catalog`` when the models live in Unity Catalog, else ``workspace`` (the Workspace Model Registry)."""
-    return "unity_catalog" if any(facts.unity_catalog for facts in model.environments.values()) else "workspace"
+    return model.registry.name
 
 
 #: The change of a Workspace Model Registry model when the registry switches to Unity Catalog: Terraform forgets it.

@@ -10,6 +10,7 @@ from generator.manifests.environments import Manifests
 from generator.manifests.loader import read_manifests
 from generator.model.permission_model import PermissionModel, build_permission_model
 from generator.model.policy import enforce_policy
+from generator.model.registries import model_registry
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def load_and_check(root: Path) -> Checked:
     model = None
     if manifests is not None and manifests.environments:
         try:
-            model = enforce_policy(build_permission_model(manifests))
+            model = enforce_policy(build_permission_model(manifests, model_registry(manifests.settings)))
         except InvalidInput as error:
             problems = [*problems, *error.problems]
     if problems or manifests is None or model is None:

@@ -122,10 +122,7 @@ def _objects_below(model: PermissionModel) -> dict[tuple[str, str], list[tuple[s
     """For every Unity Catalog catalog and schema: the schemas and models below it."""
     below: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for facts in model.environments.values():
-        if facts.unity_catalog:
-            models = [(REGISTERED_MODEL, name) for name in facts.models]
-            below[(CATALOG, facts.catalog)] = [(SCHEMA, facts.schema), *models]
-            below[(SCHEMA, facts.schema)] = models
+        below.update(model.registry.objects_below(facts))
     return below
 
 

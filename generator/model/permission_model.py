@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from generator.manifests.environments import Environment, Manifests
-from generator.manifests.manifest import full_model_name
+from generator.manifests.environments import Manifests
 from generator.manifests.settings import TerraformIdentity
 from generator.manifests.yaml_source import YamlDocument
 from generator.model.grants import (
     ADMINS_GROUP,
     DIRECTORY,
     GROUP,
-    REGISTERED_MODEL,
     SERVICE_PRINCIPAL,
     TERRAFORM_IDENTITY,
     UNKNOWN_TERRAFORM_IDENTITY,
@@ -27,7 +25,7 @@ from generator.model.grants import (
     Grant,
 )
 from generator.model.levels import MEMBER
-from generator.model.unity_catalog import unity_catalog_grants
+from generator.model.registry import ModelRegistry
 
 Key = TypeVar("Key", bound=Hashable)
 
@@ -46,11 +44,6 @@ class EnvironmentFacts:
     schema: str = ""
     container_owner: str = ""
 
-    @property
-    def unity_catalog(self) -> bool:
-        """Whether this environment's models live in Unity Catalog (``catalog``/``schema`` are then set)."""
-        return bool(self.catalog)
-
 
 @dataclass(frozen=True)
 class PermissionModel:
@@ -59,6 +52,7 @@ class PermissionModel:
     grants: tuple[Grant, ...]
     environments: dict[str, EnvironmentFacts]
     all_principals_group: str
+    registry: ModelRegistry
 
     def for_environment(self, name: str) -> tuple[Grant, ...]:
         """The grants of one environment."""
@@ -100,8 +94,9 @@ def _group_by(grants: tuple[Grant, ...], key: Callable[[Grant], Key]) -> dict[Ke
     return {name: tuple(members) for name, members in groups.items()}
 
 
-def build_permission_model(manifests: Manifests) -> PermissionModel:
-    """Apply the default policy (docs/ARCHITECTURE.md, "Where a grant is decided") to every environment."""
+def build_permission_model(manifests: Manifests, registry: ModelRegistry) -> PermissionModel:
+    """Apply the default policy (docs/ARCHITECTURE.md, "Where a grant is decided") to every environment, its
+    models as ``registry`` places them."""
     settings = manifests.settings
     identity_principal, identity_type = _terraform_identity(settings.terraform_identity)
     grants: list[Grant] = []
@@ -132,47 +127,20 @@ def build_permission_model(manifests: Manifests) -> PermissionModel:
         grants.append(Grant(name, DIRECTORY, directory, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
 
         principals = tuple(principal.key for principal in manifest.service_principals)
-        if settings.unity_catalog_mode:
-            objects = unity_catalog_grants(manifests, environment, group, (identity_principal, identity_type), at)
-            grants.extend(objects.grants)
-            facts[name] = EnvironmentFacts(
-                name,
-                manifest.production,
-                group,
-                principals,
-                directory,
-                objects.models,
-                objects.catalog,
-                objects.schema,
-                objects.container_owner,
-            )
-        else:
-            model_grants = _workspace_registry_grants(environment, group, (identity_principal, identity_type), at)
-            grants.extend(model_grants)
-            models = tuple(dict.fromkeys(grant.object for grant in model_grants))
-            facts[name] = EnvironmentFacts(name, manifest.production, group, principals, directory, models)
-    return PermissionModel(tuple(sorted(grants)), facts, settings.all_principals_group)
-
-
-def _workspace_registry_grants(
-    environment: Environment, group: str, terraform_identity: tuple[str, str], at: Callable[..., str]
-) -> list[Grant]:
-    """The registered models of ``environment`` in the Workspace Model Registry and their permissions."""
-    name = environment.name
-    level = "CAN_MANAGE_PRODUCTION_VERSIONS" if environment.production else "CAN_MANAGE_STAGING_VERSIONS"
-    identity_principal, identity_type = terraform_identity
-    grants = []
-    for index, model in enumerate(environment.manifest.models):
-        full_name = full_model_name(model.name, name)
-        grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, group, level, source=at("models", index)))
-        for reader_index, reader in enumerate(model.readers):
-            source = at("models", index, "readers", reader_index)
-            grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, reader, "CAN_READ", source=source))
-        grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
-        grants.append(
-            Grant(name, REGISTERED_MODEL, full_name, identity_type, identity_principal, "CAN_MANAGE", implicit=True)
+        objects = registry.environment_objects(manifests, environment, group, (identity_principal, identity_type), at)
+        grants.extend(objects.grants)
+        facts[name] = EnvironmentFacts(
+            name,
+            manifest.production,
+            group,
+            principals,
+            directory,
+            objects.models,
+            objects.catalog,
+            objects.schema,
+            objects.container_owner,
         )
-    return grants
+    return PermissionModel(tuple(sorted(grants)), facts, settings.all_principals_group, registry)
 
 
 def _terraform_identity(identity: TerraformIdentity | None) -> tuple[str, str]:

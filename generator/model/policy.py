@@ -13,13 +13,6 @@ from generator.errors import InvalidInput, Problem
 from generator.model.grants import ADMINS_GROUP, DIRECTORY, GROUP, REGISTERED_MODEL, SERVICE_PRINCIPAL, Grant
 from generator.model.levels import MEMBER, READ_ONLY_LEVELS
 from generator.model.permission_model import PermissionModel
-from generator.model.unity_catalog_policy import (
-    UC_PRIVILEGES,
-    check_model_owners,
-    check_unity_catalog_grant,
-    claim_containers,
-    is_implicit_unity_catalog_grant,
-)
 
 #: Every rule, with the sentence the README and error messages use for it.
 RULES: dict[str, str] = {
@@ -92,9 +85,9 @@ def check_policy(model: PermissionModel) -> list[Violation]:
     for facts in model.environments.values():
         object_owner[(DIRECTORY, facts.experiment_directory)] = facts.name
         object_owner[(GROUP, facts.group)] = facts.name
-        if facts.unity_catalog:
-            violations.extend(Violation(*finding) for finding in claim_containers(facts, object_owner))
-            violations.extend(Violation(*finding) for finding in check_model_owners(facts, model))
+        violations.extend(
+            Violation(*finding) for finding in model.registry.environment_findings(facts, model, object_owner)
+        )
         for name in facts.models:
             previous = object_owner.setdefault((REGISTERED_MODEL, name), facts.name)
             if previous != facts.name:
@@ -121,9 +114,8 @@ def check_policy(model: PermissionModel) -> list[Violation]:
             violations.extend(_check_membership(grant, model, group_owner, principal_owner))
         else:
             violations.extend(_check_access(grant, model, object_owner, group_owner, principal_owner))
-            if grant.object_type in UC_PRIVILEGES and model.environments[grant.environment].unity_catalog:
-                facts = model.environments[grant.environment]
-                violations.extend(Violation(*finding) for finding in check_unity_catalog_grant(grant, facts))
+            facts = model.environments[grant.environment]
+            violations.extend(Violation(*finding) for finding in model.registry.grant_findings(grant, facts))
     return violations
 
 
@@ -136,18 +128,10 @@ def enforce_policy(model: PermissionModel) -> PermissionModel:
 
 
 def _check_implicit(grant: Grant, model: PermissionModel) -> list[Violation]:
-    facts = model.environments.get(grant.environment)
-    if facts is not None and facts.unity_catalog and grant.object_type != DIRECTORY:
-        allowed = is_implicit_unity_catalog_grant(grant)
+    if grant.object_type == DIRECTORY:
+        allowed = grant.permission_level == "CAN_MANAGE" and grant.principal == ADMINS_GROUP
     else:
-        allowed = (
-            grant.permission_level == "CAN_MANAGE"
-            and grant.object_type in (DIRECTORY, REGISTERED_MODEL)
-            and (
-                grant.principal == ADMINS_GROUP
-                or (grant.object_type == REGISTERED_MODEL and grant.principal_type != GROUP)
-            )
-        )
+        allowed = model.registry.is_implicit(grant)
     if allowed:
         return []
     return [
@@ -209,7 +193,7 @@ def _check_access(
     )
     is_owner_group = grant.principal_type == GROUP and grant.principal == facts.group
     # The configured owner of catalogs and schemas; rule uc-container-owner checks its grants.
-    is_container_owner = facts.unity_catalog and grant.principal == facts.container_owner
+    is_container_owner = bool(facts.container_owner) and grant.principal == facts.container_owner
     violations = []
     if (principal_env is not None and principal_env != owner) or grant.principal == model.all_principals_group:
         rule = "production-isolation" if facts.production else "environment-isolation"

@@ -10,11 +10,11 @@ plus the ``USE_CATALOG`` and ``USE_SCHEMA`` they need to reach them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import uc_full_name
 from generator.model.grants import CATALOG, GROUP, METASTORE_ADMINS, REGISTERED_MODEL, SCHEMA, Grant
+from generator.model.registry import RegistryObjects
 
 OWNER = "OWNER"
 USE_CATALOG = "USE_CATALOG"
@@ -23,24 +23,13 @@ EXECUTE = "EXECUTE"
 MANAGE = "MANAGE"
 
 
-@dataclass(frozen=True)
-class UnityCatalogObjects:
-    """One environment's catalog, schema and models (full names) and every grant on them."""
-
-    catalog: str
-    schema: str
-    models: tuple[str, ...]
-    container_owner: str
-    grants: tuple[Grant, ...]
-
-
 def unity_catalog_grants(
     manifests: Manifests,
     environment: Environment,
     group: str,
     terraform_identity: tuple[str, str],
     at: Callable[..., str],
-) -> UnityCatalogObjects:
+) -> RegistryObjects:
     """The catalog, schema and models of ``environment`` with their owners and grants.
 
     ``terraform_identity`` is ``(principal, principal_type)`` of the identity running Terraform, which
@@ -81,4 +70,4 @@ def unity_catalog_grants(
         if uc.manage_catalogs:
             grants.append(Grant(name, CATALOG, catalog, GROUP, reader, USE_CATALOG, source=source))
         grants.append(Grant(name, SCHEMA, schema, GROUP, reader, USE_SCHEMA, source=source))
-    return UnityCatalogObjects(catalog, schema, tuple(models), owner, tuple(grants))
+    return RegistryObjects(tuple(grants), tuple(models), catalog, schema, owner)

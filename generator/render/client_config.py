@@ -11,26 +11,21 @@ import json
 import shlex
 
 from generator.manifests.environments import Manifests
-from generator.model.permission_model import EnvironmentFacts
-
-#: MLflow's registry URI for each registry mode.
-_REGISTRY_URIS = {"workspace": "databricks", "unity_catalog": "databricks-uc"}
+from generator.model.permission_model import PermissionModel
 
 
-def client_settings(manifests: Manifests, facts: EnvironmentFacts) -> dict[str, str]:
-    """The environment variables of the runtime client for the environment ``facts`` describes, in a fixed order."""
-    settings = manifests.settings
+def client_settings(manifests: Manifests, model: PermissionModel, environment: str) -> dict[str, str]:
+    """The environment variables of the runtime client in ``environment``, in a fixed order."""
+    facts = model.environments[environment]
+    registry = model.registry
     variables = {
         "MLFLOW_ENV": facts.name,
         "MLFLOW_ENV_PRODUCTION": "true" if facts.production else "false",
-        "MLFLOW_ENV_EXPERIMENT_ROOT": settings.experiment_root,
-        "MLFLOW_ENV_REGISTRY": settings.registry,
-        "MLFLOW_REGISTRY_URI": _REGISTRY_URIS[settings.registry],
+        "MLFLOW_ENV_EXPERIMENT_ROOT": manifests.settings.experiment_root,
+        "MLFLOW_ENV_REGISTRY": registry.name,
+        "MLFLOW_REGISTRY_URI": registry.mlflow_registry_uri,
     }
-    if facts.unity_catalog:
-        variables["MLFLOW_ENV_CATALOG"] = facts.catalog
-        variables["MLFLOW_ENV_SCHEMA"] = facts.schema.rpartition(".")[2]
-    return variables
+    return variables | registry.client_variables(facts)
 
 
 def as_shell(variables: dict[str, str], comment: str) -> str:

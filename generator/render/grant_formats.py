@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.model.effective_access import EFFECTIVE_FIELDS, UNITY_CATALOG_EFFECTIVE_FIELDS, EffectiveGrant
 from generator.model.grants import GRANT_FIELDS, Grant
-from generator.tables import Table
+from generator.tables import Table, code
 
 #: Keys of a grant row in CSV and JSON, in order.
 GRANT_ROW_FIELDS = (*GRANT_FIELDS, "principal_name", "source")
@@ -148,3 +148,9 @@ def _csv_value(value: Any) -> str:
     if isinstance(value, list):
         return " > ".join(value)
     return str(value)
+
+
+def named_principal(principal: str, names: Mapping[str, str]) -> str:
+    """A principal as inline code, followed by its name when it is known by id."""
+    name = names.get(principal)
+    return code(principal) + (f" ({name})" if name else "")

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 
 from generator.manifests.environments import Environment, Manifests
 from generator.model.effective_access import EffectiveGrant, effective_access
-from generator.model.grants import CATALOG, GROUP, METASTORE_ADMINS, REGISTERED_MODEL, SCHEMA, Grant
+from generator.model.grants import GROUP, Grant
 from generator.model.levels import describe
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
 from generator.render.diagrams import CONTAINS, MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid
-from generator.render.grant_formats import JSON_ENCODER, grant_rows, grant_rows_csv, json_lines
+from generator.render.grant_formats import JSON_ENCODER, grant_rows, grant_rows_csv, json_lines, named_principal
 from generator.render.header import Header
+from generator.render.registries import rendering_of
 from generator.tables import Table, code, code_list
 
 
@@ -69,22 +70,15 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
 
 
 def _environment_json(model: PermissionModel, facts: EnvironmentFacts) -> dict[str, object]:
-    """An environment in the JSON file; in Unity Catalog mode with its catalog (and whether mlenv manages it),
-    schema and their owner."""
+    """An environment in the JSON file, with what its registry adds (in Unity Catalog its catalog, whether mlenv
+    manages it, its schema and their owner)."""
     environment: dict[str, object] = {
         "production": facts.production,
         "group": facts.group,
         "experiment_directory": facts.experiment_directory,
         "models": list(facts.models),
     }
-    if facts.unity_catalog:
-        environment |= {
-            "catalog": facts.catalog,
-            "catalog_managed": bool(model.on_object(CATALOG, facts.catalog)),
-            "schema": facts.schema,
-            "owner": facts.container_owner,
-        }
-    return environment
+    return environment | rendering_of(model).environment_json(model, facts)
 
 
 def _principals(manifests: Manifests, names: Mapping[str, str]) -> dict[str, dict[str, str]]:
@@ -101,12 +95,6 @@ def _principals(manifests: Manifests, names: Mapping[str, str]) -> dict[str, dic
     return dict(sorted(principals.items()))
 
 
-def _named(principal: str, names: Mapping[str, str]) -> str:
-    """A principal as inline code, followed by its name when it is known by id."""
-    name = names.get(principal)
-    return code(principal) + (f" ({name})" if name else "")
-
-
 def _markdown(
     environment: Environment,
     model: PermissionModel,
@@ -117,7 +105,8 @@ def _markdown(
 ) -> str:
     name = environment.name
     facts = model.environments[name]
-    principals = ", ".join(_named(p.key, names) for p in environment.manifest.service_principals)
+    rendering = rendering_of(model)
+    principals = ", ".join(named_principal(p.key, names) for p in environment.manifest.service_principals)
     grants = model.for_environment(name)
     kind = "production" if facts.production else "non-production"
     lines = [
@@ -131,24 +120,16 @@ def _markdown(
         f"- Registered models: {code_list(facts.models) or 'none'}",
         "",
     ]
-    if facts.unity_catalog:
-        lines[-1:] = [f"- Unity Catalog: catalog `{facts.catalog}`, schema `{facts.schema}`", ""]
-    reading = "EXECUTE" if facts.unity_catalog else "CAN_READ"
+    lines[-1:] = [*rendering.summary_lines(facts), ""]
+    reading = model.registry.reading_level
     readers = sorted({g.principal for g in grants if g.permission_level == reading and not g.implicit})
     if facts.production and readers:
         lines += [
-            "> **Production readers (explicit opt-in):** "
-            + code_list(readers)
-            + (
-                " can read and load production models of this environment (EXECUTE, with the USE_CATALOG and "
-                "USE_SCHEMA to reach them)."
-                if facts.unity_catalog
-                else " can read production objects of this environment (CAN_READ only)."
-            ),
+            "> **Production readers (explicit opt-in):** " + code_list(readers) + rendering.production_readers(),
             "",
         ]
     lines += _picture(name, picture)
-    lines += _unity_catalog(model, facts, names) if facts.unity_catalog else []
+    lines += rendering.environment_section(model, facts, names)
     lines += ["## Grants and memberships", ""]
     lines += ["Implicit grants are added by Databricks itself, not by these manifests; they are real access.", ""]
     lines += Table(
@@ -157,7 +138,7 @@ def _markdown(
             (
                 code(g.object),
                 g.object_type,
-                _named(g.principal, names),
+                named_principal(g.principal, names),
                 g.principal_type,
                 g.permission_level,
                 "yes" if g.implicit else "no",
@@ -174,7 +155,7 @@ def _markdown(
             ("Service principal", "Object", "Object type", "Level", "Through"),
             [
                 (
-                    _named(g.principal, names),
+                    named_principal(g.principal, names),
                     code(g.object),
                     g.object_type,
                     g.permission_level,
@@ -220,63 +201,6 @@ def _picture(environment: str, graph: Graph) -> list[str]:
         "```",
         "",
     ]
-
-
-def _unity_catalog(model: PermissionModel, facts: EnvironmentFacts, names: Mapping[str, str]) -> list[str]:
-    """The "Unity Catalog" section: each securable with its owner and privileges, then the implicit access."""
-    securables = [(CATALOG, facts.catalog), (SCHEMA, facts.schema), *((REGISTERED_MODEL, m) for m in facts.models)]
-    managed = [(kind, name) for kind, name in securables if model.on_object(kind, name)]
-    lines = [
-        "## Unity Catalog",
-        "",
-        "Every securable has one owner (ownership is not a grant, and the owner can grant itself anything on it). "
-        "A grant on the catalog applies to every schema and model in it, a grant on the schema to every model in "
-        "it; every operation on a model also needs USE_CATALOG on its catalog and USE_SCHEMA on its schema. "
-        "Only the owner of a model (or a metastore admin) creates versions and sets aliases.",
-        "",
-    ]
-    rows = []
-    for kind, name in managed:
-        grants = model.on_object(kind, name)
-        owners = [_holder(g, names) for g in grants if g.permission_level == "OWNER"]
-        others = [f"{_holder(g, names)}: {g.permission_level}" for g in grants if g.permission_level != "OWNER"]
-        rows.append((code(name), kind.replace("_", " "), ", ".join(owners), "; ".join(others) or "none"))
-    lines += [*Table(("Securable", "Type", "Owner", "Privileges"), rows).markdown(), ""]
-    if (CATALOG, facts.catalog) not in managed:
-        lines += [
-            f"Catalog `{facts.catalog}` exists already and is governed outside mlenv: its owner and grants are not "
-            "listed here; its owner, and anyone with MANAGE on it, holds everything in it.",
-            "",
-        ]
-    lines += ["### Implicit access", "", "Not granted by these manifests, and real:", ""]
-    on_containers = [g for kind, name in managed if kind != REGISTERED_MODEL for g in model.on_object(kind, name)]
-    admins = [g for g in on_containers if g.principal == METASTORE_ADMINS]
-    here = "".join(
-        f"; here they hold {g.permission_level} on {g.object_type} `{g.object}` (manage its grants, rename or drop "
-        "it) and so on everything in it"
-        for g in admins
-    )
-    lines.append(
-        f"- `{METASTORE_ADMINS}` (the metastore's admins, set in the account console) can change the owner of, and "
-        f"manage the grants on, every object in the metastore, so they can give themselves any access{here}."
-    )
-    owner_grants = [g for g in on_containers if g.permission_level == "OWNER"]
-    owned = " and ".join(f"{g.object_type} `{g.object}`" for g in owner_grants)
-    implicit = bool(owner_grants) and owner_grants[0].implicit
-    role = "" if facts.container_owner in names else " (the identity running Terraform)" if implicit else ""
-    role += "" if implicit else " (`unity_catalog.owner_group`)"
-    lines.append(
-        f"- {_named(facts.container_owner, names)}{role} owns {owned}: it can grant itself any privilege on them "
-        f"and on everything below ({code_list(facts.models) or 'no models yet'}), so it holds everything below "
-        f"(`mlenv access --object {facts.models[0] if facts.models else facts.schema}` lists it)."
-    )
-    return [*lines, ""]
-
-
-def _holder(grant: Grant, names: Mapping[str, str]) -> str:
-    """A principal with its name, and whether Databricks gives it the privilege itself."""
-    name = ", ".join(filter(None, (names.get(grant.principal), "implicit" if grant.implicit else "")))
-    return code(grant.principal) + (f" ({name})" if name else "")
 
 
 def _allows(grant: Grant) -> str:

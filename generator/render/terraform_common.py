@@ -8,12 +8,18 @@ from typing import Any
 
 import jinja2
 
-from generator.addresses import all_principals_group_address, membership_call
+from generator.addresses import (
+    UnityCatalogModule,
+    all_principals_group_address,
+    environment_module_call,
+    membership_call,
+    uc_module_source,
+)
 from generator.manifests.environments import Environment
 from generator.model.grants import GROUP, SERVICE_PRINCIPAL, USER, Grant
 from generator.model.levels import MEMBER
 from generator.model.permission_model import PermissionModel
-from generator.render.hcl import hcl_value
+from generator.render.hcl import hcl_body, hcl_value
 
 _PRINCIPAL_ARGUMENT = {GROUP: "group_name", SERVICE_PRINCIPAL: "service_principal_name", USER: "user_name"}
 
@@ -97,3 +103,14 @@ def all_principals_members_check(model: PermissionModel, per_environment: bool) 
         "actual": f"{all_principals_group_address()}.members",
         "expected": hcl_value(members),
     }
+
+
+#: A module call in a generated file: its name and its body (HCL).
+Block = dict[str, str]
+
+
+def uc_call(root: str, environment: str, module: UnityCatalogModule, *groups: list[tuple[str, Any]]) -> Block:
+    """The call of a Unity Catalog mode module of ``environment`` in the root in directory ``root``: its source,
+    then ``groups`` of inputs (the first one follows the source)."""
+    source: list[tuple[str, Any]] = [("source", uc_module_source(module, root))]
+    return {"call": environment_module_call(environment, module), "body": hcl_body([source + groups[0], *groups[1:]])}

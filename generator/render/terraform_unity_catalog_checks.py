@@ -1,24 +1,19 @@
 """The assertions of the generated ``terraform test`` in Unity Catalog mode.
 
 Each compares a module output with the permission model, both directions (exact equality of sorted
-lists): memberships (or, with ``identities: external``, the principals looked up), the experiment
-directory's access list, the owner and grants of every catalog and schema, and the owner, grants
+lists): the experiment directory's access list, the owner and grants of every catalog and schema, and the owner, grants
 and full name of every model.
 """
 
 from __future__ import annotations
 
-from generator.addresses import (
-    UnityCatalogModule,
-    all_principals_group_address,
-    environment_module_address,
-)
-from generator.manifests.environments import Environment, Manifests
+from generator.addresses import UnityCatalogModule, environment_module_address
+from generator.manifests.environments import Environment
 from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
 from generator.render.hcl import hcl_value
-from generator.render.terraform_common import access_strings, all_principals_members_check, inline_map, memberships
+from generator.render.terraform_common import access_strings, inline_map
 
 
 def short_model_name(facts: EnvironmentFacts, full_name: str) -> str:
@@ -55,47 +50,26 @@ def privilege_strings(grants: tuple[Grant, ...]) -> list[str]:
 Check = dict[str, str]
 
 
-def _check(what: str, actual: str, expected: str) -> Check:
+def check(what: str, actual: str, expected: str) -> Check:
+    """One assertion: what it checks, the actual value (a module output) and the expected value (HCL)."""
     return {"what": what, "actual": actual, "expected": expected}
 
 
-def uc_environment_checks(manifests: Manifests, model: PermissionModel, environment: Environment) -> list[Check]:
-    """The assertions on one environment: its identities, experiment directory, catalog, schema and models."""
-    name = environment.name
-    facts = model.environments[name]
-    group_members = hcl_value(sorted(memberships(model).get(facts.group, [])))
-    checks: list[Check] = []
-    if manifests.settings.identity_mode == "external":
-        identities = environment_module_address(name, UnityCatalogModule.IDENTITIES)
-        checks += [
-            _check(f"groups looked up for {name}", f"{identities}.groups", hcl_value(groups_to_look_up(model, facts))),
-            _check(f"members of {facts.group} looked up", f"{identities}.service_principals", group_members),
-        ]
-    else:
-        group = environment_module_address(name, UnityCatalogModule.GROUP)
-        checks.append(_check(f"members of {facts.group}", f"{group}.members", group_members))
+def uc_object_checks(model: PermissionModel, environment: Environment) -> list[Check]:
+    """The assertions on one environment's experiment directory, catalog, schema and models."""
+    facts = model.environments[environment.name]
     directory = facts.experiment_directory
-    checks.append(
-        _check(
+    checks = [
+        check(
             f"grants on {directory}",
-            f"{environment_module_address(name, UnityCatalogModule.EXPERIMENTS)}.access_control",
+            f"{environment_module_address(environment.name, UnityCatalogModule.EXPERIMENTS)}.access_control",
             hcl_value(access_strings(model.access_list(DIRECTORY, directory))),
         )
-    )
+    ]
     checks += _container_checks(model, facts)
     if facts.models:
         checks += _model_checks(model, facts)
     return checks
-
-
-def uc_shared_check(manifests: Manifests, model: PermissionModel, per_environment: bool) -> Check:
-    """The assertion on the all-principals group at the repository top: looked up (external identities), or its
-    members (every environment group in one root; none when each environment's root adds its own)."""
-    shared = all_principals_group_address()
-    group = model.all_principals_group
-    if manifests.settings.identity_mode == "external":
-        return _check(f"the lookup of {group}", f"{shared}.groups", hcl_value([group]))
-    return all_principals_members_check(model, per_environment)
 
 
 def _container_checks(model: PermissionModel, facts: EnvironmentFacts) -> list[dict[str, str]]:
@@ -105,10 +79,10 @@ def _container_checks(model: PermissionModel, facts: EnvironmentFacts) -> list[d
         found = owners(model, object_type, name)
         if found:  # a catalog mlenv does not manage has no owner in the model, and keeps its own
             checks.append(
-                _check(f"owners of {object_type} {name}", f"{catalog_module}.{object_type}_owner", hcl_value(found[0]))
+                check(f"owners of {object_type} {name}", f"{catalog_module}.{object_type}_owner", hcl_value(found[0]))
             )
         checks.append(
-            _check(
+            check(
                 f"grants on {object_type} {name}",
                 f"{catalog_module}.{object_type}_grants",
                 hcl_value(privilege_strings(model.access_list(object_type, name))),
@@ -122,13 +96,13 @@ def _model_checks(model: PermissionModel, facts: EnvironmentFacts) -> list[dict[
     names = sorted(facts.models)
     model_owners = {short_model_name(facts, full): ",".join(owners(model, REGISTERED_MODEL, full)) for full in names}
     return [
-        _check(
+        check(
             f"full names of the models of {facts.name}",
             f"{models_module}.full_names",
             inline_map({short_model_name(facts, full): full for full in names}),
         ),
-        _check(f"owners of the models of {facts.name}", f"{models_module}.owners", inline_map(model_owners)),
-        _check(
+        check(f"owners of the models of {facts.name}", f"{models_module}.owners", inline_map(model_owners)),
+        check(
             f"grants on the models of {facts.name}",
             f"{models_module}.grants",
             inline_map({full: privilege_strings(model.access_list(REGISTERED_MODEL, full)) for full in names}),

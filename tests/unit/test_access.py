@@ -10,6 +10,7 @@ from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
 from generator.model.grants import GROUP, Grant
 from generator.model.permission_model import PermissionModel
+from generator.model.registries import MODEL_REGISTRIES
 from tests.support.repository import REPOSITORY
 
 PROD_RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
@@ -36,7 +37,7 @@ def test_example_runners_reach_exactly_their_own_environment():
 
 
 def _model(*grants: Grant) -> PermissionModel:
-    return PermissionModel(tuple(sorted(grants)), {}, "apps_all")
+    return PermissionModel(tuple(sorted(grants)), {}, "apps_all", MODEL_REGISTRIES["workspace"])
 
 
 def test_grants_to_an_enclosing_group_are_reached_through_the_whole_chain():

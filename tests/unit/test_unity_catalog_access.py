@@ -14,6 +14,7 @@ from generator.model.effective_access import containers, effective_access
 from generator.model.grants import CATALOG, GROUP, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.levels import LEVEL_ORDER, level_order
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.model.registries import MODEL_REGISTRIES
 from generator.render.diagram_dot import dot
 from generator.render.diagrams import access_graph, mermaid
 from tests.support.repository import TERRAFORM_IDENTITY, unity_catalog_repository
@@ -97,7 +98,7 @@ def _uc_model(*grants: Grant) -> PermissionModel:
     facts = EnvironmentFacts(
         "acc", False, "apps_acc", ("sp-1",), "/experiments/acc", ("c.s.m1", "c.s.m2"), "c", "c.s", "tf"
     )
-    return PermissionModel(tuple(sorted(grants)), {"acc": facts}, "apps_all")
+    return PermissionModel(tuple(sorted(grants)), {"acc": facts}, "apps_all", MODEL_REGISTRIES["unity_catalog"])
 
 
 def _reach(model: PermissionModel, principal: str) -> set[tuple[str, str, tuple[str, ...], str]]:

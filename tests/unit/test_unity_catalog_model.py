@@ -69,7 +69,7 @@ def test_the_model_satisfies_every_rule_and_knows_each_environment_s_objects(uc_
         "ml_prod.models",
         ("ml_prod.models.churn", "ml_prod.models.fraud"),
     )
-    assert prod.unity_catalog and prod.container_owner == TERRAFORM_IDENTITY
+    assert uc_model.registry.name == "unity_catalog" and prod.container_owner == TERRAFORM_IDENTITY
 
 
 def test_an_owner_group_owns_catalogs_and_schemas_explicitly(tmp_path):

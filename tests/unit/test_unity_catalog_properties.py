@@ -77,7 +77,7 @@ def test_unity_catalog_manifests_keep_the_design_invariants(manifests, settings)
     catalogs = [facts.catalog for facts in model.environments.values()]
     assert len(set(catalogs)) == len(catalogs)
     for name, facts in model.environments.items():
-        assert facts.unity_catalog and facts.schema.startswith(f"{facts.catalog}.")
+        assert model.registry.name == "unity_catalog" and facts.schema.startswith(f"{facts.catalog}.")
         for full_name in facts.models:
             owners = [
                 grant for grant in model.on_object("registered_model", full_name) if grant.permission_level == "OWNER"

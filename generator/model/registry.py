@@ -1,0 +1,93 @@
+"""The seam between the permission model and the model registry it describes.
+
+A registry (the Workspace Model Registry, Unity Catalog) decides, for the permission model, which objects an
+environment's models are and who holds what on them, which of those grants Databricks makes by itself, its own
+invariants, and what inherits from what. :class:`ModelRegistry` is that interface; each registry implements it once
+(:mod:`.workspace_registry`, :mod:`.unity_catalog`) and :mod:`.registries` chooses one from the settings. Nothing
+else in the model asks which registry it is; the later stages choose their own implementation by
+:attr:`ModelRegistry.name` the same way (docs/ARCHITECTURE.md, "How to add a registry").
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from generator.model.grants import Grant
+
+if TYPE_CHECKING:
+    from generator.manifests.environments import Environment, Manifests
+    from generator.model.permission_model import EnvironmentFacts, PermissionModel
+
+#: ``(rule, grant, message)``: one broken invariant, which :mod:`generator.model.policy` makes a violation.
+PolicyFinding = tuple[str, Grant, str]
+
+#: An object of the permission model: ``(object type, name)``.
+ObjectKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class RegistryObjects:
+    """One environment's registered models (full names) and every grant on them; in a registry with containers
+    (Unity Catalog) also its catalog, schema and their owner."""
+
+    grants: tuple[Grant, ...]
+    models: tuple[str, ...]
+    catalog: str = ""
+    schema: str = ""
+    container_owner: str = ""
+
+
+class ModelRegistry(ABC):
+    """What the permission model needs to know about one model registry."""
+
+    #: The value of ``registry:`` in ``workspace.yaml`` that chooses it.
+    name: ClassVar[str]
+    #: Its name for people.
+    title: ClassVar[str]
+    #: MLflow's registry URI for it (``MLFLOW_REGISTRY_URI`` of the runtime client).
+    mlflow_registry_uri: ClassVar[str]
+    #: The level that lets a reader group read and load a model.
+    reading_level: ClassVar[str]
+
+    @abstractmethod
+    def environment_objects(
+        self,
+        manifests: Manifests,
+        environment: Environment,
+        group: str,
+        terraform_identity: tuple[str, str],
+        at: Callable[..., str],
+    ) -> RegistryObjects:
+        """The models of ``environment`` (and their containers) with every grant on them. ``terraform_identity``
+        is ``(principal, principal type)`` of the identity running Terraform; ``at(*location)`` gives the
+        ``FILE:LINE`` of a manifest entry."""
+
+    @abstractmethod
+    def is_implicit(self, grant: Grant) -> bool:
+        """Whether Databricks makes ``grant`` (on a model or container, not a directory) by itself."""
+
+    @abstractmethod
+    def environment_findings(
+        self, facts: EnvironmentFacts, model: PermissionModel, object_owner: dict[ObjectKey, str]
+    ) -> list[PolicyFinding]:
+        """The registry's invariants over one environment's objects; records the objects it claims in
+        ``object_owner`` (object -> environment)."""
+
+    @abstractmethod
+    def grant_findings(self, grant: Grant, facts: EnvironmentFacts) -> list[PolicyFinding]:
+        """The registry's invariants on one explicit grant of the environment ``facts`` describes."""
+
+    @abstractmethod
+    def containers(self, facts: EnvironmentFacts, model: PermissionModel) -> list[ObjectKey]:
+        """The objects besides groups, directories and models that mlenv manages for the environment."""
+
+    @abstractmethod
+    def objects_below(self, facts: EnvironmentFacts) -> Mapping[ObjectKey, list[ObjectKey]]:
+        """For each object whose grants inherit down: the objects below it."""
+
+    @abstractmethod
+    def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
+        """The runtime client's variables that locate the environment's models in this registry."""

@@ -1,0 +1,64 @@
+"""Unity Catalog in the permission model: a catalog and schema per environment, models owned by the environment
+group, privileges that inherit from catalog to schema to model (DESIGN.md section 7).
+
+The grants are :mod:`.unity_catalog`'s, the invariants :mod:`.unity_catalog_policy`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from generator.manifests.environments import Environment, Manifests
+from generator.model.grants import CATALOG, REGISTERED_MODEL, SCHEMA, Grant
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.model.registry import ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
+from generator.model.unity_catalog import EXECUTE, unity_catalog_grants
+from generator.model.unity_catalog_policy import (
+    UC_PRIVILEGES,
+    check_model_owners,
+    check_unity_catalog_grant,
+    claim_containers,
+    is_implicit_unity_catalog_grant,
+)
+
+
+class UnityCatalogRegistry(ModelRegistry):
+    """Unity Catalog (``registry: unity_catalog``)."""
+
+    name: ClassVar[str] = "unity_catalog"
+    title: ClassVar[str] = "Unity Catalog"
+    mlflow_registry_uri: ClassVar[str] = "databricks-uc"
+    reading_level: ClassVar[str] = EXECUTE
+
+    def environment_objects(
+        self,
+        manifests: Manifests,
+        environment: Environment,
+        group: str,
+        terraform_identity: tuple[str, str],
+        at: Callable[..., str],
+    ) -> RegistryObjects:
+        return unity_catalog_grants(manifests, environment, group, terraform_identity, at)
+
+    def is_implicit(self, grant: Grant) -> bool:
+        return is_implicit_unity_catalog_grant(grant)
+
+    def environment_findings(
+        self, facts: EnvironmentFacts, model: PermissionModel, object_owner: dict[ObjectKey, str]
+    ) -> list[PolicyFinding]:
+        return [*claim_containers(facts, object_owner), *check_model_owners(facts, model)]
+
+    def grant_findings(self, grant: Grant, facts: EnvironmentFacts) -> list[PolicyFinding]:
+        return check_unity_catalog_grant(grant, facts) if grant.object_type in UC_PRIVILEGES else []
+
+    def containers(self, facts: EnvironmentFacts, model: PermissionModel) -> list[ObjectKey]:
+        managed_catalog = [(CATALOG, facts.catalog)] if model.on_object(CATALOG, facts.catalog) else []
+        return [(SCHEMA, facts.schema), *managed_catalog]
+
+    def objects_below(self, facts: EnvironmentFacts) -> Mapping[ObjectKey, list[ObjectKey]]:
+        models = [(REGISTERED_MODEL, name) for name in facts.models]
+        return {(CATALOG, facts.catalog): [(SCHEMA, facts.schema), *models], (SCHEMA, facts.schema): models}
+
+    def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
+        return {"MLFLOW_ENV_CATALOG": facts.catalog, "MLFLOW_ENV_SCHEMA": facts.schema.rpartition(".")[2]}

@@ -1,0 +1,75 @@
+"""The Workspace Model Registry in the permission model: ``{model}_{env}`` registered models with stage levels.
+
+Each model gets ``CAN_MANAGE_STAGING_VERSIONS`` (``CAN_MANAGE_PRODUCTION_VERSIONS`` in production) for the
+environment group and ``CAN_READ`` for its reader groups; Databricks gives admins and the identity running
+Terraform (which creates it) ``CAN_MANAGE`` by itself. No containers, nothing inherits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from generator.manifests.environments import Environment, Manifests
+from generator.manifests.manifest import full_model_name
+from generator.model.grants import ADMINS_GROUP, GROUP, REGISTERED_MODEL, Grant
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.model.registry import ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
+
+
+class WorkspaceModelRegistry(ModelRegistry):
+    """The Workspace Model Registry (``registry: workspace``)."""
+
+    name: ClassVar[str] = "workspace"
+    title: ClassVar[str] = "Workspace Model Registry"
+    mlflow_registry_uri: ClassVar[str] = "databricks"
+    reading_level: ClassVar[str] = "CAN_READ"
+
+    def environment_objects(
+        self,
+        manifests: Manifests,
+        environment: Environment,
+        group: str,
+        terraform_identity: tuple[str, str],
+        at: Callable[..., str],
+    ) -> RegistryObjects:
+        name = environment.name
+        level = "CAN_MANAGE_PRODUCTION_VERSIONS" if environment.production else "CAN_MANAGE_STAGING_VERSIONS"
+        identity_principal, identity_type = terraform_identity
+        grants = []
+        for index, model in enumerate(environment.manifest.models):
+            full_name = full_model_name(model.name, name)
+            grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, group, level, source=at("models", index)))
+            for reader_index, reader in enumerate(model.readers):
+                source = at("models", index, "readers", reader_index)
+                grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, reader, "CAN_READ", source=source))
+            grants.append(Grant(name, REGISTERED_MODEL, full_name, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
+            grants.append(
+                Grant(name, REGISTERED_MODEL, full_name, identity_type, identity_principal, "CAN_MANAGE", implicit=True)
+            )
+        models = tuple(dict.fromkeys(grant.object for grant in grants))
+        return RegistryObjects(tuple(grants), models)
+
+    def is_implicit(self, grant: Grant) -> bool:
+        return (
+            grant.permission_level == "CAN_MANAGE"
+            and grant.object_type == REGISTERED_MODEL
+            and (grant.principal == ADMINS_GROUP or grant.principal_type != GROUP)
+        )
+
+    def environment_findings(
+        self, facts: EnvironmentFacts, model: PermissionModel, object_owner: dict[ObjectKey, str]
+    ) -> list[PolicyFinding]:
+        return []
+
+    def grant_findings(self, grant: Grant, facts: EnvironmentFacts) -> list[PolicyFinding]:
+        return []
+
+    def containers(self, facts: EnvironmentFacts, model: PermissionModel) -> list[ObjectKey]:
+        return []
+
+    def objects_below(self, facts: EnvironmentFacts) -> Mapping[ObjectKey, list[ObjectKey]]:
+        return {}
+
+    def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
+        return {}
