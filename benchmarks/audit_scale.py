@@ -20,6 +20,7 @@ from databricks.sdk import WorkspaceClient
 
 from generator.model.checked import load_and_check
 from generator.workspace.audit import audit
+from generator.workspace.identities import WorkspaceIdentities
 from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 from tests.support.synthetic import synthesize
 
@@ -29,7 +30,7 @@ def timed_audit(model, workspace: FakeWorkspace, concurrency: int) -> tuple[floa
     with FakeDatabricks(workspace) as server:
         client = WorkspaceClient(host=server.host, token=TOKEN)
         started = time.perf_counter()
-        report = audit(model, client, concurrency=concurrency, progress=False)
+        report = audit(model, client, WorkspaceIdentities(), concurrency=concurrency, progress=False)
         elapsed = time.perf_counter() - started
     assert not report.drift, report.drift[:3]
     return elapsed, report.requests, workspace.max_in_flight

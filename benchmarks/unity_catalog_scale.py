@@ -27,7 +27,7 @@ from generator.model.checked import load_and_check
 from generator.model.drift import AuditReport
 from generator.model.permission_model import PermissionModel
 from generator.workspace.audit import audit
-from generator.workspace.unity_catalog_audit import Identities, audit_unity_catalog
+from generator.workspace.identities import AccountIdentities, IdentityReader, WorkspaceIdentities
 from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 from tests.support.stand_in_unity_catalog import ACCOUNT_ID
 from tests.support.stand_in_unity_catalog_seed import matching_unity_catalog
@@ -43,12 +43,11 @@ def audited(model: PermissionModel, registry: str, latency: float, concurrency: 
     with FakeDatabricks(workspace) as server:
         client = WorkspaceClient(host=server.host, token=TOKEN)
         started = time.perf_counter()
+        identities: IdentityReader = WorkspaceIdentities()
         if registry == "unity_catalog":
             account = AccountClient(host=server.host, account_id=ACCOUNT_ID, token=TOKEN)
-            identities = Identities(account, int(workspace.uc.workspace_id))
-            report = audit_unity_catalog(model, client, identities, concurrency=concurrency, progress=False)
-        else:
-            report = audit(model, client, concurrency=concurrency, progress=False)
+            identities = AccountIdentities(account, int(workspace.uc.workspace_id))
+        report = audit(model, client, identities, concurrency=concurrency, progress=False)
         elapsed = time.perf_counter() - started
     assert not report.drift, report.drift[:3]
     return elapsed, report, workspace.max_in_flight

@@ -28,9 +28,10 @@ from generator.render.imports import add_imports
 from generator.terraform import deploy
 from generator.terraform.roots import Root
 from generator.terraform.runner import TerraformRunner
-from generator.workspace.adopt import ExistingObject, describe_production_model, production_models
 from generator.workspace.connection import workspace_client
 from generator.workspace.existing import existing_objects
+from generator.workspace.lookups import ExistingObject, describe_production_model, production_models
+from generator.workspace.registries import identity_reader
 
 #: Seconds databricks-sdk keeps retrying the existence check of a plan's creates.
 EXISTENCE_CHECK_TIMEOUT = 300
@@ -163,6 +164,5 @@ def _existing_among(checked: Checked, addresses: set[str], processes: int) -> tu
     settings = checked.manifests.settings
     with workspace_client("plan", EXISTENCE_CHECK_TIMEOUT, settings.request_budget, processes) as client:
         host = client.config.host or "the workspace"
-        return host, existing_objects(
-            settings, checked.model, client, EXISTENCE_CHECK_TIMEOUT, concurrency=8, only=addresses
-        )
+        identities = identity_reader(settings, EXISTENCE_CHECK_TIMEOUT)
+        return host, existing_objects(checked.model, client, identities, concurrency=8, only=addresses)

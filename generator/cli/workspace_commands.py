@@ -13,13 +13,12 @@ from generator.render.imports import render_imports
 from generator.render.state_layout import layout_of
 from generator.render.writer import write_atomically
 from generator.terminal import styled
-from generator.workspace.adopt import ExistingObject, describe_production_model, production_models
 from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client
 from generator.workspace.existing import existing_objects
+from generator.workspace.lookups import ExistingObject, describe_production_model, production_models
 from generator.workspace.preflight import preflight
-from generator.workspace.unity_catalog_account import account_client
-from generator.workspace.unity_catalog_audit import Identities, audit_unity_catalog
+from generator.workspace.registries import identity_reader, registry_reader
 
 
 def audit(arguments: argparse.Namespace) -> int:
@@ -30,12 +29,8 @@ def audit(arguments: argparse.Namespace) -> int:
     preflight("audit the workspace", checked.manifests.settings.databricks_host, command="mlenv audit")
     settings = checked.manifests.settings
     with workspace_client("audit the workspace", arguments.timeout, settings.request_budget) as client:
-        if settings.unity_catalog_mode:
-            account = account_client(settings, arguments.timeout) if settings.identity_mode == "account" else None
-            identities = Identities(account, settings.workspace_id)
-            report = audit_unity_catalog(model, client, identities, concurrency=arguments.concurrency)
-        else:
-            report = audit_workspace(model, client, concurrency=arguments.concurrency)
+        identities = identity_reader(settings, arguments.timeout)
+        report = audit_workspace(model, client, identities, concurrency=arguments.concurrency)
     writers = {"json": report_json, "markdown": report_markdown}
     writer = writers.get(arguments.format)
     if writer is not None:
@@ -55,20 +50,20 @@ def adopt(arguments: argparse.Namespace) -> int:
     preflight("read the workspace", settings.databricks_host, command="mlenv adopt")
     with workspace_client("read the workspace", arguments.timeout, settings.request_budget) as client:
         host = client.config.host or ""
-        existing = existing_objects(settings, model, client, arguments.timeout, arguments.concurrency)
+        identities = identity_reader(settings, arguments.timeout)
+        existing = existing_objects(model, client, identities, arguments.concurrency)
     production = production_models(existing)
     for item in production:
         print(describe_production_model(item), file=sys.stderr)
     if production and not arguments.include_production:
         raise Refused(
             f"{len(production)} production models exist that Terraform did not create; whoever created "
-            f"them {'owns them' if settings.unity_catalog_mode else 'held CAN_MANAGE'} and may have registered the "
+            f"them {registry_reader(model).creator_held} and may have registered the "
             "versions above. Check them, then rerun with "
             "--include-production to adopt them (nothing was written)"
         )
     if not existing:
-        what = "catalog, schema, model or group" if settings.unity_catalog_mode else "group or registered model"
-        print(f"nothing to adopt: no declared {what} exists yet")
+        print(f"nothing to adopt: no declared {registry_reader(model).adoptable} exists yet")
         return ExitCode.OK
     layout = layout_of(checked.manifests)
     by_file: dict[str, list[ExistingObject]] = {}

@@ -10,9 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from generator.manifests.manifest import model_suffix
 from generator.model.grants import ADMINS_GROUP, GROUP, REGISTERED_MODEL, TERRAFORM_IDENTITY, Grant
-from generator.model.permission_model import PermissionModel
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.paths import SETTINGS_MANIFEST
 
 OK = "ok"
@@ -135,22 +134,22 @@ def compare_object(
     return findings
 
 
-def undeclared_production_models(model: PermissionModel, registered: Iterable[str]) -> list[Finding]:
-    """A finding for every ``registered`` model name under a production suffix that no manifest declares."""
-    production = [facts for facts in model.environments.values() if facts.production]
-    declared = {name for facts in production for name in facts.models}
+def undeclared_models(model: PermissionModel, facts: EnvironmentFacts, registered: Iterable[str]) -> list[Finding]:
+    """A finding for every ``registered`` model name in the namespace of the production environment ``facts`` (its
+    registry's :meth:`~generator.model.registry.ModelRegistry.in_namespace`) that the manifests do not declare."""
+    registry = model.registry
+    if not facts.production:
+        return []
+    found = {name for name in registered if registry.in_namespace(facts, name)} - set(facts.models)
     return [
         Finding(
             facts.name,
             REGISTERED_MODEL,
             name,
             UNDECLARED_PRODUCTION_MODEL,
-            detail=f"a model under the production suffix {model_suffix(facts.name)} that the manifests do not declare: "
-            "someone may be squatting a production name",
+            detail=f"a model {registry.namespace(facts)} that the manifests do not declare: {registry.undeclared_risk}",
         )
-        for name in registered
-        for facts in production
-        if name.endswith(model_suffix(facts.name)) and name not in declared
+        for name in sorted(found)
     ]
 
 

@@ -51,6 +51,8 @@ class ModelRegistry(ABC):
     mlflow_registry_uri: ClassVar[str]
     #: The level that lets a reader group read and load a model.
     reading_level: ClassVar[str]
+    #: What a model that no manifest declares in a production namespace means (an audit finding's detail).
+    undeclared_risk: ClassVar[str]
 
     @abstractmethod
     def environment_objects(
@@ -87,6 +89,14 @@ class ModelRegistry(ABC):
     @abstractmethod
     def objects_below(self, facts: EnvironmentFacts) -> Mapping[ObjectKey, list[ObjectKey]]:
         """For each object whose grants inherit down: the objects below it."""
+
+    @abstractmethod
+    def namespace(self, facts: EnvironmentFacts) -> str:
+        """Where the environment's models are named, for people (``under the production suffix _prod``)."""
+
+    @abstractmethod
+    def in_namespace(self, facts: EnvironmentFacts, full_name: str) -> bool:
+        """Whether a model named ``full_name`` is in the environment's namespace (declared or not)."""
 
     @abstractmethod
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:

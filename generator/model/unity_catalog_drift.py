@@ -11,7 +11,7 @@ production name); every other unexpected privilege is an ``extra-grant``.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from generator.model.drift import (
@@ -22,7 +22,6 @@ from generator.model.drift import (
     OK,
     SQUATTING_RISK,
     UNASSIGNED_GROUP,
-    UNDECLARED_PRODUCTION_MODEL,
     WRONG_OWNER,
     Finding,
 )
@@ -118,23 +117,6 @@ def unmanaged_catalog_risks(facts: EnvironmentFacts, live: LiveSecurable | None)
         )
         for principal, held in sorted(live.grants.items())
         for privilege in sorted(held & SQUATTING_PRIVILEGES)
-    ]
-
-
-def undeclared_models(facts: EnvironmentFacts, registered: Iterable[str]) -> list[Finding]:
-    """A finding for every model in the production schema of ``facts`` that the manifests do not declare."""
-    if not facts.production:
-        return []
-    return [
-        Finding(
-            facts.name,
-            REGISTERED_MODEL,
-            name,
-            UNDECLARED_PRODUCTION_MODEL,
-            detail=f"a model in the production schema {facts.schema} that the manifests do not declare: "
-            "whoever created it owns it, and may have registered versions and set aliases",
-        )
-        for name in sorted(set(registered) - set(facts.models))
     ]
 
 

@@ -30,6 +30,7 @@ class UnityCatalogRegistry(ModelRegistry):
     title: ClassVar[str] = "Unity Catalog"
     mlflow_registry_uri: ClassVar[str] = "databricks-uc"
     reading_level: ClassVar[str] = EXECUTE
+    undeclared_risk: ClassVar[str] = "whoever created it owns it, and may have registered versions and set aliases"
 
     def environment_objects(
         self,
@@ -59,6 +60,12 @@ class UnityCatalogRegistry(ModelRegistry):
     def objects_below(self, facts: EnvironmentFacts) -> Mapping[ObjectKey, list[ObjectKey]]:
         models = [(REGISTERED_MODEL, name) for name in facts.models]
         return {(CATALOG, facts.catalog): [(SCHEMA, facts.schema), *models], (SCHEMA, facts.schema): models}
+
+    def namespace(self, facts: EnvironmentFacts) -> str:
+        return f"in the {'production ' if facts.production else ''}schema {facts.schema}"
+
+    def in_namespace(self, facts: EnvironmentFacts, full_name: str) -> bool:
+        return full_name.startswith(f"{facts.schema}.")
 
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
         return {"MLFLOW_ENV_CATALOG": facts.catalog, "MLFLOW_ENV_SCHEMA": facts.schema.rpartition(".")[2]}

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from generator.manifests.environments import Environment, Manifests
-from generator.manifests.manifest import full_model_name
+from generator.manifests.manifest import full_model_name, model_suffix
 from generator.model.grants import ADMINS_GROUP, GROUP, REGISTERED_MODEL, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.registry import ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
@@ -24,6 +24,7 @@ class WorkspaceModelRegistry(ModelRegistry):
     title: ClassVar[str] = "Workspace Model Registry"
     mlflow_registry_uri: ClassVar[str] = "databricks"
     reading_level: ClassVar[str] = "CAN_READ"
+    undeclared_risk: ClassVar[str] = "someone may be squatting a production name"
 
     def environment_objects(
         self,
@@ -70,6 +71,12 @@ class WorkspaceModelRegistry(ModelRegistry):
 
     def objects_below(self, facts: EnvironmentFacts) -> Mapping[ObjectKey, list[ObjectKey]]:
         return {}
+
+    def namespace(self, facts: EnvironmentFacts) -> str:
+        return f"under the {'production ' if facts.production else ''}suffix {model_suffix(facts.name)}"
+
+    def in_namespace(self, facts: EnvironmentFacts, full_name: str) -> bool:
+        return full_name.endswith(model_suffix(facts.name))
 
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
         return {}

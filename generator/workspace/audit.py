@@ -1,7 +1,9 @@
 """``mlenv audit`` reads: the live access on every object of the permission model, compared as it arrives.
 
-Requests run concurrently with a bound; the SDK retries 429 and 503 answers, honouring
-``Retry-After``. The comparison itself is :mod:`generator.model.drift`.
+Groups (their members, where :mod:`.identities` says) and experiment directories are read the same way for every
+registry; the registry's own objects and checks come from its :class:`~generator.workspace.registry.RegistryReader`.
+Requests run concurrently with a bound; the SDK retries 429 and 503 answers, honouring ``Retry-After``. The
+comparisons themselves are :mod:`generator.model.drift`'s and :mod:`generator.model.unity_catalog_drift`'s.
 """
 
 from __future__ import annotations
@@ -10,53 +12,73 @@ from concurrent.futures import ThreadPoolExecutor
 
 from databricks.sdk import WorkspaceClient
 
-from generator.model.drift import AuditReport, Finding, audit_report, compare_object, undeclared_production_models
+from generator.model.drift import AuditReport, Finding, audit_report, compare_object
+from generator.model.grants import DIRECTORY, GROUP
 from generator.model.permission_model import PermissionModel
 from generator.terminal import Counter
 from generator.workspace.connection import RequestCounter
-from generator.workspace.live_state import ServicePrincipals, live_access, registered_model_names, service_principals
+from generator.workspace.identities import IdentityReader
+from generator.workspace.live_state import ServicePrincipals, live_access
+from generator.workspace.registries import registry_reader
+from generator.workspace.registry import Check
 
 
 def audit(
-    model: PermissionModel, client: WorkspaceClient, concurrency: int = 8, progress: bool | None = None
+    model: PermissionModel,
+    client: WorkspaceClient,
+    identities: IdentityReader,
+    concurrency: int = 8,
+    progress: bool | None = None,
 ) -> AuditReport:
     """Read the live state of every object of ``model`` and compare it with the model.
 
     ``progress`` shows a counter on stderr; by default on a terminal outside CI.
     """
     requests = RequestCounter(client)
-    principals = service_principals(client)
+    registry = registry_reader(model)
+    principals = identities.service_principals(client)
     objects = model.objects()
-    tracker = Counter("audit: objects read", len(objects) + 1, progress)
+    checks = [*registry.checks(model, client), *identities.checks(model, client)]
+    tracker = Counter("audit: objects read", len(objects) + len(checks), progress)
 
     def read(item: tuple[str, str, str]) -> list[Finding]:
+        environment, object_type, name = item
         try:
-            return _audit_object(model, client, principals, *item)
+            if object_type in registry.object_types:
+                return registry.read_object(model, client, environment, object_type, name)
+            return _read_object(model, client, identities, principals, environment, object_type, name)
+        finally:
+            tracker.step()
+
+    def run(check: Check) -> list[Finding]:
+        try:
+            return check()
         finally:
             tracker.step()
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        results = list(pool.map(read, objects))
-        undeclared = pool.submit(_undeclared, model, client).result()
-    tracker.step()
+        results = list(pool.map(read, objects)) + list(pool.map(run, checks))
     tracker.finish()
-    return audit_report([finding for result in results for finding in result] + undeclared, requests.count)
+    findings = [finding for result in results for finding in result]
+    return audit_report(findings, requests.count + identities.requests())
 
 
-def _audit_object(
+def _read_object(
     model: PermissionModel,
     client: WorkspaceClient,
+    identities: IdentityReader,
     principals: ServicePrincipals,
     environment: str,
     object_type: str,
     name: str,
 ) -> list[Finding]:
+    """A group's members or an experiment directory's access list, compared with the model."""
     expected = model.on_object(object_type, name)
-    live = live_access(client, principals, object_type, name, {grant.principal for grant in expected})
-    return compare_object(environment, object_type, name, expected, live)
-
-
-def _undeclared(model: PermissionModel, client: WorkspaceClient) -> list[Finding]:
-    if not any(facts.production for facts in model.environments.values()):
+    names = {grant.principal for grant in expected}
+    if object_type == GROUP:
+        live = identities.group_members(client, principals, name, names)
+    elif object_type == DIRECTORY:
+        live = live_access(client, principals, object_type, name, names)
+    else:
         return []
-    return undeclared_production_models(model, registered_model_names(client))
+    return compare_object(environment, object_type, name, expected, live)

@@ -1,10 +1,5 @@
-"""Which declared objects already exist in the workspace, in either registry: what ``mlenv adopt`` imports,
-and what ``mlenv plan`` looks for among the objects its plan would create.
-
-An object that exists but is not in Terraform's state was created outside Terraform, or by an apply that
-died (or lost the workspace's answer) after creating it and before saving the state. Creating it again
-fails with "already exists"; importing it (``mlenv adopt``) converges.
-"""
+"""Which declared objects already exist in the workspace, in any registry: what ``mlenv adopt`` imports, and what
+``mlenv plan`` looks for among the objects its plan would create (:mod:`.lookups` says why they exist)."""
 
 from __future__ import annotations
 
@@ -12,23 +7,20 @@ from collections.abc import Collection
 
 from databricks.sdk import WorkspaceClient
 
-from generator.manifests.settings import WorkspaceSettings
 from generator.model.permission_model import PermissionModel
-from generator.workspace.adopt import ExistingObject, find_existing
-from generator.workspace.unity_catalog_account import account_client
-from generator.workspace.unity_catalog_adopt import find_existing_unity_catalog
+from generator.workspace.identities import IdentityReader
+from generator.workspace.lookups import ExistingObject, run_lookups
+from generator.workspace.registries import registry_reader
 
 
 def existing_objects(
-    settings: WorkspaceSettings,
     model: PermissionModel,
     client: WorkspaceClient,
-    timeout: int,
+    identities: IdentityReader,
     concurrency: int,
     only: Collection[str] | None = None,
 ) -> list[ExistingObject]:
-    """The declared objects of ``model`` that exist (with ``only``, those among these Terraform addresses)."""
-    if settings.unity_catalog_mode:
-        account = account_client(settings, timeout) if settings.identity_mode == "account" else None
-        return find_existing_unity_catalog(model, client, account, concurrency, only)
-    return find_existing(model, client, concurrency, only)
+    """The declared objects of ``model`` that exist, sorted (with ``only``, those among these Terraform
+    addresses): the groups mlenv creates and the registry's objects."""
+    lookups = [*identities.group_lookups(model, client), *registry_reader(model).lookups(model, client)]
+    return run_lookups([lookup for address, lookup in lookups if only is None or address in only], concurrency)

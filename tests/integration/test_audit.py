@@ -182,10 +182,11 @@ def test_thousand_models_concurrently_within_the_bound(tmp_path, audit_cli):
     from databricks.sdk import WorkspaceClient
 
     from generator.workspace.audit import audit
+    from generator.workspace.identities import WorkspaceIdentities
 
     with FakeDatabricks(workspace) as server:
         client = WorkspaceClient(host=server.host, token=TOKEN)
-        report = audit(model, client, concurrency=6, progress=False)
+        report = audit(model, client, WorkspaceIdentities(), concurrency=6, progress=False)
     assert len(model.environments) == 10
     assert sum(len(facts.models) for facts in model.environments.values()) == 1000
     assert not report.drift

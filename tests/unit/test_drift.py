@@ -17,7 +17,7 @@ from generator.model.drift import (
     Principal,
     audit_report,
     compare_object,
-    undeclared_production_models,
+    undeclared_models,
 )
 from generator.model.grants import REGISTERED_MODEL
 from generator.model.permission_model import PermissionModel
@@ -90,7 +90,10 @@ def test_implicit_grants_that_databricks_did_not_add_are_not_drift(model):
 
 
 def test_undeclared_models_under_a_production_suffix(model):
-    findings = undeclared_production_models(model, ["churn_prod", "squat_prod", "squat_acc", "prod"])
+    registered = ["churn_prod", "squat_prod", "squat_acc", "prod"]
+    findings = [
+        finding for facts in model.environments.values() for finding in undeclared_models(model, facts, registered)
+    ]
     assert [(f.kind, f.object, f.environment) for f in findings] == [
         (UNDECLARED_PRODUCTION_MODEL, "squat_prod", "prod")
     ]
@@ -98,7 +101,7 @@ def test_undeclared_models_under_a_production_suffix(model):
 
 def test_report_puts_the_most_serious_drift_first(model):
     findings = [
-        *undeclared_production_models(model, ["squat_prod"]),
+        *undeclared_models(model, model.environments["prod"], ["squat_prod"]),
         *compare_object(
             "acc", REGISTERED_MODEL, "churn_acc", (), {Principal("user", "x@y.z"): LiveAccess("CAN_MANAGE")}
         ),

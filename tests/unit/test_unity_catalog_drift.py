@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.model.checked import load_and_check
-from generator.model.drift import DRIFT_KINDS, Finding, audit_report
+from generator.model.drift import DRIFT_KINDS, Finding, audit_report, undeclared_models
 from generator.model.grants import CATALOG, GROUP, REGISTERED_MODEL, SCHEMA, SERVICE_PRINCIPAL, USER
 from generator.model.permission_model import PermissionModel
 from generator.model.unity_catalog import OWNER
@@ -17,7 +17,6 @@ from generator.model.unity_catalog_drift import (
     compare_securable,
     guess_principal_type,
     unassigned_groups,
-    undeclared_models,
 )
 from tests.support.stand_in_unity_catalog_seed import unity_catalog_repo
 
@@ -132,9 +131,9 @@ def test_unnamed_terraform_identity_owner_is_implicit_with_a_hint(repo):
 
 def test_undeclared_models_only_in_production(model):
     prod, acc = model.environments["prod"], model.environments["acc"]
-    found = undeclared_models(prod, ["ml_prod.models.churn", "ml_prod.models.churn2", "ml_prod.models.fraud"])
+    found = undeclared_models(model, prod, ["ml_prod.models.churn", "ml_prod.models.churn2", "ml_prod.models.fraud"])
     assert [(f.kind, f.object) for f in found] == [("undeclared-production-model", "ml_prod.models.churn2")]
-    assert undeclared_models(acc, ["ml_acc.models.anything"]) == []
+    assert undeclared_models(model, acc, ["ml_acc.models.anything"]) == []
 
 
 def test_unassigned_environment_groups(model):
