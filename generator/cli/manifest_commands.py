@@ -16,8 +16,14 @@ from generator.manifests.environments import Manifests
 from generator.manifests.git_revision import manifests_at
 from generator.manifests.loader import load_settings
 from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
-from generator.manifests.scaffold import scaffold_manifest
-from generator.model.access_diff import Objects, access_changes, object_changes, objects_of, registry_moves, registry_of
+from generator.model.access_diff import (
+    Objects,
+    access_changes,
+    object_changes,
+    objects_of,
+    registry_change,
+    registry_moves,
+)
 from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
 from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA
@@ -36,6 +42,7 @@ from generator.render.grant_formats import (
     grants_json_text,
     grants_table,
 )
+from generator.render.scaffold import scaffold_manifest
 from generator.render.writer import compare_outputs, write_outputs
 
 
@@ -142,11 +149,11 @@ def access(arguments: argparse.Namespace) -> int:
         grants = tuple(grant for grant in grants if grant.object == arguments.object)
     production = {name for name, facts in checked.model.environments.items() if facts.production}
     names = checked.manifests.display_names()
-    unity_catalog = checked.manifests.settings.unity_catalog_mode
+    inheritance = checked.model.registry.inheritance
     writers: dict[str, Callable[[Sequence[Any]], str]] = {
         "table": lambda rows: effective_table(rows, names),
-        "csv": lambda rows: effective_csv(rows, names, unity_catalog),
-        "json": lambda rows: effective_json_text(rows, names, unity_catalog),
+        "csv": lambda rows: effective_csv(rows, names, inheritance),
+        "json": lambda rows: effective_json_text(rows, names, inheritance),
         "mermaid": lambda rows: mermaid(access_graph(rows, production, names)),
         "dot": lambda rows: dot(access_graph(rows, production, names)),
     }
@@ -164,9 +171,8 @@ def diff(arguments: argparse.Namespace) -> int:
     else:
         with manifests_at(arguments.root, arguments.head) as head_root:
             head, head_label = load_and_check(head_root), arguments.head
-    registries = (registry_of(base.model), registry_of(head.model))
-    to_unity_catalog = registries == ("workspace", "unity_catalog")
-    objects = object_changes(objects_of(base.model), objects_of(head.model), to_unity_catalog)
+    registries = registry_change(base.model, head.model)
+    objects = object_changes(objects_of(base.model), objects_of(head.model), head.model.registry)
     changes = access_changes(base.model, head.model)
     moves = registry_moves(base.model, head.model)
     if arguments.format == "json":
@@ -249,7 +255,7 @@ def _report_deletions(root: Path, model: PermissionModel) -> None:
     """Say which objects of the last render (``permissions/workspace.json``) the manifests no longer declare:
     Terraform deletes them, and a deleted registered model takes every version with it."""
     previous = _rendered_objects(root / PERMISSIONS_JSON)
-    for change in object_changes(previous, objects_of(model), registry_of(model) == "unity_catalog"):
+    for change in object_changes(previous, objects_of(model), model.registry):
         if change.change == "deleted":
             where = f"{change.environment}, production" if change.production else change.environment
             print(

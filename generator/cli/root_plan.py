@@ -86,7 +86,7 @@ def _forget_or_refuse_workspace_identities(
     account-level modules take. Refuse, naming them, unless ``--forget-workspace-identities`` takes them out of
     the state (they stay in the workspace; nothing is deleted)."""
     settings = checked.manifests.settings
-    if not settings.unity_catalog_mode or settings.identity_mode != "account":
+    if settings.identity_mode != "account":  # only account-level modules take the workspace-level ones' addresses
         return
     if not any(resource.get("type") == REGISTERED_MODEL_RESOURCE.partition(".")[0] for resource in resources):
         return  # no workspace-registry models in the state: the identity modules are account-level already

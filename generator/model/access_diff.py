@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.manifests.manifest import full_model_name
 from generator.model.effective_access import effective_access
 from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.levels import MEMBER
-from generator.model.permission_model import PermissionModel
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.model.registry import ModelRegistry
 
 
 @dataclass(frozen=True, order=True)
@@ -99,20 +99,40 @@ def objects_of(model: PermissionModel) -> Objects:
     return objects
 
 
-def registry_of(model: PermissionModel) -> str:
-    """``unity_catalog`` when the models live in Unity Catalog, else ``workspace`` (the Workspace Model Registry)."""
-    return model.registry.name
+@dataclass(frozen=True)
+class RegistryChange:
+    """The registries of two models (names as in ``workspace.yaml`` and titles), and whether the second keeps the
+    first one's models (Terraform forgets them) rather than deleting them."""
+
+    before: str
+    after: str
+    before_title: str
+    after_title: str
+    models_kept: bool
+
+    @property
+    def changed(self) -> bool:
+        """Whether the registry changes."""
+        return self.before != self.after
+
+
+def registry_change(base: PermissionModel, head: PermissionModel) -> RegistryChange:
+    """The registry change from ``base`` to ``head`` (none: both the same)."""
+    before, after = base.registry, head.registry
+    models = [name for facts in base.environments.values() for name in facts.models]
+    kept = before.name != after.name and any(after.forgets_on_arrival(name) for name in models)
+    return RegistryChange(before.name, after.name, before.title, after.title, kept)
 
 
 #: The change of a Workspace Model Registry model when the registry switches to Unity Catalog: Terraform forgets it.
 FORGOTTEN = "forgotten"
 
 
-def object_changes(before: Objects, after: Objects, to_unity_catalog: bool = False) -> list[ObjectChange]:
+def object_changes(before: Objects, after: Objects, registry: ModelRegistry) -> list[ObjectChange]:
     """Objects in ``after`` but not ``before`` (created) and the reverse (deleted), production and deletions first.
 
-    With ``to_unity_catalog`` (``after`` registers in Unity Catalog), a Workspace Model Registry model that
-    ``after`` no longer has is forgotten, not deleted: the rendered ``removed`` blocks keep it as an archive.
+    A registered model of a registry that ``after``'s ``registry`` replaces without deleting anything is forgotten,
+    not deleted: the rendered ``removed`` blocks keep it as an archive.
     """
     changes = [
         ObjectChange(production, environment, kind, name, "created")
@@ -125,7 +145,7 @@ def object_changes(before: Objects, after: Objects, to_unity_catalog: bool = Fal
             environment,
             kind,
             name,
-            FORGOTTEN if to_unity_catalog and kind == REGISTERED_MODEL and "." not in name else "deleted",
+            FORGOTTEN if kind == REGISTERED_MODEL and registry.forgets_on_arrival(name) else "deleted",
         )
         for (kind, name), (environment, production) in before.items()
         if (kind, name) not in after
@@ -180,7 +200,7 @@ def _is_production(model: PermissionModel, environment: str) -> bool:
 def registry_moves(base: PermissionModel, head: PermissionModel) -> list[MovedAccess]:
     """When the registry changes: for every model that moves, what each principal holds on it directly (or from
     its catalog or schema) before and after; production first. Empty when both use the same registry."""
-    if registry_of(base) == registry_of(head):
+    if base.registry.name == head.registry.name:
         return []
     before_holdings, after_holdings = _holdings(base), _holdings(head)
     moves = []
@@ -188,7 +208,7 @@ def registry_moves(base: PermissionModel, head: PermissionModel) -> list[MovedAc
         old = base.environments.get(name)
         if old is None:
             continue
-        for before_model, after_model in _pairs(old.models, facts.models, name):
+        for before_model, after_model in _pairs(base, old, head, facts):
             before = before_holdings.get(before_model, {})
             after = after_holdings.get(after_model, {})
             production = facts.production or old.production
@@ -207,13 +227,17 @@ def registry_moves(base: PermissionModel, head: PermissionModel) -> list[MovedAc
     return sorted(moves, key=lambda move: (not move.production, move))
 
 
-def _pairs(before: tuple[str, ...], after: tuple[str, ...], environment: str) -> list[tuple[str, str]]:
-    """Models of one environment paired by short name: ``churn_acc`` with ``ml_acc.models.churn``."""
-    unity_catalog = {
-        full_model_name(name.rsplit(".", 1)[-1], environment): name for name in (*before, *after) if "." in name
-    }
-    pairs = [(name, unity_catalog[name]) for name in before if name in unity_catalog]
-    return pairs + [(unity_catalog[name], name) for name in after if name in unity_catalog]
+def _pairs(
+    base: PermissionModel, before: EnvironmentFacts, head: PermissionModel, after: EnvironmentFacts
+) -> list[tuple[str, str]]:
+    """Models of one environment in two registries paired by the name the manifest gives them: ``churn_acc`` with
+    ``ml_acc.models.churn``."""
+    after_models = {head.registry.short_name(after, name): name for name in after.models}
+    return [
+        (name, after_models[short])
+        for name in before.models
+        if (short := base.registry.short_name(before, name)) in after_models
+    ]
 
 
 def _holdings(model: PermissionModel) -> dict[str, dict[tuple[str, str], set[Holding]]]:

@@ -37,7 +37,7 @@ EFFECTIVE_FIELDS = (
     "implicit",
 )
 #: The same keys in Unity Catalog mode: ``inherited_from`` follows ``via``.
-UNITY_CATALOG_EFFECTIVE_FIELDS = (*EFFECTIVE_FIELDS[:7], "inherited_from", *EFFECTIVE_FIELDS[7:])
+INHERITED_EFFECTIVE_FIELDS = (*EFFECTIVE_FIELDS[:7], "inherited_from", *EFFECTIVE_FIELDS[7:])
 
 
 @dataclass(frozen=True, order=True)
@@ -60,9 +60,9 @@ class EffectiveGrant:
     implicit: bool
     inherited_from: str = ""
 
-    def as_dict(self, unity_catalog: bool = False) -> dict[str, Any]:
-        """The effective grant as the documented JSON object (with ``inherited_from`` in Unity Catalog mode)."""
-        keys = UNITY_CATALOG_EFFECTIVE_FIELDS if unity_catalog else EFFECTIVE_FIELDS
+    def as_dict(self, inheritance: bool = False) -> dict[str, Any]:
+        """The effective grant as the documented JSON object (with ``inherited_from`` where grants inherit down)."""
+        keys = INHERITED_EFFECTIVE_FIELDS if inheritance else EFFECTIVE_FIELDS
         row: dict[str, Any] = {key: getattr(self, key) for key in keys}
         row["via"] = list(self.via)
         return row

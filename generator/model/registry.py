@@ -51,6 +51,8 @@ class ModelRegistry(ABC):
     mlflow_registry_uri: ClassVar[str]
     #: The level that lets a reader group read and load a model.
     reading_level: ClassVar[str]
+    #: Whether grants inherit from containers down to models (the effective access then says from where).
+    inheritance: ClassVar[bool]
     #: What a model that no manifest declares in a production namespace means (an audit finding's detail).
     undeclared_risk: ClassVar[str]
 
@@ -97,6 +99,15 @@ class ModelRegistry(ABC):
     @abstractmethod
     def in_namespace(self, facts: EnvironmentFacts, full_name: str) -> bool:
         """Whether a model named ``full_name`` is in the environment's namespace (declared or not)."""
+
+    @abstractmethod
+    def short_name(self, facts: EnvironmentFacts, full_name: str) -> str:
+        """The name a manifest gives the model ``full_name`` (``churn`` of ``churn_acc`` or ``ml_acc.models.churn``)."""
+
+    @abstractmethod
+    def forgets_on_arrival(self, full_name: str) -> bool:
+        """Whether a registered model ``full_name`` that the manifests no longer declare belongs to a registry this
+        one replaces without deleting anything: Terraform forgets it (``removed`` blocks), its versions stay."""
 
     @abstractmethod
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:

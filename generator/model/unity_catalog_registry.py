@@ -30,6 +30,7 @@ class UnityCatalogRegistry(ModelRegistry):
     title: ClassVar[str] = "Unity Catalog"
     mlflow_registry_uri: ClassVar[str] = "databricks-uc"
     reading_level: ClassVar[str] = EXECUTE
+    inheritance: ClassVar[bool] = True
     undeclared_risk: ClassVar[str] = "whoever created it owns it, and may have registered versions and set aliases"
 
     def environment_objects(
@@ -66,6 +67,12 @@ class UnityCatalogRegistry(ModelRegistry):
 
     def in_namespace(self, facts: EnvironmentFacts, full_name: str) -> bool:
         return full_name.startswith(f"{facts.schema}.")
+
+    def short_name(self, facts: EnvironmentFacts, full_name: str) -> str:
+        return full_name.rpartition(".")[2]
+
+    def forgets_on_arrival(self, full_name: str) -> bool:
+        return "." not in full_name  # a Workspace Model Registry model: the Unity Catalog root archives it
 
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
         return {"MLFLOW_ENV_CATALOG": facts.catalog, "MLFLOW_ENV_SCHEMA": facts.schema.rpartition(".")[2]}

@@ -24,6 +24,7 @@ class WorkspaceModelRegistry(ModelRegistry):
     title: ClassVar[str] = "Workspace Model Registry"
     mlflow_registry_uri: ClassVar[str] = "databricks"
     reading_level: ClassVar[str] = "CAN_READ"
+    inheritance: ClassVar[bool] = False
     undeclared_risk: ClassVar[str] = "someone may be squatting a production name"
 
     def environment_objects(
@@ -77,6 +78,12 @@ class WorkspaceModelRegistry(ModelRegistry):
 
     def in_namespace(self, facts: EnvironmentFacts, full_name: str) -> bool:
         return full_name.endswith(model_suffix(facts.name))
+
+    def short_name(self, facts: EnvironmentFacts, full_name: str) -> str:
+        return full_name.removesuffix(model_suffix(facts.name))
+
+    def forgets_on_arrival(self, full_name: str) -> bool:
+        return False
 
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
         return {}

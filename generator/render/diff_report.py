@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
-from generator.model.access_diff import AccessChange, Holding, MovedAccess, ObjectChange
+from generator.model.access_diff import AccessChange, Holding, MovedAccess, ObjectChange, RegistryChange
 from generator.render.diagrams import MERMAID_MAX_EDGES, changes_graph, drawable_mermaid
 from generator.tables import Table, code
 
@@ -18,10 +18,10 @@ def diff_markdown(
     head: str,
     names: Mapping[str, str] | None = None,
     moves: Sequence[MovedAccess] = (),
-    registries: tuple[str, str] = ("workspace", "workspace"),
+    registries: RegistryChange | None = None,
 ) -> str:
     """The changes between ``base`` and ``head`` as Markdown: the registry change and what moves with it (when
-    ``registries``, base and head, differ), objects created or deleted, then access changes production first, then a
+    ``registries`` says it changes), objects created or deleted, then access changes production first, then a
     Mermaid picture of them; ``names`` are the display names of principals known by id.
 
     Implicit grants on objects that are created or deleted come and go with their object: they are counted,
@@ -73,7 +73,7 @@ def diff_json(
     base: str,
     head: str,
     moves: Sequence[MovedAccess] = (),
-    registries: tuple[str, str] = ("workspace", "workspace"),
+    registries: RegistryChange | None = None,
 ) -> str:
     """The same changes as JSON; ``production`` says whether any production environment is touched, ``registry``
     which registry base and head use, ``moves`` what each principal holds on a model before and after it moves
@@ -82,7 +82,7 @@ def diff_json(
         "base": base,
         "head": head,
         "production": any(change.production for change in objects) or any(change.production for change in changes),
-        "registry": {"base": registries[0], "head": registries[1]},
+        "registry": {"base": registries.before, "head": registries.after} if registries else {},
         "objects": [asdict(change) | {"consequence": change.consequence} for change in objects],
         "changes": [asdict(change) for change in changes],
         "moves": [asdict(move) for move in moves],
@@ -90,18 +90,15 @@ def diff_json(
     return json.dumps(document, indent=1) + "\n"
 
 
-_REGISTRY_NAMES = {"workspace": "Workspace Model Registry", "unity_catalog": "Unity Catalog"}
-
-
-def _registry_section(registries: tuple[str, str], moves: Sequence[MovedAccess], names: Mapping[str, str]) -> list[str]:
+def _registry_section(
+    registries: RegistryChange | None, moves: Sequence[MovedAccess], names: Mapping[str, str]
+) -> list[str]:
     """The registry change: what happens to the models and their versions, and who holds what on each, before and
     after (after includes what a catalog or schema passes down)."""
-    before, after = registries
-    if before == after:
+    if registries is None or not registries.changed:
         return []
-    to_unity_catalog = after == "unity_catalog"
     lines = [
-        f"### Registry: {_REGISTRY_NAMES.get(before, before)} → {_REGISTRY_NAMES.get(after, after)}",
+        f"### Registry: {registries.before_title} → {registries.after_title}",
         "",
         (
             "> **Every model moves to a new registered model in Unity Catalog.** The old ones stay in the workspace "
@@ -109,7 +106,7 @@ def _registry_section(registries: tuple[str, str], moves: Sequence[MovedAccess],
             "`mlenv migrate` copies the versions with their tags, descriptions and stages (as aliases: the runtime "
             "client maps `Staging` to `challenger` and `Production` to `champion`) and verifies them; Unity "
             "Catalog needs a signature on every version."
-            if to_unity_catalog
+            if registries.models_kept
             else "> **Every model moves to a new, empty registered model.** The old ones are deleted with every "
             "version in them: versions are not moved. Register the versions to keep in the new models first (for "
             "example with MLflow's `MlflowClient.copy_model_version`), then `mlenv apply --allow-destroy`."

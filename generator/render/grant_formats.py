@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from generator.model.effective_access import EFFECTIVE_FIELDS, UNITY_CATALOG_EFFECTIVE_FIELDS, EffectiveGrant
+from generator.model.effective_access import EFFECTIVE_FIELDS, INHERITED_EFFECTIVE_FIELDS, EffectiveGrant
 from generator.model.grants import GRANT_FIELDS, Grant
 from generator.tables import Table, code
 
@@ -19,7 +19,7 @@ GRANT_ROW_FIELDS = (*GRANT_FIELDS, "principal_name", "source")
 #: Keys of an effective grant row in CSV and JSON, in order.
 EFFECTIVE_ROW_FIELDS = (*EFFECTIVE_FIELDS, "principal_name")
 #: The same in Unity Catalog mode (with ``inherited_from``: the catalog or schema a grant comes down from).
-UNITY_CATALOG_EFFECTIVE_ROW_FIELDS = (*UNITY_CATALOG_EFFECTIVE_FIELDS, "principal_name")
+INHERITED_EFFECTIVE_ROW_FIELDS = (*INHERITED_EFFECTIVE_FIELDS, "principal_name")
 #: One encoder for every row: json.dumps(..., ensure_ascii=False) would build a new one per call.
 JSON_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
@@ -70,10 +70,10 @@ def grants_table(grants: Sequence[Grant], names: Mapping[str, str]) -> str:
     ).text()
 
 
-def effective_row(grant: EffectiveGrant, names: Mapping[str, str], unity_catalog: bool = False) -> dict[str, Any]:
+def effective_row(grant: EffectiveGrant, names: Mapping[str, str], inheritance: bool = False) -> dict[str, Any]:
     """An effective grant as the documented row, with the principal's name (and ``inherited_from`` in Unity
     Catalog mode)."""
-    return {**grant.as_dict(unity_catalog), "principal_name": names.get(grant.principal, "")}
+    return {**grant.as_dict(inheritance), "principal_name": names.get(grant.principal, "")}
 
 
 def effective_table(grants: Sequence[EffectiveGrant], names: Mapping[str, str]) -> str:
@@ -97,16 +97,16 @@ def effective_table(grants: Sequence[EffectiveGrant], names: Mapping[str, str]) 
     ).text()
 
 
-def effective_csv(grants: Sequence[EffectiveGrant], names: Mapping[str, str], unity_catalog: bool = False) -> str:
+def effective_csv(grants: Sequence[EffectiveGrant], names: Mapping[str, str], inheritance: bool = False) -> str:
     """Effective grants as CSV; ``via`` is the chain of groups joined with `` > ``, empty when direct; in Unity
     Catalog mode ``inherited_from`` follows it."""
-    fields = UNITY_CATALOG_EFFECTIVE_ROW_FIELDS if unity_catalog else EFFECTIVE_ROW_FIELDS
-    return _csv(fields, (effective_row(grant, names, unity_catalog) for grant in grants))
+    fields = INHERITED_EFFECTIVE_ROW_FIELDS if inheritance else EFFECTIVE_ROW_FIELDS
+    return _csv(fields, (effective_row(grant, names, inheritance) for grant in grants))
 
 
-def effective_json_text(grants: Sequence[EffectiveGrant], names: Mapping[str, str], unity_catalog: bool = False) -> str:
+def effective_json_text(grants: Sequence[EffectiveGrant], names: Mapping[str, str], inheritance: bool = False) -> str:
     """Effective grants as a JSON list, one per line."""
-    return json_lines([effective_row(grant, names, unity_catalog) for grant in grants]) + "\n"
+    return json_lines([effective_row(grant, names, inheritance) for grant in grants]) + "\n"
 
 
 def via_text(via: Sequence[str]) -> str:

@@ -15,4 +15,9 @@ RENDERINGS: dict[str, RegistryRendering] = {
 
 def rendering_of(model: PermissionModel) -> RegistryRendering:
     """The rendering of ``model``'s registry."""
-    return RENDERINGS[model.registry.name]
+    return rendering_for(model.registry.name)
+
+
+def rendering_for(registry: str) -> RegistryRendering:
+    """The rendering of the registry ``registry:`` names (for files written before a model exists)."""
+    return RENDERINGS[registry]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from generator.manifests.environments import Environment, Manifests
+from generator.manifests.settings import WorkspaceSettings
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.render.header import Header
 from generator.render.state_layout import RootLayout
@@ -57,6 +58,11 @@ class RegistryRendering(ABC):
     @abstractmethod
     def root_files(self, manifests: Manifests, header: Header, directories: list[str]) -> dict[str, str]:
         """Files every root in ``directories`` needs besides its module calls (provider configurations)."""
+
+    @abstractmethod
+    def manifest_terms(self, settings: WorkspaceSettings, environment: str) -> dict[str, str]:
+        """The registry's words in a new environment's commented manifest (``mlenv new-env``): ``model_name``,
+        ``production_meaning``, ``tags_note``, ``tags_example``, ``reader_level``."""
 
     @abstractmethod
     def environment_json(self, model: PermissionModel, facts: EnvironmentFacts) -> dict[str, object]:

@@ -12,6 +12,7 @@ from typing import ClassVar
 from generator.addresses import WORKSPACE_GROUP_RESOURCES, all_principals_group_address
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import full_model_name
+from generator.manifests.settings import WorkspaceSettings
 from generator.model.grants import CATALOG, METASTORE_ADMINS, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.paths import PROVIDERS_TERRAFORM_FILE, in_root
@@ -97,6 +98,16 @@ class UnityCatalogRendering(RegistryRendering):
             )
         )
         return {in_root(directory, PROVIDERS_TERRAFORM_FILE): providers for directory in directories}
+
+    def manifest_terms(self, settings: WorkspaceSettings, environment: str) -> dict[str, str]:
+        group = settings.group_name(environment)
+        return {
+            "model_name": f"{settings.uc.catalog_name(environment)}.{settings.uc.schema_name}.<model> (owner {group})",
+            "production_meaning": "no one may create models in its catalog and schema",
+            "tags_note": " and",
+            "tags_example": "",
+            "reader_level": "EXECUTE",
+        }
 
     def environment_json(self, model: PermissionModel, facts: EnvironmentFacts) -> dict[str, object]:
         return {

@@ -16,6 +16,7 @@ from generator.addresses import (
 )
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import full_model_name
+from generator.manifests.settings import WorkspaceSettings
 from generator.model.grants import DIRECTORY, REGISTERED_MODEL
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.render.hcl import Expression, hcl_body, hcl_value
@@ -98,6 +99,15 @@ class WorkspaceRegistryRendering(RegistryRendering):
 
     def root_files(self, manifests: Manifests, header: Header, directories: list[str]) -> dict[str, str]:
         return {}
+
+    def manifest_terms(self, settings: WorkspaceSettings, environment: str) -> dict[str, str]:
+        return {
+            "model_name": f"<model>_{environment}",
+            "production_meaning": "its models get CAN_MANAGE_PRODUCTION_VERSIONS",
+            "tags_note": ", tags and",
+            "tags_example": "  #   tags:\n  #     team: risk\n",
+            "reader_level": "CAN_READ",
+        }
 
     def environment_json(self, model: PermissionModel, facts: EnvironmentFacts) -> dict[str, object]:
         return {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.manifests.settings import WorkspaceSettings
+from generator.render.registries import rendering_for
 
 _TEMPLATE = """\
 # yaml-language-server: $schema=../schema/environment.schema.json
@@ -39,31 +40,13 @@ experiment_readers:
 """
 
 
-_TAGS_EXAMPLE = """\
-  #   tags:
-  #     team: risk
-"""
-
-
 def scaffold_manifest(name: str, production: bool, settings: WorkspaceSettings) -> str:
     """A commented manifest for environment ``name``, worded for the workspace's registry."""
-    unity_catalog = settings.unity_catalog_mode
-    group = settings.group_name(name)
-    if unity_catalog:
-        model_name = f"{settings.uc.catalog_name(name)}.{settings.uc.schema_name}.<model> (owner {group})"
-        production_meaning = "no one may create models in its catalog and schema"
-    else:
-        model_name = f"<model>_{name}"
-        production_meaning = "its models get CAN_MANAGE_PRODUCTION_VERSIONS"
     return _TEMPLATE.format(
         name=name,
         production="true" if production else "false",
         directory=settings.experiment_directory(name),
-        group=group,
-        model_name=model_name,
-        production_meaning=production_meaning,
-        tags_note=" and" if unity_catalog else ", tags and",
-        tags_example="" if unity_catalog else _TAGS_EXAMPLE,
-        reader_level="EXECUTE" if unity_catalog else "CAN_READ",
+        group=settings.group_name(name),
         reader_note="; on production models an explicit, reported opt-in" if production else "",
+        **rendering_for(settings.registry).manifest_terms(settings, name),
     )
