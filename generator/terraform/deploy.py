@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from python_terraform import IsFlagged
 
-from generator.errors import ApplyIncomplete, Refused, TerraformFailed, WorkspaceUnreachable
+from generator.errors import Refused, TerraformFailed
+from generator.terraform.failures import raise_for
 from generator.terraform.roots import Root
 from generator.terraform.runner import StepResult, TerraformRunner
 
@@ -71,9 +71,7 @@ def plan(repository: Path, root: Root, runner: TerraformRunner, refresh: bool = 
         refresh=None if refresh else False,
     )
     if result.returncode not in (0, 2):
-        _raise_if_locked(result)
-        _raise_if_provider_unavailable(result)
-        raise TerraformFailed(f"terraform plan{root.of} failed (exit {result.returncode}); nothing was saved")
+        raise_for(result, f"terraform plan{root.of} failed (exit {result.returncode}); nothing was saved")
     changes = read_changes(repository, root, runner)
     record = json.dumps({"fingerprint": fingerprint(repository, root)}) + "\n"
     (repository / root.saved_plan_record).write_text(record, encoding="utf-8")
@@ -103,9 +101,7 @@ def apply(repository: Path, root: Root, runner: TerraformRunner, host: str = "")
     """
     result = runner.run(repository / root.directory, "apply", _from_root(root, root.saved_plan), input=False)
     if not result.ok:
-        _raise_if_stale(result)
-        _raise_if_stopped_by_the_workspace(result, host)  # a lock error is not the workspace's: _require says it
-    _require(result)
+        raise_for(result, f"terraform apply failed (exit {result.returncode})", host, applying=True)
     (repository / root.saved_plan_record).unlink()
 
 
@@ -199,91 +195,4 @@ def _from_root(root: Root, path: str) -> str:
 
 def _require(result: StepResult) -> None:
     if not result.ok:
-        _raise_if_locked(result)
-        _raise_if_provider_unavailable(result)
-        raise TerraformFailed(f"terraform {result.command} failed (exit {result.returncode})")
-
-
-#: What Terraform prints when the Databricks provider cannot be configured or cannot reach the workspace.
-_PROVIDER_UNAVAILABLE = re.compile(
-    r"ConfigureProvider|Plugin did not respond|cannot configure default credentials|invalid access token|"
-    r"Unauthorized|status code 401|status code 403|no such host|connection refused|i/o timeout|"
-    r"context deadline exceeded|certificate signed by unknown authority|proxyconnect",
-    re.IGNORECASE,
-)
-
-
-#: The fields of the lock holder Terraform prints under "Lock Info:" when it cannot acquire the state lock.
-_LOCK_FIELD = re.compile(r"^\s*(ID|Operation|Who|Created):\s*(.+?)\s*$")
-
-
-def _raise_if_locked(result: StepResult) -> None:
-    """Raise :class:`Refused` naming the holder when Terraform could not take the state lock (another plan or
-    apply of the same state is running, or one died holding a remote backend's lock)."""
-    if not any("Error acquiring the state lock" in line for line in result.stderr_tail):
-        return
-    fields: dict[str, str] = {}
-    for line in result.stderr_tail:
-        match = _LOCK_FIELD.match(line.strip("│╷╵"))
-        if match:
-            fields.setdefault(match[1], match[2])
-    holder = ", ".join(f"{key.lower()} {fields[key]}" for key in ("Who", "Operation", "Created") if key in fields)
-    lock_id = fields.get("ID", "<ID>")
-    raise Refused(
-        f"terraform {result.command}: the state is locked by another run ({holder or 'holder unknown'}; lock ID "
-        f"{lock_id}); nothing was changed by this one. Wait for that run to finish, then run 'mlenv plan' again; "
-        f"if it died, release its lock with 'terraform force-unlock {lock_id}'"
-    )
-
-
-def _raise_if_stale(result: StepResult) -> None:
-    """Raise :class:`Refused` when Terraform refused the saved plan because the state changed since it was made
-    (another run applied in between, typically the same plan): nothing was applied twice."""
-    if any("Saved plan is stale" in line for line in result.stderr_tail):
-        raise Refused(
-            "the state changed after the saved plan was made (another run applied in the meantime), so Terraform "
-            "applied nothing from it; run 'mlenv plan' again to see what is left"
-        )
-
-
-#: What the provider prints when the workspace throttled or failed beyond its retries, or dropped a connection
-#: (Go's ``EOF`` on a request it does not repeat: a create may have happened without its answer).
-_STOPPED_BY_THE_WORKSPACE = re.compile(
-    r'": EOF$|connection reset by peer|broken pipe|status code 429|too many requests|TEMPORARILY_UNAVAILABLE|'
-    r"status code 503|service unavailable|i/o timeout|context deadline exceeded|request timed out",
-    re.IGNORECASE,
-)
-_ALREADY_EXISTS = re.compile(r"already exists|RESOURCE_ALREADY_EXISTS", re.IGNORECASE)
-
-
-def _raise_if_stopped_by_the_workspace(result: StepResult, host: str) -> None:
-    """Raise :class:`ApplyIncomplete` when Terraform's errors come from the workspace, not from the plan."""
-    errors = [line for line in (raw.strip(" │╷╵") for raw in result.stderr_tail) if line.startswith("Error:")]
-    where = host or "the workspace"
-    stopped = [line for line in errors if _STOPPED_BY_THE_WORKSPACE.search(line)]
-    existing = [line for line in errors if _ALREADY_EXISTS.search(line)]
-    if not errors or len(stopped) + len(existing) < len(errors):
-        return
-    if stopped:
-        raise ApplyIncomplete(
-            f"terraform apply stopped part way: {where} throttled, failed or dropped the connection on "
-            f"{len(stopped)} requests ({stopped[0][:160]}). What was applied is in the state; an object whose "
-            "creation lost its answer may exist without being in it. Rerun 'mlenv plan' (it finds such objects "
-            "and says how to adopt them), then 'mlenv apply'"
-        )
-    raise ApplyIncomplete(
-        f"terraform apply found {len(existing)} objects that already exist in {where} but not in the state "
-        f"({existing[0][:160]}): an earlier apply was interrupted after creating them, or they were made by "
-        "hand. Run 'mlenv plan' (it lists them and how to adopt them), then 'mlenv apply'"
-    )
-
-
-def _raise_if_provider_unavailable(result: StepResult) -> None:
-    """Raise :class:`WorkspaceUnreachable` when Terraform failed because the provider could not reach or
-    authenticate to the workspace (its full output was streamed above)."""
-    reason = next((line.strip(" │╷╵") for line in result.stderr_tail if _PROVIDER_UNAVAILABLE.search(line)), None)
-    if reason:
-        raise WorkspaceUnreachable(
-            f"terraform {result.command} could not configure the Databricks provider: {reason[:200]}; check "
-            "DATABRICKS_HOST, the credentials and the network (Terraform's output above has the details)"
-        )
+        raise_for(result, f"terraform {result.command} failed (exit {result.returncode})")
