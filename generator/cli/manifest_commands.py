@@ -70,7 +70,7 @@ def validate(arguments: argparse.Namespace) -> int:
     from generator.cli.terraform_commands import validate_terraform
 
     write_outputs(arguments.root, render_files(checked))
-    return validate_terraform(arguments.root)
+    return validate_terraform(arguments.root, checked.manifests)
 
 
 def render(arguments: argparse.Namespace) -> int:

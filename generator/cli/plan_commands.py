@@ -23,13 +23,13 @@ from generator.cli.root_plan import plan_root
 from generator.errors import ChangesFound, ExitCode, InvalidInput, MlenvError, Problem
 from generator.manifests.environments import Environment
 from generator.manifests.git_revision import changed_since
+from generator.manifests.roots import Root, roots_of, select_roots
 from generator.manifests.settings import WorkspaceSettings
 from generator.model.checked import Checked, load_and_check
 from generator.render.generated import render_files
 from generator.render.writer import compare_outputs
 from generator.request_budget import process_share, processes_within
 from generator.terraform import deploy
-from generator.terraform.roots import Root, roots_of, select_roots
 from generator.terraform.runner import TerraformRunner, parallelism_share
 from generator.terraform.toolchain import locate
 from generator.workspace.preflight import preflight

@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.terraform.roots import Root
+from generator.manifests.roots import Root
 from generator.terraform.runner import TerraformRunner
 
 

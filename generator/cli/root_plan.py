@@ -22,11 +22,11 @@ from generator.addresses import (
 from generator.cli.root_context import Where
 from generator.cli.state_split import split_or_refuse_single_state
 from generator.errors import Refused
+from generator.manifests.roots import Root
 from generator.model.checked import Checked
 from generator.paths import IMPORTS_TERRAFORM_FILE, in_root
 from generator.render.imports import add_imports
 from generator.terraform import deploy
-from generator.terraform.roots import Root
 from generator.terraform.runner import TerraformRunner
 from generator.workspace.connection import workspace_client
 from generator.workspace.existing import existing_objects

@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import ExitCode
+from generator.manifests.environments import Manifests
+from generator.manifests.roots import roots_of
+from generator.model.checked import load_and_check
 from generator.render.writer import write_atomically
 from generator.terraform.module_docs import render_module_docs
 from generator.terraform.runner import StepResult, TerraformRunner
@@ -21,14 +24,15 @@ def toolchain(arguments: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def validate_terraform(root: Path) -> int:
-    """Init and validate the root module, every module and every example against the real provider."""
-    return _steps(root, lambda runner: runner.validate_all())
+def validate_terraform(root: Path, manifests: Manifests) -> int:
+    """Init and validate the repository's roots, every module and every example against the real provider."""
+    return _steps(root, lambda runner: runner.validate_all(roots_of(manifests)))
 
 
 def tftest(arguments: argparse.Namespace) -> int:
-    """``mlenv tftest``: ``terraform test`` every module and the generated root test."""
-    return _steps(arguments.root, lambda runner: runner.test_all())
+    """``mlenv tftest``: ``terraform test`` the generated tests of the repository's roots and every module."""
+    roots = roots_of(load_and_check(arguments.root).manifests)
+    return _steps(arguments.root, lambda runner: runner.test_all(roots))
 
 
 def module_docs(arguments: argparse.Namespace) -> int:

@@ -15,11 +15,11 @@ from typing import Any
 from generator.addresses import ACCOUNT_PROVIDERS, membership_call, membership_module_source
 from generator.errors import InvalidInput, Problem
 from generator.manifests.environments import Manifests
+from generator.manifests.roots import Root, roots_of
 from generator.paths import (
     BACKEND_TERRAFORM_FILE,
     ROOT_TEST_DIRECTORY,
     ROOT_VERSIONS_FILE,
-    SHARED_ROOT_NAME,
     TERRAFORM_TEST_FILE_NAME,
     VERSIONS_FILE,
     environment_root_directory,
@@ -36,13 +36,18 @@ ENV_PLACEHOLDER = "{env}"
 
 @dataclass(frozen=True)
 class RootLayout:
-    """The directory of each environment's Terraform files."""
+    """The directory of each environment's Terraform files: the repository's roots (:func:`roots_of`)."""
 
-    per_environment: bool
+    roots: tuple[Root, ...]
+
+    @property
+    def per_environment(self) -> bool:
+        """Whether each environment has its own root."""
+        return any(root.environment is not None for root in self.roots)
 
     def directory(self, environment: str) -> str:
         """The root directory that holds ``environment``'s module calls (``.`` is the repository top)."""
-        return environment_root_directory(environment) if self.per_environment else "."
+        return next((root.directory for root in self.roots if root.environment == environment), ".")
 
     def environment_file(self, environment: str) -> str:
         """Path of the module calls of ``environment``."""
@@ -55,7 +60,7 @@ class RootLayout:
 
 def layout_of(manifests: Manifests) -> RootLayout:
     """The layout the settings ask for."""
-    return RootLayout(manifests.settings.per_environment_state)
+    return RootLayout(tuple(roots_of(manifests)))
 
 
 def shared_sources(manifests: Manifests) -> tuple[str, ...]:
@@ -90,12 +95,8 @@ def root_files(manifests: Manifests, header: Header) -> dict[str, str]:
     files: dict[str, str] = {}
     backend_template = templates().get_template("backend.tf.j2")
     settings_sources = tuple(filter(None, (manifests.settings_source,)))
-    roots = [(SHARED_ROOT_NAME, ".")]
-    if settings.per_environment_state:
-        roots += [
-            (environment.name, environment_root_directory(environment.name)) for environment in manifests.environments
-        ]
-    for name, directory in roots:
+    for root in roots_of(manifests):
+        name, directory = root.name, root.directory
         if settings.backend is not None:
             config = {
                 key: value.replace(ENV_PLACEHOLDER, name) if isinstance(value, str) else value

@@ -43,7 +43,6 @@ def render_terraform(manifests: Manifests, model: PermissionModel, header: Heade
     ]
     checks.append(rendering.shared_check(manifests, model, layout.per_environment))
     files[TERRAFORM_TEST_FILE] = rendering.test_file(model, shared, checks)
-    directories = sorted({".", *(layout.directory(environment.name) for environment in manifests.environments)})
-    files.update(rendering.root_files(manifests, header, directories))
+    files.update(rendering.root_files(manifests, header, [root.directory for root in layout.roots]))
     files.update(root_files(manifests, header))
     return files

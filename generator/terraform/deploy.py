@@ -3,7 +3,7 @@
 ``plan`` runs ``terraform init`` and ``terraform plan -out`` in the root's directory, and records a fingerprint
 of every input of the root next to the saved plan (both under ``.mlenv/``). ``apply`` refuses a missing plan or
 one made from other inputs, lists every delete or replace in the plan and refuses them unless ``allow_destroy``
-is given. Every function takes the repository and the :class:`~generator.terraform.roots.Root`.
+is given. Every function takes the repository and the :class:`~generator.manifests.roots.Root`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 from python_terraform import IsFlagged
 
 from generator.errors import Refused, TerraformFailed
+from generator.manifests.roots import Root
 from generator.terraform.failures import raise_for
-from generator.terraform.roots import Root
 from generator.terraform.runner import StepResult, TerraformRunner
 
 

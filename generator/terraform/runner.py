@@ -10,7 +10,8 @@ from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
 
-from generator.paths import ENVIRONMENT_ROOTS_DIRECTORY, EXAMPLES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
+from generator.manifests.roots import Root
+from generator.paths import EXAMPLES_DIRECTORY, TERRAFORM_TEST_DIRECTORY
 from generator.terraform.module_interface import module_directories, terraform_directories
 from generator.terraform.process import Hidden, run_streamed
 from generator.terraform.toolchain import Toolchain
@@ -93,10 +94,6 @@ class TerraformRunner:
         """Every reusable module under ``modules/``, sorted."""
         return module_directories(self.root)
 
-    def environment_root_directories(self) -> list[Path]:
-        """Every environment's own root under ``roots/`` (``state: per_environment``), sorted."""
-        return sorted({path.parent for path in (self.root / ENVIRONMENT_ROOTS_DIRECTORY).glob("*/*.tf")})
-
     def example_directories(self) -> list[Path]:
         """Every example root module under ``examples/``, sorted."""
         return terraform_directories(self.root / EXAMPLES_DIRECTORY)
@@ -135,18 +132,19 @@ class TerraformRunner:
         """``terraform init -backend=false -input=false`` against the mirror."""
         return self.run(directory, "init", backend=False, input=False)
 
-    def validate_all(self) -> list[StepResult]:
-        """Init and validate the root modules, every module, then every example; stops at the first failure."""
-        return self._init_then("validate", self.example_directories())
+    def validate_all(self, roots: list[Root]) -> list[StepResult]:
+        """Init and validate ``roots``, every module, then every example; stops at the first failure."""
+        return self._init_then("validate", roots, self.example_directories())
 
-    def test_all(self) -> list[StepResult]:
-        """Init and ``terraform test`` the generated root tests and every module; stops at the first failure."""
-        return self._init_then("test")
+    def test_all(self, roots: list[Root]) -> list[StepResult]:
+        """Init and ``terraform test`` the generated tests of ``roots`` and every module; stops at the first
+        failure."""
+        return self._init_then("test", roots)
 
-    def _init_then(self, command: str, after_modules: list[Path] | None = None) -> list[StepResult]:
+    def _init_then(self, command: str, roots: list[Root], after_modules: list[Path] | None = None) -> list[StepResult]:
         results: list[StepResult] = []
-        roots = [self.root, *self.environment_root_directories()]
-        for directory in [*roots, *self.module_directories(), *(after_modules or [])]:
+        directories = [self.root / root.directory for root in roots]
+        for directory in [*directories, *self.module_directories(), *(after_modules or [])]:
             for step in ("init", command):
                 result = self.init(directory) if step == "init" else self._command(directory, step)
                 results.append(result)

@@ -11,7 +11,7 @@ import pytest
 from generator.errors import InvalidInput
 from generator.model.checked import load_and_check
 from generator.render.generated import render_files
-from generator.terraform.roots import roots_of, select_roots
+from generator.manifests.roots import roots_of, select_roots
 from tests.support.repository import REPOSITORY
 
 ENVIRONMENTS = ("acc", "preprod", "prod")
