@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InvalidInput
+from generator.manifests.roots import roots_of, select_roots
 from generator.model.checked import load_and_check
 from generator.render.generated import render_files
-from generator.manifests.roots import roots_of, select_roots
 from tests.support.repository import REPOSITORY
 
 ENVIRONMENTS = ("acc", "preprod", "prod")
