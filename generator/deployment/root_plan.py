@@ -8,7 +8,6 @@ exist already are refused (or, with ``--adopt``, imported and planned again).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,9 @@ from generator.addresses import (
     all_principals_group_address,
     environment_module_address,
 )
-from generator.cli.root_context import Where
-from generator.cli.state_split import split_or_refuse_single_state
+from generator.deployment.options import PlanOptions
+from generator.deployment.root_context import Where
+from generator.deployment.state_split import split_or_refuse_single_state
 from generator.errors import Refused
 from generator.manifests.roots import Root
 from generator.model.checked import Checked
@@ -41,7 +41,7 @@ def plan_root(
     repository: Path,
     root: Root,
     checked: Checked,
-    arguments: argparse.Namespace,
+    options: PlanOptions,
     runner: TerraformRunner,
     processes: int,
 ) -> list[deploy.Change]:
@@ -50,12 +50,12 @@ def plan_root(
     at = Where(repository, root, runner, processes)
     deploy.init(repository, root, runner)
     resources = deploy.state_resources(repository, root, runner)
-    split_or_refuse_single_state(at, checked, resources, arguments)
-    _forget_or_refuse_workspace_identities(at, checked, resources, arguments)
-    _keep_or_refuse_tainted(at, deploy.tainted_resources(resources), arguments)
-    changes = deploy.plan(repository, root, runner, refresh=not arguments.no_refresh)
-    if _adopt_or_refuse_what_exists(at, checked, changes, arguments):
-        changes = deploy.plan(repository, root, runner, refresh=not arguments.no_refresh)
+    split_or_refuse_single_state(at, checked, resources, options)
+    _forget_or_refuse_workspace_identities(at, checked, resources, options)
+    _keep_or_refuse_tainted(at, deploy.tainted_resources(resources), options)
+    changes = deploy.plan(repository, root, runner, refresh=options.refresh)
+    if _adopt_or_refuse_what_exists(at, checked, changes, options):
+        changes = deploy.plan(repository, root, runner, refresh=options.refresh)
     _report(at, changes)
     return changes
 
@@ -79,7 +79,7 @@ def _report(at: Where, changes: list[deploy.Change]) -> None:
 
 
 def _forget_or_refuse_workspace_identities(
-    at: Where, checked: Checked, resources: list[dict[str, Any]], arguments: argparse.Namespace
+    at: Where, checked: Checked, resources: list[dict[str, Any]], options: PlanOptions
 ) -> None:
     """The first Unity Catalog plan with ``identities: account`` after the Workspace Model Registry setup: the
     state still holds that setup's workspace-level groups and service principals at the addresses the
@@ -98,7 +98,7 @@ def _forget_or_refuse_workspace_identities(
     present = sorted({call for resource in resources for call in calls if resource["address"].startswith(f"{call}.")})
     if not present:
         return
-    if not arguments.forget_workspace_identities:
+    if not options.forget_workspace_identities:
         raise Refused(
             f"the state holds the Workspace Model Registry setup's workspace-level groups and service principals "
             f"({', '.join(present)}) where the account-level ones go; rerun mlenv plan --forget-workspace-identities "
@@ -108,14 +108,14 @@ def _forget_or_refuse_workspace_identities(
     at.say(f"forgot {', '.join(present)}: the workspace-level identities stay in the workspace, unmanaged")
 
 
-def _keep_or_refuse_tainted(at: Where, tainted: list[str], arguments: argparse.Namespace) -> None:
+def _keep_or_refuse_tainted(at: Where, tainted: list[str], options: PlanOptions) -> None:
     """Resources an apply created but could not read back are tainted: the plan would replace them (delete and
     create again, which apply refuses, or which ``prevent_destroy`` stops). With ``--adopt``, untaint them (the
     plan's refresh then reads them and updates them in place); otherwise refuse before planning, naming them."""
     if not tainted:
         return
     listing = f"{len(tainted)} resources an interrupted apply created but could not read back ({', '.join(tainted)})"
-    if not arguments.adopt:
+    if not options.adopt:
         deploy.discard_saved_plan(at.repository, at.root)
         raise Refused(
             f"the state{at.root.of} holds {listing}; the plan would delete and create them again. Run "
@@ -126,7 +126,7 @@ def _keep_or_refuse_tainted(at: Where, tainted: list[str], arguments: argparse.N
 
 
 def _adopt_or_refuse_what_exists(
-    at: Where, checked: Checked, changes: list[deploy.Change], arguments: argparse.Namespace
+    at: Where, checked: Checked, changes: list[deploy.Change], options: PlanOptions
 ) -> bool:
     """Objects an interrupted apply created after its last state snapshot (or someone made by hand): the plan
     creates groups, models, catalogs or schemas that already exist, and applying it would fail on "already
@@ -144,7 +144,7 @@ def _adopt_or_refuse_what_exists(
     names = ", ".join(f"{item.kind.replace('_', ' ')} {item.name}" for item in found)
     listing = f"{len(found)} objects that exist in {host} but not in the Terraform state ({names})"
     consent = " --include-production" if production else ""
-    if not arguments.adopt or (production and not arguments.include_production):
+    if not options.adopt or (production and not options.include_production):
         deploy.discard_saved_plan(at.repository, at.root)
         raise Refused(
             f"the plan{at.root.of} creates {listing}: an apply was interrupted after creating them, or they were "

@@ -11,7 +11,6 @@ cannot be named by a ``removed`` block). Each environment's root takes the objec
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
 from generator.addresses import (
@@ -20,7 +19,8 @@ from generator.addresses import (
     UnityCatalogModule,
     environment_module_address,
 )
-from generator.cli.root_context import Where
+from generator.deployment.options import PlanOptions
+from generator.deployment.root_context import Where
 from generator.errors import Refused
 from generator.model.checked import Checked
 from generator.paths import MOVED_TERRAFORM_FILE
@@ -33,7 +33,7 @@ _MEMBERSHIPS = f"module.{ALL_PRINCIPALS_GROUP_CALL}.databricks_group_member.this
 
 
 def split_or_refuse_single_state(
-    at: Where, checked: Checked, resources: list[dict[str, Any]], arguments: argparse.Namespace
+    at: Where, checked: Checked, resources: list[dict[str, Any]], options: PlanOptions
 ) -> None:
     """In the shared root of ``state: per_environment``: refuse while the state holds what the environments' own
     roots manage now, naming them, unless ``--split-state`` forgets them (see the module docstring)."""
@@ -51,7 +51,7 @@ def split_or_refuse_single_state(
     if not present and not memberships:
         return
     listing = f"{len(present)} module calls and {len(memberships)} memberships of the environments"
-    if not arguments.split_state:
+    if not options.split_state:
         raise Refused(
             f"the shared root's state still holds {listing} ({', '.join(present + memberships)}), which each "
             "environment's own root manages since state: per_environment; planned as they are, they would be "
