@@ -90,13 +90,13 @@ def main() -> None:
                     "MLFLOW_S3_ENDPOINT_URL": ready["s3_endpoint"],
                 }
                 command = [
-                    sys.executable, "-m", "generator", "--root", str(repository), "migrate", "--jobs", str(jobs),
+                    sys.executable, "-m", "generator", "--repository", str(repository), "migrate", "--jobs", str(jobs),
                     "--source-registry-uri", server.uri, "--tracking-uri", server.uri,
                     "--target-registry-uri", "databricks-uc://{env}",
                 ]  # fmt: skip
                 copy = timed(command, environment)
                 rerun = timed(command, environment)
-                verify = timed([*command, "--verify"], environment)
+                verify = timed([*command, "verify"], environment)
             first = first or copy
             print(
                 f"{jobs:>4}  {copy:>9.1f} s  {total / copy * 60:>12.0f}  {first / copy:>7.2f}x  {rerun:>5.1f} s  "

@@ -75,7 +75,9 @@ def measure(registry: str, sizes: list[int], models: int, repeat: int, terraform
         with tempfile.TemporaryDirectory() as directory:
             root = Path(directory)
             synthesize(root, environments, models, registry)
-            render = statistics.median(timed([*mlenv, "--root", str(root), "render"], root) for _ in range(repeat))
+            render = statistics.median(
+                timed([*mlenv, "--repository", str(root), "render"], root) for _ in range(repeat)
+            )
             fmt = statistics.median(timed([terraform, "fmt", "-check", "-recursive", "."], root) for _ in range(repeat))
             count = environments * models
             marginal = f"{1000 * (render - previous[1]) / (count - previous[0]):.3f}" if previous else "-"

@@ -45,7 +45,7 @@ class Row:
 
 def _mlenv(root: Path, env: dict[str, str], *arguments: str) -> str:
     completed = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), *arguments],
+        [sys.executable, "-m", "generator", "--repository", str(root), *arguments],
         env=env,
         capture_output=True,
         text=True,

@@ -47,7 +47,7 @@ def main() -> int:
             root = Path(directory)
             synthesize(root, max(1, models // MODELS_PER_ENVIRONMENT), min(models, MODELS_PER_ENVIRONMENT))
             subprocess.run(
-                [sys.executable, "-m", "generator", "--root", str(root), "render"],
+                [sys.executable, "-m", "generator", "--repository", str(root), "render"],
                 check=True,
                 stdout=subprocess.DEVNULL,
             )

@@ -80,7 +80,7 @@ def main() -> int:
             root = Path(directory)
             synthesize(root, arguments.environments, arguments.models, registry)
             render = statistics.median(
-                timed([*mlenv, "--root", str(root), "render"], root) for _ in range(arguments.repeat)
+                timed([*mlenv, "--repository", str(root), "render"], root) for _ in range(arguments.repeat)
             )
             fmt = statistics.median(
                 timed([terraform, "fmt", "-check", "-recursive", "."], root) for _ in range(arguments.repeat)

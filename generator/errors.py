@@ -128,6 +128,11 @@ class WorkspaceUnreachable(Unavailable):
     """The workspace cannot be reached or refuses the credentials."""
 
 
+class CredentialsRefused(Unavailable):
+    """A registry or workspace refused the credentials for what was asked (authenticated, not permitted): the
+    same exit code in every command, like a workspace that refuses them."""
+
+
 class ApplyIncomplete(Unavailable):
     """The workspace stopped an apply part way (throttling, server errors, dropped connections, objects that
     exist outside the state); the message says what to rerun to converge."""

@@ -106,7 +106,7 @@ def environment_permissions_file(environment: str) -> str:
 
 #: Import blocks written by ``mlenv adopt`` (never touched by ``render``).
 IMPORTS_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}imports.tf"
-#: Removed blocks written by ``mlenv plan --split-state`` in the shared root (never touched by ``render``).
+#: Removed blocks written by ``mlenv plan --move split-state`` in the shared root (never touched by ``render``).
 MOVED_TERRAFORM_FILE = f"{ROOT_FILE_PREFIX}moved.tf"
 #: The verification ``mlenv migrate`` writes for auditors, next to the permission files (never touched by ``render``).
 MIGRATION_VERIFICATION_MARKDOWN = f"{PERMISSIONS_DIRECTORY}/migration/verification.md"

@@ -89,7 +89,7 @@ def empty_workspace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
 @pytest.fixture
 def rendered(repo: Path, mlenv: Callable[..., CliResult]) -> Path:
     """A copy of the repository with every generated file rendered."""
-    assert mlenv("--root", repo, "render").code == 0
+    assert mlenv("--repository", repo, "render").code == 0
     return repo
 
 

@@ -1,5 +1,5 @@
 # Terraform and provider pins of this example root module. The mlenv_*.tf files beside this one
-# are generated from environments/*.yaml (`mlenv --root examples/unity-catalog render`); this file
+# are generated from environments/*.yaml (`mlenv --repository examples/unity-catalog render`); this file
 # and main.tf are not.
 
 terraform {

@@ -16,6 +16,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
+from generator.cli.deprecated import warnings_of
 from generator.cli.parser import build_parser
 from generator.errors import ExitCode, MlenvError
 from generator.terminal import styled
@@ -34,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(arguments, "command"):
         parser.print_help(sys.stderr)
         return ExitCode.INVALID
+    for warning in warnings_of(arguments):
+        print(styled(f"mlenv: warning: {warning}", "yellow", sys.stderr), file=sys.stderr)
     thresholds = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
     try:

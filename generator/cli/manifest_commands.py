@@ -48,10 +48,10 @@ from generator.render.writer import compare_outputs, write_outputs
 
 def validate(arguments: argparse.Namespace) -> int:
     """``mlenv validate``: check every manifest and the policy; with ``--terraform`` also validate Terraform."""
-    checked = load_and_check(arguments.root)
+    checked = load_and_check(arguments.repository)
     environments = checked.manifests.environments
     production = [environment.name for environment in environments if environment.production]
-    if arguments.json:
+    if arguments.format == "json":
         document = {
             "valid": True,
             "environments": [e.name for e in environments],
@@ -64,18 +64,18 @@ def validate(arguments: argparse.Namespace) -> int:
             f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
             f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants"
         )
-    _report_deletions(arguments.root, checked.model)
+    _report_deletions(arguments.repository, checked.model)
     if not arguments.terraform:
         return ExitCode.OK
     from generator.cli.terraform_commands import validate_terraform
 
-    write_outputs(arguments.root, render_files(checked))
-    return validate_terraform(arguments.root, checked.manifests)
+    write_outputs(arguments.repository, render_files(checked))
+    return validate_terraform(arguments.repository, checked.manifests)
 
 
 def render(arguments: argparse.Namespace) -> int:
     """``mlenv render``: write every generated file, or with ``--check`` list the stale ones."""
-    root: Path = arguments.root
+    root: Path = arguments.repository
     checked = load_and_check(root)
     files = render_files(checked)
     if arguments.check:
@@ -104,7 +104,7 @@ def render(arguments: argparse.Namespace) -> int:
 
 def permissions(arguments: argparse.Namespace) -> int:
     """``mlenv permissions``: print the permission model."""
-    checked = load_and_check(arguments.root)
+    checked = load_and_check(arguments.repository)
     model = checked.model
     grants = model.grants
     if arguments.env is not None:
@@ -122,7 +122,7 @@ def permissions(arguments: argparse.Namespace) -> int:
 
 def client_config(arguments: argparse.Namespace) -> int:
     """``mlenv client-config``: the runtime client's environment variables for one environment."""
-    checked = load_and_check(arguments.root)
+    checked = load_and_check(arguments.repository)
     _check_environment(arguments.env, checked.model.environments)
     environment = checked.manifests.environment(arguments.env)
     variables = client_settings(checked.manifests, checked.model, arguments.env)
@@ -136,7 +136,7 @@ def client_config(arguments: argparse.Namespace) -> int:
 
 def access(arguments: argparse.Namespace) -> int:
     """``mlenv access``: effective access, followed through group memberships."""
-    checked = load_and_check(arguments.root)
+    checked = load_and_check(arguments.repository)
     grants = effective_access(checked.model)
     if arguments.env is not None:
         _check_environment(arguments.env, checked.model.environments)
@@ -164,12 +164,12 @@ def access(arguments: argparse.Namespace) -> int:
 def diff(arguments: argparse.Namespace) -> int:
     """``mlenv diff``: objects and access that change between a git revision and the working tree (or another
     revision), as Markdown or JSON."""
-    with manifests_at(arguments.root, arguments.base) as base_root:
+    with manifests_at(arguments.repository, arguments.base) as base_root:
         base = load_and_check(base_root)
     if arguments.head is None:
-        head, head_label = load_and_check(arguments.root), "working tree"
+        head, head_label = load_and_check(arguments.repository), "working tree"
     else:
-        with manifests_at(arguments.root, arguments.head) as head_root:
+        with manifests_at(arguments.repository, arguments.head) as head_root:
             head, head_label = load_and_check(head_root), arguments.head
     registries = registry_change(base.model, head.model)
     objects = object_changes(objects_of(base.model), objects_of(head.model), head.model.registry)
@@ -185,7 +185,7 @@ def diff(arguments: argparse.Namespace) -> int:
 
 def new_env(arguments: argparse.Namespace) -> int:
     """``mlenv new-env``: scaffold a commented manifest."""
-    root: Path = arguments.root
+    root: Path = arguments.repository
     name: str = arguments.name
     display = environment_manifest(name)
     target = root / display

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from generator.cli.migrate_parser import chosen_mode
 from generator.errors import ExitCode, InvalidInput, Problem, Refused
 from generator.migration.archive import delete_archive
 from generator.migration.copy import copy_versions
@@ -28,10 +29,11 @@ from generator.render.writer import write_atomically
 
 
 def migrate(arguments: argparse.Namespace) -> int:
-    """``mlenv migrate``: plan (``--dry-run``), copy then verify (the default), or verify only (``--verify``)."""
+    """``mlenv migrate [MODE]``: copy then verify (the default), plan only (``dry-run``), verify only (``verify``),
+    or verify then delete the archive (``delete-archive``)."""
     if arguments.jobs < 1:
         raise InvalidInput([Problem("--jobs", None, "must be at least 1")])
-    checked = load_and_check(arguments.root)
+    checked = load_and_check(arguments.repository)
     pairs = model_pairs(checked, tuple(arguments.env or ()))
     uris = RegistryUris(arguments.tracking_uri, arguments.source_registry_uri, arguments.target_registry_uri)
     registries = Registries(uris)
@@ -40,13 +42,14 @@ def migrate(arguments: argparse.Namespace) -> int:
 
 
 def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[ModelPair]) -> int:
+    mode = chosen_mode(arguments)
     uris = registries.uris
     plan = make_plan(read_inventories(registries, pairs, arguments.jobs))
-    if arguments.dry_run:
+    if mode == "dry-run":
         writers = {"json": plan_json, "markdown": plan_markdown, "table": plan_text}
         sys.stdout.write(writers[arguments.format](plan))
         return ExitCode.CHANGES if plan.blocked else ExitCode.OK
-    if not (arguments.verify or arguments.delete_archive):
+    if mode == "copy":
         missing = sorted({inventory.pair.target for inventory in plan.inventories if not inventory.target_exists})
         if missing:
             raise Refused(
@@ -58,8 +61,10 @@ def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[
         copy_versions(registries, plan, arguments.jobs)
         plan = make_plan(read_inventories(registries, pairs, arguments.jobs))
     verification = verify(registries, plan.inventories, arguments.jobs)
-    write_atomically(arguments.root / MIGRATION_VERIFICATION_MARKDOWN, verification_markdown(verification, uris.source))
-    write_atomically(arguments.root / MIGRATION_VERIFICATION_JSON, verification_json(verification))
+    write_atomically(
+        arguments.repository / MIGRATION_VERIFICATION_MARKDOWN, verification_markdown(verification, uris.source)
+    )
+    write_atomically(arguments.repository / MIGRATION_VERIFICATION_JSON, verification_json(verification))
     reports = {
         "json": verification_json(verification),
         "markdown": verification_markdown(verification, uris.source),
@@ -67,6 +72,6 @@ def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[
     }
     sys.stdout.write(reports[arguments.format])
     print(f"wrote {MIGRATION_VERIFICATION_MARKDOWN} and {MIGRATION_VERIFICATION_JSON}", file=sys.stderr)
-    if arguments.delete_archive:
+    if mode == "delete-archive":
         delete_archive(registries, plan.inventories, verification, arguments.include_production)
     return ExitCode.OK if verification.clean else ExitCode.CHANGES

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
+from generator.cli.deprecated import DeprecatedSpelling
 from generator.cli.migrate_parser import add_migrate_command
 from generator.cli.plan_parser import add_plan_commands
 from generator.errors import EXIT_CODE_MEANINGS
@@ -28,12 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mlenv {__version__}")
     parser.add_argument(
-        "--root",
+        "--repository",
         type=Path,
         default=Path.cwd(),
         metavar="DIR",
-        help="repository holding environments/ (default: the current directory)",
+        help="the repository holding environments/ (default: the current directory)",
     )
+    parser.add_argument("--root", type=Path, dest="repository", action=DeprecatedSpelling, instead="--repository")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     _add_manifest_commands(commands)
@@ -55,7 +57,10 @@ def _add_manifest_commands(commands: Commands) -> None:
         action="store_true",
         help="also render, then terraform init and validate the root and every module against the real provider schema",
     )
-    validate.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    validate.add_argument(
+        "--format", choices=("text", "json"), default="text", help="the summary as text or one JSON object"
+    )
+    validate.add_argument("--json", dest="format", action=DeprecatedSpelling, instead="--format json", value="json")
     validate.set_defaults(command="manifest_commands:validate")
 
     render = commands.add_parser(
@@ -225,10 +230,9 @@ def _add_workspace_commands(commands: Commands) -> None:
 
 
 def _add_workspace_options(command: argparse.ArgumentParser) -> None:
-    """``--concurrency`` and ``--timeout`` of the commands that read the workspace."""
-    command.add_argument(
-        "--concurrency", type=int, default=8, metavar="N", help="requests in flight at most (default: 8)"
-    )
+    """``--jobs`` and ``--timeout`` of the commands that read the workspace."""
+    command.add_argument("--jobs", type=int, default=8, metavar="N", help="requests in flight at most (default: 8)")
+    command.add_argument("--concurrency", type=int, dest="jobs", action=DeprecatedSpelling, instead="--jobs")
     command.add_argument(
         "--timeout",
         type=int,

@@ -17,14 +17,19 @@ from generator.manifests.roots import Root
 from generator.model.checked import Checked, load_and_check
 
 
+def roots(arguments: argparse.Namespace) -> int:
+    """``mlenv roots``: the roots, or those a change touches, as names or JSON."""
+    repository: Path = arguments.repository
+    checked = load_and_check(repository)
+    chosen = chosen_roots(repository, checked, tuple(arguments.env), arguments.changed_since)
+    return _print_roots(checked, chosen, arguments.format == "json")
+
+
 def plan(arguments: argparse.Namespace) -> int:
     """``mlenv plan``: refuse stale generated files, pick the roots, plan each into its own saved plan."""
-    repository: Path = arguments.root
-    checked = load_and_check(repository)
-    if arguments.list:
-        return _print_roots(
-            checked, chosen_roots(repository, checked, tuple(arguments.env), arguments.changed_since), arguments.json
-        )
+    if arguments.list:  # the old spelling of mlenv roots
+        return roots(arguments)
+    repository: Path = arguments.repository
     options = PlanOptions(
         roots=tuple(arguments.env),
         changed_since=arguments.changed_since,
@@ -32,16 +37,16 @@ def plan(arguments: argparse.Namespace) -> int:
         refresh=not arguments.no_refresh,
         adopt=arguments.adopt,
         include_production=arguments.include_production,
-        split_state=arguments.split_state,
-        forget_workspace_identities=arguments.forget_workspace_identities,
+        split_state="split-state" in arguments.move,
+        forget_workspace_identities="forget-workspace-identities" in arguments.move,
     )
-    plan_roots(repository, checked, options)
+    plan_roots(repository, load_and_check(repository), options)
     return ExitCode.OK
 
 
 def apply(arguments: argparse.Namespace) -> int:
     """``mlenv apply``: check every saved plan, then apply them, the shared root first."""
-    repository: Path = arguments.root
+    repository: Path = arguments.repository
     options = ApplyOptions(roots=tuple(arguments.env), jobs=arguments.jobs, allow_destroy=arguments.allow_destroy)
     apply_roots(repository, load_and_check(repository), options)
     return ExitCode.OK

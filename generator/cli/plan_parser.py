@@ -1,16 +1,33 @@
-"""The arguments of ``mlenv plan`` and ``mlenv apply``."""
+"""The arguments of ``mlenv plan``, ``mlenv apply`` and ``mlenv roots``."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
+from generator.cli.deprecated import DeprecatedSpelling
+
 if TYPE_CHECKING:
     from generator.cli.parser import Commands
 
+#: The one-time state moves of ``mlenv plan --move``.
+MOVES = ("split-state", "forget-workspace-identities")
+
 
 def add_plan_commands(commands: Commands) -> None:
-    """Add ``plan`` and ``apply`` to ``commands``."""
+    """Add ``roots``, ``plan`` and ``apply`` to ``commands``."""
+    roots = commands.add_parser(
+        "roots",
+        help="list the Terraform roots, or those a change touches",
+        description="Print the repository's Terraform roots (one with state: single; the shared root 'workspace' "
+        "and one per environment with state: per_environment), or with --changed-since those a plan would plan: "
+        "one name per line, or a JSON array of name, directory, environment, production and saved_plan (a CI "
+        "matrix; production says whether a change to the root needs a production approval). Writes nothing.",
+    )
+    _add_root_selection(roots, "list")
+    roots.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    roots.set_defaults(command="plan_commands:roots")
+
     plan = commands.add_parser(
         "plan",
         help="terraform plan into a saved plan per root",
@@ -20,7 +37,10 @@ def add_plan_commands(commands: Commands) -> None:
         "--jobs at a time, each Terraform process with its share of request_budget). Every earlier saved plan is "
         "discarded first. Output is streamed; every delete or replace is listed at the end. A plan that creates "
         "groups, models, catalogs or schemas that already exist, or replaces resources an apply could not read "
-        "back (both left by an interrupted apply), is refused and discarded, unless --adopt keeps them.",
+        "back (both left by an interrupted apply), is refused and discarded (exit 4), unless --adopt keeps them. "
+        "While the shared root would create the all-principals group, which the environments' roots look up by "
+        "name, only it is planned (apply it, then plan again). When one environment's root fails, the others are "
+        "still planned; every failure is reported and the first one's exit code returned.",
     )
     plan.add_argument("--no-refresh", action="store_true", help="plan without reading the live state (-refresh=false)")
     plan.add_argument(
@@ -35,35 +55,31 @@ def add_plan_commands(commands: Commands) -> None:
         action="store_true",
         help="with --adopt: also production models (check the versions listed first)",
     )
-    plan.add_argument(
-        "--forget-workspace-identities",
-        action="store_true",
-        help="Unity Catalog with identities: account, first plan after the Workspace Model Registry setup: take "
-        "its workspace-level groups and service principals out of the state (they stay in the workspace)",
+    _add_root_selection(plan, "plan")
+    _add_jobs(plan)
+    moves = plan.add_argument_group(
+        "one-time moves", "state moves made once, after a change of layout or registry; never needed otherwise"
     )
-    plan.add_argument(
-        "--split-state",
-        action="store_true",
-        help="the first plan after switching to state: per_environment: the shared root forgets the environments' "
-        "module calls and memberships (removed blocks in mlenv_moved.tf; nothing is deleted); with --adopt the "
-        "environments' roots import them",
+    moves.add_argument(
+        "--move",
+        action="append",
+        default=[],
+        choices=MOVES,
+        help="split-state: the first plan after switching to state: per_environment; the shared root forgets the "
+        "environments' module calls and memberships (removed blocks in mlenv_moved.tf; nothing is deleted), and "
+        "with --adopt the environments' roots import them. forget-workspace-identities: the first Unity Catalog "
+        "plan with identities: account after the Workspace Model Registry setup; that setup's workspace-level "
+        "groups and service principals leave the state (they stay in the workspace). Repeatable",
     )
-    _add_root_options(plan)
+    for move in MOVES:
+        plan.add_argument(
+            f"--{move}", dest="move", action=DeprecatedSpelling, instead=f"--move {move}", value=move, append=True
+        )
+    plan.add_argument("--list", action=DeprecatedSpelling, instead="mlenv roots", value=True)
     plan.add_argument(
-        "--changed-since",
-        metavar="REV",
-        help="plan only the roots one of whose inputs (manifest, Terraform files, the modules they call, "
-        "versions.tf) differs between git revision REV and the working tree",
+        "--json", dest="format", action=DeprecatedSpelling, instead="mlenv roots --format json", value="json"
     )
-    plan.add_argument(
-        "--list", action="store_true", help="print the roots a plan would plan, one per line, and plan nothing"
-    )
-    plan.add_argument(
-        "--json",
-        action="store_true",
-        help="with --list: a JSON array (name, directory, environment, production, saved_plan), e.g. for a CI matrix",
-    )
-    plan.set_defaults(command="plan_commands:plan", writes=True)
+    plan.set_defaults(command="plan_commands:plan", writes=True, list=False, format="text")
 
     apply = commands.add_parser(
         "apply",
@@ -74,24 +90,41 @@ def add_plan_commands(commands: Commands) -> None:
         "deletes or replaces anything and --allow-destroy is not given.",
     )
     apply.add_argument("--allow-destroy", action="store_true", help="allow a plan that deletes or replaces resources")
-    _add_root_options(apply)
+    apply.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this root's saved plan (repeatable): an environment's name, or 'workspace' for the root at the "
+        "top (with state: single, the only one)",
+    )
+    _add_jobs(apply)
     apply.set_defaults(command="plan_commands:apply", writes=True)
 
 
-def _add_root_options(command: argparse.ArgumentParser) -> None:
-    """``--env`` and ``--jobs`` of plan and apply."""
+def _add_root_selection(command: argparse.ArgumentParser, verb: str) -> None:
+    """``--env`` and ``--changed-since``: which roots."""
     command.add_argument(
         "--env",
         action="append",
         default=[],
         metavar="NAME",
-        help="only this root (repeatable): an environment's name, or 'workspace' for the root at the top "
+        help=f"{verb} only this root (repeatable): an environment's name, or 'workspace' for the root at the top "
         "(with state: single, the only one)",
     )
+    command.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help=f"{verb} only the roots one of whose inputs (manifest, Terraform files, the modules they call, "
+        "versions.tf) differs between git revision REV and the working tree",
+    )
+
+
+def _add_jobs(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--jobs",
         type=int,
         default=4,
         metavar="N",
-        help="environments' roots at a time (default 4); request_budget is split between them",
+        help="environments' roots at a time (default 4; lowered until request_budget gives each a request per second)",
     )

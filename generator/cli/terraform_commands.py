@@ -31,13 +31,13 @@ def validate_terraform(root: Path, manifests: Manifests) -> int:
 
 def tftest(arguments: argparse.Namespace) -> int:
     """``mlenv tftest``: ``terraform test`` the generated tests of the repository's roots and every module."""
-    roots = roots_of(load_and_check(arguments.root).manifests)
-    return _steps(arguments.root, lambda runner: runner.test_all(roots))
+    roots = roots_of(load_and_check(arguments.repository).manifests)
+    return _steps(arguments.repository, lambda runner: runner.test_all(roots))
 
 
 def module_docs(arguments: argparse.Namespace) -> int:
     """``mlenv module-docs``: write the Inputs and Outputs of each module README, or list the stale ones."""
-    root: Path = arguments.root
+    root: Path = arguments.repository
     readmes = render_module_docs(root)
     stale = [path for path, text in readmes.items() if (root / path).read_text(encoding="utf-8") != text]
     if arguments.check:

@@ -24,13 +24,13 @@ from generator.workspace.registries import identity_reader, registry_reader
 def audit(arguments: argparse.Namespace) -> int:
     """``mlenv audit``: compare the workspace the standard Databricks auth points at with the manifests."""
     _check_workspace_options(arguments)
-    checked = load_and_check(arguments.root)
+    checked = load_and_check(arguments.repository)
     model = checked.model
     preflight("audit the workspace", checked.manifests.settings.databricks_host, command="mlenv audit")
     settings = checked.manifests.settings
     with workspace_client("audit the workspace", arguments.timeout, settings.request_budget) as client:
         identities = identity_reader(settings, arguments.timeout)
-        report = audit_workspace(model, client, identities, concurrency=arguments.concurrency)
+        report = audit_workspace(model, client, identities, concurrency=arguments.jobs)
     writers = {"json": report_json, "markdown": report_markdown}
     writer = writers.get(arguments.format)
     if writer is not None:
@@ -44,14 +44,14 @@ def audit(arguments: argparse.Namespace) -> int:
 def adopt(arguments: argparse.Namespace) -> int:
     """``mlenv adopt``: write import blocks for the declared objects that already exist."""
     _check_workspace_options(arguments)
-    checked = load_and_check(arguments.root)
+    checked = load_and_check(arguments.repository)
     model = checked.model
     settings = checked.manifests.settings
     preflight("read the workspace", settings.databricks_host, command="mlenv adopt")
     with workspace_client("read the workspace", arguments.timeout, settings.request_budget) as client:
         host = client.config.host or ""
         identities = identity_reader(settings, arguments.timeout)
-        existing = existing_objects(model, client, identities, arguments.concurrency)
+        existing = existing_objects(model, client, identities, arguments.jobs)
     production = production_models(existing)
     for item in production:
         print(describe_production_model(item), file=sys.stderr)
@@ -76,7 +76,7 @@ def adopt(arguments: argparse.Namespace) -> int:
             sys.stdout.write(text if len(texts) == 1 else f"# {path}\n{text}")
         return ExitCode.OK
     for path, text in sorted(texts.items()):
-        write_atomically(arguments.root / path, text)
+        write_atomically(arguments.repository / path, text)
     for item in existing:
         print(f"adopt {item.kind} {item.name} -> {item.address}")
     for path, items in sorted(by_file.items()):
@@ -85,5 +85,5 @@ def adopt(arguments: argparse.Namespace) -> int:
 
 
 def _check_workspace_options(arguments: argparse.Namespace) -> None:
-    if arguments.concurrency < 1 or arguments.timeout < 1:
-        raise InvalidInput([Problem("--concurrency/--timeout", None, "must be at least 1")])
+    if arguments.jobs < 1 or arguments.timeout < 1:
+        raise InvalidInput([Problem("--jobs/--timeout", None, "must be at least 1")])

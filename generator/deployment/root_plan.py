@@ -1,7 +1,7 @@
 """The plan of one Terraform root: init, plan into its saved plan, and what an interrupted apply left.
 
 Before planning, a Unity Catalog root that still holds the Workspace Model Registry setup's workspace-level
-identities is refused (or, with ``--forget-workspace-identities``, they leave the state), and resources the state
+identities is refused (or, with ``--move forget-workspace-identities``, they leave the state), and resources the state
 marks tainted are refused (or, with ``--adopt``, kept). After planning, the objects the plan would create that
 exist already are refused (or, with ``--adopt``, imported and planned again).
 """
@@ -83,7 +83,7 @@ def _forget_or_refuse_workspace_identities(
 ) -> None:
     """The first Unity Catalog plan with ``identities: account`` after the Workspace Model Registry setup: the
     state still holds that setup's workspace-level groups and service principals at the addresses the
-    account-level modules take. Refuse, naming them, unless ``--forget-workspace-identities`` takes them out of
+    account-level modules take. Refuse, naming them, unless ``--move forget-workspace-identities`` takes them out of
     the state (they stay in the workspace; nothing is deleted)."""
     settings = checked.manifests.settings
     if settings.identity_mode != "account":  # only account-level modules take the workspace-level ones' addresses
@@ -101,8 +101,9 @@ def _forget_or_refuse_workspace_identities(
     if not options.forget_workspace_identities:
         raise Refused(
             f"the state holds the Workspace Model Registry setup's workspace-level groups and service principals "
-            f"({', '.join(present)}) where the account-level ones go; rerun mlenv plan --forget-workspace-identities "
-            "to take them out of the state (they stay in the workspace, unmanaged; nothing is deleted)"
+            f"({', '.join(present)}) where the account-level ones go; rerun 'mlenv plan --move "
+            "forget-workspace-identities' to take them out of the state (they stay in the workspace, unmanaged; "
+            "nothing is deleted)"
         )
     deploy.forget(at.repository, at.root, at.runner, present)
     at.say(f"forgot {', '.join(present)}: the workspace-level identities stay in the workspace, unmanaged")

@@ -2,7 +2,7 @@
 
 After the switch, the shared root at the top still has the single root's state (local state; a remote backend's
 new key starts empty and leaves the old state untouched): every environment's module calls and the
-all-principals group's memberships are in it. Planned as they are, they would be deleted. ``--split-state``
+all-principals group's memberships are in it. Planned as they are, they would be deleted. ``--move split-state``
 makes the shared root forget them instead: a ``removed`` block (``destroy = false``) per module call, written to
 ``mlenv_moved.tf``, and ``terraform state rm`` for the memberships (a resource still declared, with no instances,
 cannot be named by a ``removed`` block). Each environment's root takes the objects over with ``--adopt``
@@ -36,7 +36,7 @@ def split_or_refuse_single_state(
     at: Where, checked: Checked, resources: list[dict[str, Any]], options: PlanOptions
 ) -> None:
     """In the shared root of ``state: per_environment``: refuse while the state holds what the environments' own
-    roots manage now, naming them, unless ``--split-state`` forgets them (see the module docstring)."""
+    roots manage now, naming them, unless ``--move split-state`` forgets them (see the module docstring)."""
     if not checked.manifests.settings.per_environment_state or at.root.environment is not None:
         return
     calls = {
@@ -55,7 +55,7 @@ def split_or_refuse_single_state(
         raise Refused(
             f"the shared root's state still holds {listing} ({', '.join(present + memberships)}), which each "
             "environment's own root manages since state: per_environment; planned as they are, they would be "
-            "deleted. Run 'mlenv plan --split-state --adopt' (and --include-production, after reading the "
+            "deleted. Run 'mlenv plan --move split-state --adopt' (and --include-production, after reading the "
             "production models listed): the shared root forgets them and the environments' roots import them"
         )
     write_atomically(at.repository / MOVED_TERRAFORM_FILE, render_moved(present))

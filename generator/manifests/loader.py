@@ -44,7 +44,7 @@ def read_manifests(root: Path) -> tuple[Manifests | None, list[Problem]]:
                     ENVIRONMENTS_DIRECTORY,
                     None,
                     "directory not found",
-                    f"run mlenv in the repository root or pass --root; looked in {directory}",
+                    f"run mlenv in the repository or pass --repository; looked in {directory}",
                 )
             ]
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.errors import Refused, Unavailable
+from generator.errors import CredentialsRefused, Unavailable
 
 Result = TypeVar("Result")
 #: MLflow's error codes for a refusal and for something that does not exist.
@@ -135,14 +135,14 @@ class Registries:
 
 
 def guarded(what: str, call: Callable[[], Result]) -> Result:
-    """``call()``, with a refusal by the registry raised as :class:`Refused` and an unreachable one as
+    """``call()``, with a refusal of the credentials raised as :class:`CredentialsRefused` and an unreachable one as
     :class:`Unavailable`; both name ``what`` was being done."""
     try:
         return call()
     except Exception as error:
         code = error_code(error)
         if code == PERMISSION_DENIED:
-            raise Refused(
+            raise CredentialsRefused(
                 f"[uc-owner-creates-versions] {what}: the registry refused the credentials ({_first_line(error)}); "
                 "only the model's owner (the environment's group) writes versions, tags and aliases in Unity "
                 "Catalog: run as the environment's service principal (--target-registry-uri databricks-uc://{env} "

@@ -148,7 +148,7 @@ def verification_markdown(verification: Verification, source: str) -> str:
         "",
         f"Written by `mlenv migrate` from the manifests, the Workspace Model Registry ({code(source)}) and Unity "
         "Catalog. Each copied version was matched to its source by its `mlenv.migrated_from` tag; files were "
-        "compared by sha256. Rerun `mlenv migrate --verify` to refresh it.",
+        "compared by sha256. Rerun `mlenv migrate verify` to refresh it.",
         "",
         verification_summary(verification) + ".",
         "",

@@ -24,7 +24,7 @@ def _old_client_workspace() -> FakeWorkspace:
 def test_nothing_to_adopt_writes_nothing(rendered, mlenv, point_at_stand_in):
     with FakeDatabricks(FakeWorkspace()) as server:
         point_at_stand_in(server)
-        result = mlenv("--root", rendered, "adopt")
+        result = mlenv("--repository", rendered, "adopt")
     assert result.code == 0, result.err
     assert "nothing to adopt" in result.out
     assert not (rendered / IMPORTS).exists()
@@ -34,9 +34,9 @@ def test_existing_group_and_model_get_import_blocks(rendered, mlenv, point_at_st
     workspace = _old_client_workspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        result = mlenv("--root", rendered, "adopt")
+        result = mlenv("--repository", rendered, "adopt")
         text = (rendered / IMPORTS).read_text()
-        again = mlenv("--root", rendered, "adopt", "--dry-run")
+        again = mlenv("--repository", rendered, "adopt", "--dry-run")
     assert result.code == 0, result.err
     group_id = workspace.groups["apps_acc"]["id"]
     assert text.startswith(f"# Written by `mlenv adopt` (or `mlenv plan --adopt`) from the workspace {server.host}: ")
@@ -48,9 +48,9 @@ def test_existing_group_and_model_get_import_blocks(rendered, mlenv, point_at_st
     )
     assert "adopt registered_model churn_acc -> module.acc_models" in result.out
     assert again.code == 0 and again.out == text  # deterministic; --dry-run prints what would be written
-    render = mlenv("--root", rendered, "render")
+    render = mlenv("--repository", rendered, "render")
     assert render.code == 0 and (rendered / IMPORTS).read_text() == text  # render never touches it
-    assert mlenv("--root", rendered, "render", "--check").code == 0
+    assert mlenv("--repository", rendered, "render", "--check").code == 0
 
 
 def test_existing_production_model_is_refused_unless_asked(rendered, mlenv, point_at_stand_in):
@@ -59,10 +59,10 @@ def test_existing_production_model_is_refused_unless_asked(rendered, mlenv, poin
     workspace.version("churn_prod", 2, "Production", "someone@example.com")
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        refused = mlenv("--root", rendered, "adopt")
+        refused = mlenv("--repository", rendered, "adopt")
         assert refused.code == 4
         assert not (rendered / IMPORTS).exists()
-        accepted = mlenv("--root", rendered, "adopt", "--include-production")
+        accepted = mlenv("--repository", rendered, "adopt", "--include-production")
     assert (
         "production model churn_prod already exists: version 1 in Staging, registered by ml-prod-runner; "
         "version 2 in Production, registered by someone@example.com"
@@ -75,7 +75,7 @@ def test_existing_production_model_is_refused_unless_asked(rendered, mlenv, poin
 def test_unreachable_or_refusing_workspace_is_exit_3(rendered, mlenv, point_at_stand_in):
     with FakeDatabricks(_old_client_workspace()) as server:
         point_at_stand_in(server, token="wrong")
-        result = mlenv("--root", rendered, "adopt", "--timeout", "5")
+        result = mlenv("--repository", rendered, "adopt", "--timeout", "5")
     assert result.code == 3
     assert result.err.startswith("mlenv: cannot read the workspace: ") and len(result.err.splitlines()) == 1
     assert not (rendered / IMPORTS).exists()
@@ -86,8 +86,8 @@ def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, poi
     workspace = _old_client_workspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        assert mlenv("--root", rendered, "adopt").code == 0
-        plan = run_module("--root", rendered, "plan")
+        assert mlenv("--repository", rendered, "adopt").code == 0
+        plan = run_module("--repository", rendered, "plan")
     assert plan.code == 0, plan.out + plan.err
     group_id = workspace.groups["apps_acc"]["id"]
     assert f"module.acc_group.databricks_group.this: Preparing import... [id={group_id}]" in plan.out
@@ -100,16 +100,16 @@ def test_terraform_plans_the_imports_with_the_real_provider(rendered, mlenv, poi
 @pytest.mark.terraform
 def test_adopted_objects_are_imported_and_their_access_replaced(rendered, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = _old_client_workspace()
     workspace.grant("registered_model", "churn_acc", "user", "someone@example.com", "CAN_MANAGE")  # its creator
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        before = mlenv("--root", rendered, "audit", "--format", "json")
-        assert mlenv("--root", rendered, "adopt").code == 0
-        assert run_module("--root", rendered, "plan").code == 0
-        apply = run_module("--root", rendered, "apply")
-        after = mlenv("--root", rendered, "audit", "--format", "json")
+        before = mlenv("--repository", rendered, "audit", "--format", "json")
+        assert mlenv("--repository", rendered, "adopt").code == 0
+        assert run_module("--repository", rendered, "plan").code == 0
+        apply = run_module("--repository", rendered, "apply")
+        after = mlenv("--repository", rendered, "audit", "--format", "json")
     assert before.code == 1 and ("extra-grant", "churn_acc", "someone@example.com") in {
         (f["kind"], f["object"], f["principal"]) for f in json.loads(before.out)["findings"]
     }

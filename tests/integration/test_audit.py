@@ -25,7 +25,7 @@ def audit_cli(mlenv, point_at_stand_in):
     def run(workspace: FakeWorkspace, *arguments: str, token: str = TOKEN):
         with FakeDatabricks(workspace) as server:
             point_at_stand_in(server, token)
-            return mlenv("--root", REPOSITORY, "audit", *arguments)
+            return mlenv("--repository", REPOSITORY, "audit", *arguments)
 
     return run
 
@@ -69,7 +69,7 @@ def test_unnamed_terraform_identity_is_drift_with_a_hint(audit_cli, mlenv, repo,
     with FakeDatabricks(FakeWorkspace.matching(model)) as server:
         monkeypatch.setenv("DATABRICKS_HOST", server.host)  # undone after the test (a leak misdirects later ones)
         monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
-        result = mlenv("--root", repo, "audit", "--format", "json")
+        result = mlenv("--repository", repo, "audit", "--format", "json")
     assert result.code == 1
     hinted = [f for f in _findings(result) if f["principal"] == "deployer@example.com"]
     assert len(hinted) == 6 and all(f["kind"] == "extra-grant" for f in hinted)
@@ -163,7 +163,7 @@ def test_unauthenticated_is_one_line_exit_3(workspace, audit_cli):
 def test_unreachable_workspace_is_exit_3(audit_cli, monkeypatch, mlenv):
     monkeypatch.setenv("DATABRICKS_HOST", "http://127.0.0.1:9")
     monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
-    result = mlenv("--root", REPOSITORY, "audit", "--timeout", "2")
+    result = mlenv("--repository", REPOSITORY, "audit", "--timeout", "2")
     assert result.code == 3 and result.err.startswith("mlenv: cannot audit the workspace:")
 
 
@@ -171,7 +171,7 @@ def test_missing_credentials_is_exit_3(mlenv, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
     for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE"):
         monkeypatch.delenv(name, raising=False)
-    result = mlenv("--root", REPOSITORY, "audit")
+    result = mlenv("--repository", REPOSITORY, "audit")
     assert result.code == 3 and result.err.startswith("mlenv: no Databricks credentials: set DATABRICKS_HOST")
 
 

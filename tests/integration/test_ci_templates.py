@@ -232,7 +232,7 @@ def _deploy_directly(root: Path, environ: dict[str, str], server: FakeDatabricks
     for _ in range(2):
         for step in ("plan", "apply"):
             done = subprocess.run(
-                [sys.executable, "-m", "generator", "--root", str(root), step],
+                [sys.executable, "-m", "generator", "--repository", str(root), step],
                 env=env,
                 capture_output=True,
                 text=True,
@@ -245,7 +245,7 @@ def _deploy_directly(root: Path, environ: dict[str, str], server: FakeDatabricks
 def test_github_plans_and_applies_only_the_changed_environment_root(sample: Path, environ: dict[str, str]) -> None:
     settings = sample / "environments/workspace.yaml"
     settings.write_text(settings.read_text() + "state: per_environment\n")
-    subprocess.run([sys.executable, "-m", "generator", "--root", str(sample), "render"], check=True)
+    subprocess.run([sys.executable, "-m", "generator", "--repository", str(sample), "render"], check=True)
     deployed = commit(sample, "one state per environment")
     git(sample, "push", "-q", "origin", "main")
     git(sample, "fetch", "-q", "origin")

@@ -47,7 +47,7 @@ def _resource(module: str, kind: str, attributes: dict, key: str | None = None) 
 
 @pytest.mark.terraform
 def test_plan_streams_terraform_output_and_saves_the_plan(rendered, empty_workspace):
-    result = run_module("--root", rendered, "plan")
+    result = run_module("--repository", rendered, "plan")
     assert result.code == 0, result.out + result.err
     assert "Plan: 31 to add, 0 to change, 0 to destroy." in result.out
     assert result.out.index("Plan: 31 to add") < result.out.index("saved plan .mlenv/tfplan: 31 changes, 0 deletes")
@@ -55,18 +55,18 @@ def test_plan_streams_terraform_output_and_saves_the_plan(rendered, empty_worksp
 
 
 def test_apply_refuses_without_a_saved_plan(rendered, empty_workspace):
-    result = run_module("--root", rendered, "apply")
+    result = run_module("--repository", rendered, "apply")
     assert result.code == 4
     assert result.err.strip() == "mlenv: refused: no saved plan: run 'mlenv plan' first"
 
 
 @pytest.mark.terraform
 def test_apply_refuses_a_plan_made_from_other_manifests(rendered, empty_workspace, mlenv):
-    assert run_module("--root", rendered, "plan").code == 0
+    assert run_module("--repository", rendered, "plan").code == 0
     manifest = rendered / "environments/acc.yaml"
     manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
-    assert mlenv("--root", rendered, "render").code == 0
-    result = run_module("--root", rendered, "apply")
+    assert mlenv("--repository", rendered, "render").code == 0
+    result = run_module("--repository", rendered, "apply")
     assert result.code == 4
     assert "the saved plan was made from other manifests or Terraform files: run 'mlenv plan' again" in result.err
 
@@ -74,7 +74,7 @@ def test_apply_refuses_a_plan_made_from_other_manifests(rendered, empty_workspac
 def test_plan_refuses_stale_generated_files(rendered, empty_workspace):
     manifest = rendered / "environments/acc.yaml"
     manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
-    result = run_module("--root", rendered, "plan")
+    result = run_module("--repository", rendered, "plan")
     assert result.code == 1
     assert "generated files are stale (mlenv_acc.tf" in result.err
     assert not (rendered / ".mlenv/tfplan").exists()
@@ -98,12 +98,12 @@ def test_removed_environment_deletions_are_listed_and_refused(rendered, empty_wo
             key="churn_old",
         ),
     )
-    plan = run_module("--root", rendered, "plan", "--no-refresh")
+    plan = run_module("--repository", rendered, "plan", "--no-refresh")
     assert plan.code == 0, plan.out + plan.err
     assert "2 deletes or replaces" in plan.out
     assert "  delete module.old_experiments.databricks_directory.this" in plan.out
     assert '  delete module.old_models.databricks_mlflow_model.this["churn_old"]' in plan.out
-    apply = run_module("--root", rendered, "apply")
+    apply = run_module("--repository", rendered, "apply")
     assert apply.code == 4
     assert (
         "the plan deletes or replaces 2 resources (delete module.old_experiments.databricks_directory.this; "
@@ -117,7 +117,7 @@ def test_missing_credentials_are_one_line(rendered, monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MLENV_CACHE", str(cache_directory()))
     monkeypatch.setenv("HOME", str(tmp_path))
-    result = run_module("--root", rendered, "plan")
+    result = run_module("--repository", rendered, "plan")
     assert result.code == 3
     assert result.err == (
         "mlenv: no Databricks credentials: set DATABRICKS_HOST and DATABRICKS_TOKEN, or "
@@ -127,9 +127,9 @@ def test_missing_credentials_are_one_line(rendered, monkeypatch, tmp_path):
 
 @pytest.mark.terraform
 def test_apply_refuses_a_plan_when_any_root_terraform_file_changed(rendered, empty_workspace):
-    assert run_module("--root", rendered, "plan").code == 0
+    assert run_module("--repository", rendered, "plan").code == 0
     write(rendered, "mlenv_imports.tf", "# an import file written after the plan\n")
-    result = run_module("--root", rendered, "apply")
+    result = run_module("--repository", rendered, "apply")
     assert result.code == 4
     assert "the saved plan was made from other manifests or Terraform files" in result.err
 
@@ -138,16 +138,16 @@ def test_apply_refuses_a_plan_when_any_root_terraform_file_changed(rendered, emp
 def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, point_at_stand_in):
     """The whole loop with the real provider and the real SDK: what Terraform applies is what the audit expects."""
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        plan = run_module("--root", rendered, "plan")
+        plan = run_module("--repository", rendered, "plan")
         assert plan.code == 0, plan.out + plan.err
-        apply = run_module("--root", rendered, "apply")
+        apply = run_module("--repository", rendered, "apply")
         assert apply.code == 0, apply.out + apply.err
-        audit = mlenv("--root", rendered, "audit", "--format", "json")
-        replan = run_module("--root", rendered, "plan")
+        audit = mlenv("--repository", rendered, "audit", "--format", "json")
+        replan = run_module("--repository", rendered, "plan")
     assert "Apply complete! Resources: 31 added, 0 changed, 0 destroyed." in apply.out
     assert audit.code == 0, audit.out + audit.err
     assert json.loads(audit.out)["summary"] == "clean"
@@ -165,19 +165,19 @@ def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, point_at
 @pytest.mark.terraform
 def test_removing_an_environment_deletes_it_only_with_allow_destroy(rendered, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        assert run_module("--root", rendered, "plan").code == 0
-        assert run_module("--root", rendered, "apply").code == 0
+        assert run_module("--repository", rendered, "plan").code == 0
+        assert run_module("--repository", rendered, "apply").code == 0
         (rendered / "environments/preprod.yaml").unlink()
-        assert mlenv("--root", rendered, "render").code == 0
-        plan = run_module("--root", rendered, "plan")
-        refused = run_module("--root", rendered, "apply")
+        assert mlenv("--repository", rendered, "render").code == 0
+        plan = run_module("--repository", rendered, "plan")
+        refused = run_module("--repository", rendered, "apply")
         kept = (sorted(workspace.models), sorted(workspace.directories), sorted(workspace.groups))
-        allowed = run_module("--root", rendered, "apply", "--allow-destroy")
-        audit = mlenv("--root", rendered, "audit", "--format", "json")
+        allowed = run_module("--repository", rendered, "apply", "--allow-destroy")
+        audit = mlenv("--repository", rendered, "audit", "--format", "json")
     assert plan.code == 0, plan.out + plan.err
     assert '  delete module.preprod_models.databricks_mlflow_model.this["churn_preprod"]' in plan.out
     assert "  delete module.preprod_experiments.databricks_directory.this" in plan.out

@@ -61,7 +61,7 @@ def _diff_output(root: Path) -> str:
         "production: false\nservice_principals:\n  - application_id: 11111111-2222-4333-8444-555555555555\n"
     )
     commit_everything(root, "change")
-    return _cli("--root", root, "diff", "HEAD~1")
+    return _cli("--repository", root, "diff", "HEAD~1")
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def diagrams(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     assert set(found) == {"permissions/acc.md", "permissions/preprod.md", "permissions/prod.md"}
     for arguments in ((), ("--env", "prod"), ("--principal", "ml-prod-runner"), ("--object", "churn_prod")):
         found[" ".join(("access", *arguments))] = _cli(
-            "--root", REPOSITORY, "access", *arguments, "--format", "mermaid"
+            "--repository", REPOSITORY, "access", *arguments, "--format", "mermaid"
         )
     (diff,) = FENCED.findall(_diff_output(tmp_path_factory.mktemp("diff")))
     found["diff"] = diff

@@ -46,22 +46,22 @@ EXAMPLE_MODELS = ["churn_acc", "churn_preprod", "churn_prod", "fraud_acc", "frau
 def _recover(root: Path, mlenv) -> list[CliResult]:
     """The documented recovery: plan; while it finds what an interrupted apply left, plan again adopting it (a
     second round may name production models, which need consent); apply."""
-    steps = [run_module("--root", root, "plan")]
+    steps = [run_module("--repository", root, "plan")]
     while steps[-1].code == 4 and "mlenv plan --adopt" in steps[-1].err and len(steps) < 4:
         assert not (root / ".mlenv/tfplan").exists(), "a refused plan must not be left to apply"
         consent = ["--include-production"] if "--include-production" in steps[-1].err else []
-        steps.append(run_module("--root", root, "plan", "--adopt", *consent))
+        steps.append(run_module("--repository", root, "plan", "--adopt", *consent))
     assert steps[-1].code == 0, steps[-1].out + steps[-1].err
-    steps.append(run_module("--root", root, "apply"))
+    steps.append(run_module("--repository", root, "apply"))
     assert steps[-1].code == 0, steps[-1].out + steps[-1].err
     return steps
 
 
 def _converged(root: Path, mlenv) -> None:
-    audit = mlenv("--root", root, "audit", "--format", "json")
+    audit = mlenv("--repository", root, "audit", "--format", "json")
     assert audit.code == 0, audit.out + audit.err
     assert json.loads(audit.out)["summary"] == "clean"
-    replan = run_module("--root", root, "plan")
+    replan = run_module("--repository", root, "plan")
     assert replan.code == 0 and "No changes." in replan.out, replan.out + replan.err
 
 
@@ -69,13 +69,13 @@ def _converged(root: Path, mlenv) -> None:
 @pytest.mark.parametrize("share", [0.1, 0.3])
 def test_plan_apply_and_audit_converge_through_throttling_and_server_errors(share, rendered, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace(faults=Faults(throttled=share / 2, unavailable=share / 2, seed=int(share * 100)))
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        plan = run_module("--root", rendered, "plan")
+        plan = run_module("--repository", rendered, "plan")
         assert plan.code == 0, plan.out + plan.err
-        apply = run_module("--root", rendered, "apply")
+        apply = run_module("--repository", rendered, "apply")
         assert apply.code == 0, apply.out + apply.err
         assert "Apply complete! Resources: 31 added" in apply.out
         _converged(rendered, mlenv)
@@ -89,13 +89,13 @@ def test_dropped_connections_stop_the_apply_with_exit_3_and_the_rerun_converges(
     apply stops with exit 3 naming the workspace and what to rerun; the rerun adopts what was created.
     (Faults hit the requests that change the workspace here; a failed read back is the next test.)"""
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace(faults=Faults(dropped=0.08, lost=0.08, seed=3, writes_only=True))
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        first = [run_module("--root", rendered, "plan")]
+        first = [run_module("--repository", rendered, "plan")]
         if first[0].code == 0:
-            first.append(run_module("--root", rendered, "apply"))
+            first.append(run_module("--repository", rendered, "apply"))
         assert workspace.faults.counts[DROPPED] + workspace.faults.counts[LOST] > 0
         stopped = first[-1]
         if stopped.code != 0:
@@ -117,12 +117,12 @@ def test_an_object_created_but_not_read_back_is_kept_not_replaced(unreadable, re
     as tainted, and the next plan would replace it (delete and create again). mlenv's plan names it and
     refuses; with --adopt it untaints it, and the apply converges without deleting anything."""
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace(faults=Faults(unreadable={unreadable}))
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        assert run_module("--root", rendered, "plan").code == 0
-        stopped = run_module("--root", rendered, "apply")
+        assert run_module("--repository", rendered, "plan").code == 0
+        stopped = run_module("--repository", rendered, "apply")
         assert stopped.code == 3, stopped.out + stopped.err
         workspace.faults.off()
         groups = {name: group["id"] for name, group in workspace.groups.items()}
@@ -141,7 +141,7 @@ def _apply_killed_after(root: Path, workspace: FakeWorkspace, creates: int) -> i
     once, as when the runner dies) once the workspace has received ``creates`` creating requests; how many
     it had received by then."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(root), "apply"],
+        [sys.executable, "-m", "generator", "--repository", str(root), "apply"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -161,11 +161,11 @@ def _kill_and_recover(tmp_path: Path, mlenv, point_at_stand_in, creates: int) ->
     synthesize(root, 10, 10)
     unthrottled(root)
     name_stand_in_deployer_as_terraform_identity(root)
-    assert mlenv("--root", root, "render").code == 0
+    assert mlenv("--repository", root, "render").code == 0
     workspace = FakeWorkspace(latency=0.02)
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        plan = run_module("--root", root, "plan")
+        plan = run_module("--repository", root, "plan")
         assert plan.code == 0, plan.out + plan.err
         sent = _apply_killed_after(root, workspace, creates)
         models_after_kill = set(workspace.models)
@@ -219,19 +219,19 @@ def test_the_token_never_appears_in_any_output_or_file(rendered, mlenv, point_at
     adopt, with MLENV_DEBUG=1: no output and no file under the repository (the saved plan included) holds it."""
     monkeypatch.setenv("MLENV_DEBUG", "1")
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace(extra_tokens={CANARY}, faults=Faults(dropped=0.1, lost=0.1, seed=5, writes_only=True))
     results: list[CliResult] = []
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server, token=CANARY)
-        results.append(run_module("--root", rendered, "plan"))
-        results.append(run_module("--root", rendered, "apply"))
+        results.append(run_module("--repository", rendered, "plan"))
+        results.append(run_module("--repository", rendered, "apply"))
         workspace.faults.off()
         results += _recover(rendered, mlenv)
         for output in ("table", "json", "markdown"):
-            results.append(mlenv("--root", rendered, "audit", "--format", output))
-        results.append(mlenv("--root", rendered, "adopt", "--dry-run", "--include-production"))
-        results.append(run_module("--root", rendered, "plan"))
+            results.append(mlenv("--repository", rendered, "audit", "--format", output))
+        results.append(mlenv("--repository", rendered, "adopt", "--dry-run", "--include-production"))
+        results.append(run_module("--repository", rendered, "plan"))
     assert results[-1].code == 0 and "No changes." in results[-1].out
     leaks = [result for result in results if CANARY in result.out + result.err]
     assert leaks == []
@@ -249,20 +249,20 @@ def test_two_applies_at_once_one_applies_and_the_other_is_refused_naming_the_loc
     rendered, mlenv, point_at_stand_in
 ):
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace(latency=1.0)  # the first apply holds the state lock for many seconds
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        assert run_module("--root", rendered, "plan").code == 0
+        assert run_module("--repository", rendered, "plan").code == 0
         first = subprocess.Popen(
-            [sys.executable, "-m", "generator", "--root", str(rendered), "apply"],
+            [sys.executable, "-m", "generator", "--repository", str(rendered), "apply"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         while not any(method != "GET" for method, _ in list(workspace.requests)) and first.poll() is None:
             time.sleep(0.05)
-        second = run_module("--root", rendered, "apply")
+        second = run_module("--repository", rendered, "apply")
         first_out, first_err = first.communicate(timeout=600)
         _converged(rendered, mlenv)
     assert first.returncode == 0, first_out + first_err
@@ -278,17 +278,17 @@ def test_a_saved_plan_applied_by_another_run_is_refused_not_applied_twice(render
     """The second of two applies of one saved plan that starts after the first finished: Terraform finds the
     plan stale (mlenv's record of it is gone too, so a plain second run is refused before Terraform)."""
     name_stand_in_deployer_as_terraform_identity(rendered)
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        assert run_module("--root", rendered, "plan").code == 0
+        assert run_module("--repository", rendered, "plan").code == 0
         record = (rendered / ".mlenv").glob("*")
         kept = {path.name: path.read_bytes() for path in record if path.is_file()}
-        assert run_module("--root", rendered, "apply").code == 0
+        assert run_module("--repository", rendered, "apply").code == 0
         for name, content in kept.items():  # as a second run that had checked the record before the first ended
             (rendered / ".mlenv" / name).write_bytes(content)
-        second = run_module("--root", rendered, "apply")
+        second = run_module("--repository", rendered, "apply")
     assert second.code == 4, second.out + second.err
     assert "applied nothing from it; run 'mlenv plan' again" in second.err
     creates = [path for method, path in workspace.requests if path == "/api/2.0/mlflow/registered-models/create"]
@@ -305,12 +305,12 @@ def test_unity_catalog_plan_apply_and_audit_converge_through_throttling(repo, ml
     with FakeDatabricks(workspace) as server:
         root = unity_catalog_repo(repo, "account", server.host)
         name_stand_in_deployer_as_terraform_identity(root)
-        assert mlenv("--root", root, "render").code == 0
+        assert mlenv("--repository", root, "render").code == 0
         point_at_stand_in(server)
         monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
-        plan = run_module("--root", root, "plan")
+        plan = run_module("--repository", root, "plan")
         assert plan.code == 0, plan.out[-3000:] + plan.err
-        apply = run_module("--root", root, "apply")
+        apply = run_module("--repository", root, "apply")
         assert apply.code == 0, apply.out[-3000:] + apply.err
         _converged(root, mlenv)
     assert workspace.faults.counts[THROTTLED] > 0 and workspace.faults.counts[UNAVAILABLE] > 0

@@ -81,7 +81,16 @@ def migrate_command(world: dict[str, Any], *arguments: str, target: str = "datab
     """``mlenv migrate ARGUMENTS`` from the world's source to ``target`` (default: each environment's principal)."""
     uri = world["server"].uri
     registries = ["--source-registry-uri", uri, "--tracking-uri", uri, "--target-registry-uri", target]
-    return [sys.executable, "-m", "generator", "--root", str(world["repository"]), "migrate", *registries, *arguments]
+    return [
+        sys.executable,
+        "-m",
+        "generator",
+        "--repository",
+        str(world["repository"]),
+        "migrate",
+        *registries,
+        *arguments,
+    ]
 
 
 def migrate(
@@ -115,7 +124,7 @@ def target_versions(world: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_the_plan_lists_every_version_and_where_it_goes(world):
-    result = migrate(world, "--dry-run", "--format", "json")
+    result = migrate(world, "dry-run", "--format", "json")
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
     moves = plan["moves"]
@@ -137,7 +146,7 @@ def test_the_plan_lists_every_version_and_where_it_goes(world):
     assert any(
         "production-alias-outside-production" in note and "ml_acc.models.churn" in note for note in plan["notes"]
     )
-    table = migrate(world, "--dry-run")
+    table = migrate(world, "dry-run")
     assert table.returncode == 0
     assert "36 versions of 9 models: 36 to copy" in table.stdout
     assert target_versions(world)["ml_prod.models.churn"] == []  # a dry run changes nothing
@@ -145,7 +154,7 @@ def test_the_plan_lists_every_version_and_where_it_goes(world):
 
 def test_a_principal_that_does_not_own_the_models_is_refused(world):
     result = migrate(world, "--env", "prod", target="databricks-uc://acc")
-    assert result.returncode == 4, result.stdout + result.stderr
+    assert result.returncode == 3, result.stdout + result.stderr  # refused credentials: exit 3 in every command
     assert "uc-owner-creates-versions" in result.stderr
     assert "Traceback" not in result.stderr
     assert target_versions(world)["ml_prod.models.churn"] == []
@@ -232,11 +241,11 @@ def test_a_second_run_copies_nothing(world):
 
 
 def test_the_archive_is_deleted_only_after_a_clean_verification_and_production_only_with_consent(world):
-    refused = migrate(world, "--delete-archive")
+    refused = migrate(world, "delete-archive")
     assert refused.returncode == 4, refused.stdout + refused.stderr
     assert "[production-archive] churn_prod, fraud_prod, uplift_prod" in refused.stderr
     assert world["source"].get_registered_model("churn_acc").name == "churn_acc"  # nothing was deleted
-    deleted = migrate(world, "--delete-archive", "--env", "preprod")
+    deleted = migrate(world, "delete-archive", "--env", "preprod")
     assert deleted.returncode == 0, deleted.stdout + deleted.stderr
     assert "deleted churn_preprod (4 versions, each verified in ml_preprod.models.churn)" in deleted.stdout
     with pytest.raises(MlflowException):
@@ -246,7 +255,7 @@ def test_the_archive_is_deleted_only_after_a_clean_verification_and_production_o
 
 def test_a_version_without_signature_cannot_move_and_says_how_to_fix_it(world):
     register(world["source"], world["scratch"] / "unsigned", "uplift_acc", 5, "Staging", signed=False)
-    plan = migrate(world, "--dry-run", "--env", "acc", "--format", "json")
+    plan = migrate(world, "dry-run", "--env", "acc", "--format", "json")
     assert plan.returncode == 1
     blocked = [move for move in json.loads(plan.stdout)["moves"] if move["action"] == "cannot move"]
     assert [move["source"] for move in blocked] == ["models:/uplift_acc/5"]
@@ -255,6 +264,6 @@ def test_a_version_without_signature_cannot_move_and_says_how_to_fix_it(world):
     copy = migrate(world, "--env", "acc")
     assert copy.returncode == 1
     assert "not copied: it has no signature" in copy.stdout
-    keep = migrate(world, "--delete-archive", "--env", "acc")
+    keep = migrate(world, "delete-archive", "--env", "acc")
     assert keep.returncode == 4 and "[archive-unverified]" in keep.stderr
     assert world["source"].get_registered_model("uplift_acc").name == "uplift_acc"

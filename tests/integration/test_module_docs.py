@@ -167,11 +167,11 @@ def test_tables_are_sorted_escaped_and_complete(tmp_path):
 def test_terraform_validate_passes_on_the_complete_example(repo, mlenv):
     _copy(REPOSITORY / "examples", repo / "examples")
     assert (repo / "examples/complete/main.tf").is_file()
-    assert mlenv("--root", repo, "render").code == 0
+    assert mlenv("--repository", repo, "render").code == 0
     # In a new process, as the Terraform tests do (Terraform streams to real file descriptors). The
     # steps are init + validate of the root, every module and every example.
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(repo), "validate", "--terraform"],
+        [sys.executable, "-m", "generator", "--repository", str(repo), "validate", "--terraform"],
         capture_output=True,
         text=True,
         check=False,

@@ -71,7 +71,7 @@ def _run(root: Path, command: str, host: str, token: str, monkeypatch: pytest.Mo
     monkeypatch.setenv("DATABRICKS_HOST", host)
     monkeypatch.setenv("DATABRICKS_TOKEN", token)
     started = time.monotonic()
-    result = run_module("--root", root, command)
+    result = run_module("--repository", root, command)
     return result, time.monotonic() - started
 
 
@@ -94,7 +94,7 @@ def test_each_failure_is_one_line_and_exit_3_before_anything_runs(
 def test_credentials_for_another_workspace_are_refused(command, rendered, stand_in, point_at_stand_in, monkeypatch):
     settings = rendered / "environments/workspace.yaml"
     settings.write_text(settings.read_text() + "databricks_host: https://adb-1234567890123456.7.azuredatabricks.net\n")
-    assert run_module("--root", rendered, "render").code == 0
+    assert run_module("--repository", rendered, "render").code == 0
     result, seconds = _run(rendered, command, stand_in.host, TOKEN, monkeypatch)
     assert result.code == 3 and seconds < SECONDS
     assert (

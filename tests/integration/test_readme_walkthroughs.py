@@ -38,7 +38,7 @@ def test_onboarding_commands_leave_a_committed_tree_that_passes_render_check(ren
     assert "teamx" in git(root, "show", "--stat", "HEAD")
     assert "mlenv_workspace.tf" in git(root, "show", "--stat", "HEAD")
     check = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "render", "--check"],
+        [sys.executable, "-m", "generator", "--repository", str(root), "render", "--check"],
         capture_output=True,
         text=True,
         check=False,

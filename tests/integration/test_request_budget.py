@@ -34,14 +34,14 @@ def _with_budget(root, budget: int | None) -> None:
 def test_plan_apply_and_audit_keep_to_the_workspace_request_budget(repo, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(repo)
     _with_budget(repo, BUDGET)
-    assert mlenv("--root", repo, "render").code == 0
+    assert mlenv("--repository", repo, "render").code == 0
     workspace = FakeWorkspace(budget=RequestBudget(rate=BUDGET))
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
         for step in ("plan", "apply"):
-            result = run_module("--root", repo, step)
+            result = run_module("--repository", repo, step)
             assert result.code == 0, result.out[-3000:] + result.err
-        audit = run_module("--root", repo, "audit", "--format", "json")
+        audit = run_module("--repository", repo, "audit", "--format", "json")
         assert audit.code == 0, audit.out[-3000:] + audit.err
     budget = workspace.budget
     assert budget is not None
@@ -61,13 +61,13 @@ def test_environment_roots_planned_at_once_share_the_budget(repo, mlenv, point_a
     for manifest in repo.glob("environments/*.yaml"):  # enough creates that each root's check reads for seconds
         extra = "".join(f"  - model{number}\n" for number in range(8))
         manifest.write_text(manifest.read_text().replace("models:\n  - churn\n", f"models:\n  - churn\n{extra}"))
-    assert mlenv("--root", repo, "render").code == 0
+    assert mlenv("--repository", repo, "render").code == 0
     workspace = FakeWorkspace(budget=RequestBudget(rate=PER_ENVIRONMENT_BUDGET))
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
         outputs = []
         for arguments in (["plan"], ["apply"], ["plan", "--jobs", "3"], ["apply", "--jobs", "3"]):
-            result = run_module("--root", repo, *arguments)
+            result = run_module("--repository", repo, *arguments)
             assert result.code == 0, result.out[-3000:] + result.err
             outputs.append(result.out)
     assert "3 of 4 roots planned, 3 at a time" in outputs[2] or "4 of 4 roots planned, 3 at a time" in outputs[2]
@@ -81,11 +81,11 @@ def test_environment_roots_planned_at_once_share_the_budget(repo, mlenv, point_a
 def test_a_budget_above_the_workspaces_limit_is_throttled_and_still_converges(repo, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(repo)
     _with_budget(repo, None)
-    assert mlenv("--root", repo, "render").code == 0
+    assert mlenv("--repository", repo, "render").code == 0
     workspace = FakeWorkspace(budget=RequestBudget(rate=BUDGET))
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
         for step in ("plan", "apply"):
-            result = run_module("--root", repo, step)
+            result = run_module("--repository", repo, step)
             assert result.code == 0, result.out[-3000:] + result.err
     assert workspace.budget is not None and workspace.budget.refused > 0

@@ -3,7 +3,7 @@
 Real Terraform with the real provider against the stand-in, both registries: the first plan plans the shared
 root alone (it creates the all-principals group the environments' roots look up by name), then every root is
 planned and applied, each into its own state, and a second plan changes nothing. A change to one environment
-plans and applies only that environment's root (``--changed-since``, ``--list --json``, ``--env``).
+plans and applies only that environment's root (``--changed-since``, ``mlenv roots --format json``, ``--env``).
 """
 
 from __future__ import annotations
@@ -46,21 +46,21 @@ def _saved_plans(root: Path) -> set[str]:
 
 def _deploy_from_scratch(root: Path) -> None:
     """Plan (the shared root alone), apply, plan every root, apply; every root then has its own state."""
-    first = _ok(run_module("--root", root, "plan"))
+    first = _ok(run_module("--repository", root, "plan"))
     assert "the shared root creates apps_all" in first.out
     assert _saved_plans(root) == {".mlenv"}, "only the shared root is planned while apps_all does not exist"
-    _ok(run_module("--root", root, "apply"))
-    second = _ok(run_module("--root", root, "plan", "--jobs", "2"))
+    _ok(run_module("--repository", root, "apply"))
+    second = _ok(run_module("--repository", root, "plan", "--jobs", "2"))
     assert "4 of 4 roots planned, 2 at a time: workspace, acc, preprod, prod" in second.out
     assert _saved_plans(root) == {".mlenv", *(f".mlenv/roots/{name}" for name in ENVIRONMENT_ROOTS)}
     assert "acc: Plan:" in second.out, "each line of a root's Terraform output names the root"
-    _ok(run_module("--root", root, "apply", "--jobs", "2"))
+    _ok(run_module("--repository", root, "apply", "--jobs", "2"))
     for directory in [".", *(f"roots/{name}" for name in ENVIRONMENT_ROOTS)]:
         assert (root / directory / "terraform.tfstate").is_file(), f"{directory} keeps its own state"
 
 
 def _no_changes_left(root: Path) -> None:
-    replan = _ok(run_module("--root", root, "plan"))
+    replan = _ok(run_module("--repository", root, "plan"))
     assert replan.out.count(": 0 changes, 0 deletes or replaces") == 4, replan.out[-3000:]
 
 
@@ -70,7 +70,7 @@ def _states(root: Path) -> dict[str, bytes]:
 
 def test_workspace_registry_per_environment_roots_deploy_and_plan_only_what_changed(repo, mlenv, point_at_stand_in):
     name_stand_in_deployer_as_terraform_identity(_per_environment(repo))
-    assert mlenv("--root", repo, "render").code == 0
+    assert mlenv("--repository", repo, "render").code == 0
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
@@ -81,12 +81,16 @@ def test_workspace_registry_per_environment_roots_deploy_and_plan_only_what_chan
         _no_changes_left(repo)
         every_root_requests = len(workspace.requests) - before
         commit_everything(repo, "deployed")
-        assert _ok(run_module("--root", repo, "plan", "--changed-since", "HEAD")).out.startswith("nothing to plan")
+        assert _ok(run_module("--repository", repo, "plan", "--changed-since", "HEAD")).out.startswith(
+            "nothing to plan"
+        )
 
         manifest = repo / "environments/acc.yaml"
         manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
-        assert mlenv("--root", repo, "render").code == 0
-        listed = json.loads(_ok(run_module("--root", repo, "plan", "--changed-since", "HEAD", "--list", "--json")).out)
+        assert mlenv("--repository", repo, "render").code == 0
+        listed = json.loads(
+            _ok(run_module("--repository", repo, "roots", "--changed-since", "HEAD", "--format", "json")).out
+        )
         assert listed == [
             {
                 "name": "acc",
@@ -98,18 +102,18 @@ def test_workspace_registry_per_environment_roots_deploy_and_plan_only_what_chan
         ]
         states = _states(repo)
         before = len(workspace.requests)
-        plan = _ok(run_module("--root", repo, "plan", "--changed-since", "HEAD"))
+        plan = _ok(run_module("--repository", repo, "plan", "--changed-since", "HEAD"))
         assert "acc: saved plan .mlenv/roots/acc/tfplan: 2 changes, 0 deletes" in plan.out
         assert _saved_plans(repo) == {".mlenv/roots/acc"}, "only the changed environment's root is planned"
         scoped_requests = len(workspace.requests) - before
         assert scoped_requests * 2 < every_root_requests, (scoped_requests, every_root_requests)
-        apply = _ok(run_module("--root", repo, "apply"))
+        apply = _ok(run_module("--repository", repo, "apply"))
         assert "applied 2 changes in 1 of 1 roots: acc" in apply.out
         assert "upsell_acc" in workspace.models
         changed_states = {path for path, text in _states(repo).items() if states.get(path) != text}
         assert changed_states == {"roots/acc/terraform.tfstate"}, "no other root's state was written"
 
-        refused = run_module("--root", repo, "plan", "--env", "staging")
+        refused = run_module("--repository", repo, "plan", "--env", "staging")
         assert refused.code == 2 and "--env" in refused.err and "workspace" in refused.err
 
 
@@ -118,12 +122,12 @@ def test_unity_catalog_per_environment_roots_deploy_and_converge(repo, mlenv, po
     with FakeDatabricks(workspace) as server:
         root = _per_environment(unity_catalog_repo(repo, "account", server.host))
         name_stand_in_deployer_as_terraform_identity(root)
-        assert mlenv("--root", root, "render").code == 0
+        assert mlenv("--repository", root, "render").code == 0
         point_at_stand_in(server)
         monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
         _deploy_from_scratch(root)
         _no_changes_left(root)
-        audit = run_module("--root", root, "audit", "--format", "json")
+        audit = run_module("--repository", root, "audit", "--format", "json")
         assert audit.code == 0, audit.out[-3000:] + audit.err
     declared = {name for facts in load_and_check(root).model.environments.values() for name in facts.models}
     assert set(workspace.uc.models) == declared
@@ -150,30 +154,30 @@ def test_a_single_state_repository_moves_to_per_environment_state_without_creati
     repo, mlenv, point_at_stand_in
 ):
     name_stand_in_deployer_as_terraform_identity(repo)
-    assert mlenv("--root", repo, "render").code == 0
+    assert mlenv("--repository", repo, "render").code == 0
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        _ok(run_module("--root", repo, "plan"))
-        _ok(run_module("--root", repo, "apply"))
+        _ok(run_module("--repository", repo, "plan"))
+        _ok(run_module("--repository", repo, "apply"))
         deployed = _objects(workspace)
         assert all(deployed.values()), deployed
 
-        assert mlenv("--root", _per_environment(repo), "render").code == 0
-        refused = run_module("--root", repo, "plan")
-        assert refused.code == 4 and "--split-state" in refused.err, refused.err
+        assert mlenv("--repository", _per_environment(repo), "render").code == 0
+        refused = run_module("--repository", repo, "plan")
+        assert refused.code == 4 and "--move split-state" in refused.err, refused.err
         assert _objects(workspace) == deployed
 
-        moved = run_module("--root", repo, "plan", "--split-state", "--adopt", "--include-production")
+        moved = run_module("--repository", repo, "plan", "--move", "split-state", "--adopt", "--include-production")
         _ok(moved)
         assert "0 deletes or replaces" in moved.out and " deletes or replaces\n  " not in moved.out
         assert (repo / "mlenv_moved.tf").is_file()
         assert all((repo / f"roots/{name}/mlenv_imports.tf").is_file() for name in ENVIRONMENT_ROOTS)
-        apply = _ok(run_module("--root", repo, "apply"))
+        apply = _ok(run_module("--repository", repo, "apply"))
         assert "0 destroyed" in apply.out and "destroyed" not in apply.out.replace("0 destroyed", "")
         _no_changes_left(repo)
         assert _objects(workspace) == deployed, "the move created or deleted objects in the workspace"
-        audit = run_module("--root", repo, "audit")
+        audit = run_module("--repository", repo, "audit")
         assert audit.code == 0, audit.out[-3000:] + audit.err
 
 
@@ -198,15 +202,15 @@ def test_a_single_state_unity_catalog_repository_moves_to_per_environment_state(
     with FakeDatabricks(workspace) as server:
         root = unity_catalog_repo(repo, "account", server.host)
         name_stand_in_deployer_as_terraform_identity(root)
-        assert mlenv("--root", root, "render").code == 0
+        assert mlenv("--repository", root, "render").code == 0
         point_at_stand_in(server)
         monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
-        _ok(run_module("--root", root, "plan"))
-        _ok(run_module("--root", root, "apply"))
+        _ok(run_module("--repository", root, "plan"))
+        _ok(run_module("--repository", root, "apply"))
         deployed = _uc_objects(workspace)
-        assert mlenv("--root", _per_environment(root), "render").code == 0
-        _ok(run_module("--root", root, "plan", "--split-state", "--adopt", "--include-production"))
-        apply = _ok(run_module("--root", root, "apply"))
+        assert mlenv("--repository", _per_environment(root), "render").code == 0
+        _ok(run_module("--repository", root, "plan", "--move", "split-state", "--adopt", "--include-production"))
+        apply = _ok(run_module("--repository", root, "apply"))
         assert "destroyed" not in apply.out.replace("0 destroyed", "")
         _no_changes_left(root)
         assert _uc_objects(workspace) == deployed, "the move created or deleted objects"

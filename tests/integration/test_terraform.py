@@ -34,7 +34,7 @@ def test_every_module_follows_the_registry_layout():
 
 @pytest.mark.terraform
 def test_validate_terraform_passes_on_the_examples(rendered, mlenv):
-    result = run_module("--root", rendered, "validate", "--terraform")
+    result = run_module("--repository", rendered, "validate", "--terraform")
     assert result.code == 0, result.out + result.err
     assert f"terraform: {2 * (1 + len(MODULES))} steps passed" in result.out  # init + validate: root, modules
 
@@ -62,14 +62,14 @@ def test_validate_terraform_fails_on_a_schema_error(rendered, mlenv, module, ori
     text = main.read_text()
     assert original in text
     main.write_text(text.replace(original, broken, 1))
-    result = run_module("--root", rendered, "validate", "--terraform")
+    result = run_module("--repository", rendered, "validate", "--terraform")
     assert result.code == 1
     assert "terraform validate failed" in result.err or "terraform init failed" in result.err
 
 
 @pytest.mark.terraform
 def test_module_and_root_terraform_tests_pass(rendered, mlenv):
-    result = run_module("--root", rendered, "tftest")
+    result = run_module("--repository", rendered, "tftest")
     assert result.code == 0, result.out + result.err
     assert "tests/terraform/mlenv_permissions.tftest.hcl... pass" in result.out
     assert result.out.count("Failure!") == 0
@@ -110,7 +110,7 @@ def test_root_test_fails_when_terraform_differs_from_the_permission_model(render
             'member_ids   = merge(module.prod_service_principals.ids, { intruder = "1" })',
         )
     path.write_text(text)
-    result = run_module("--root", rendered, "tftest")
+    result = run_module("--repository", rendered, "tftest")
     assert result.code == 1
     assert "differ from the permission model" in result.out + result.err
 
@@ -123,15 +123,15 @@ def test_backend_from_workspace_yaml_renders_and_validates(rendered, mlenv):
         "    storage_account_name: mlenvstate\n    container_name: tfstate\n"
         "    key: mlenv.tfstate\n    resource_group_name: rg-mlenv\n    use_azuread_auth: true\n"
     )
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     backend = (rendered / "mlenv_backend.tf").read_text()
     assert (
         '  backend "azurerm" {\n    container_name       = "tfstate"\n    key                  = "mlenv.tfstate"\n'
         '    resource_group_name  = "rg-mlenv"\n    storage_account_name = "mlenvstate"\n'
         "    use_azuread_auth     = true\n  }\n"
     ) in backend
-    result = run_module("--root", rendered, "validate", "--terraform")
+    result = run_module("--repository", rendered, "validate", "--terraform")
     assert result.code == 0, result.out + result.err
     settings.write_text(settings.read_text().split("backend:")[0])
-    assert mlenv("--root", rendered, "render").code == 0
+    assert mlenv("--repository", rendered, "render").code == 0
     assert not (rendered / "mlenv_backend.tf").exists()

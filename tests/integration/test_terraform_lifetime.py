@@ -35,7 +35,7 @@ def _working_in(root: Path) -> list[str]:
 
 def _plan_until_refreshing(root: Path) -> subprocess.Popen[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(root), "plan"],
+        [sys.executable, "-m", "generator", "--repository", str(root), "plan"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -56,7 +56,7 @@ def test_terraform_stops_with_mlenv(rendered, point_at_stand_in):
         point_at_stand_in(server)
         for command in ("plan", "apply"):
             result = subprocess.run(
-                [sys.executable, "-m", "generator", "--root", str(root), command],
+                [sys.executable, "-m", "generator", "--repository", str(root), command],
                 capture_output=True,
                 text=True,
                 check=False,
@@ -83,7 +83,7 @@ def test_terraform_stops_with_mlenv(rendered, point_at_stand_in):
 
         workspace.latency = 0.0
         result = subprocess.run(
-            [sys.executable, "-m", "generator", "--root", str(root), "plan"],
+            [sys.executable, "-m", "generator", "--repository", str(root), "plan"],
             capture_output=True,
             text=True,
             check=False,

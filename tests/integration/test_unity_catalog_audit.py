@@ -40,7 +40,7 @@ def uc_audit(repo, mlenv, point_at_stand_in, monkeypatch):
             monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
             if change is not None:
                 change(server)
-            return mlenv("--root", root, "audit", *(arguments or ("--format", "json")))
+            return mlenv("--repository", root, "audit", *(arguments or ("--format", "json")))
 
     return run
 
@@ -190,8 +190,8 @@ def test_unity_catalog_adopt_imports_existing_securables_and_asks_for_production
         root = unity_catalog_repo(repo, "account", server.host)
         point_at_stand_in(server)
         monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
-        refused = mlenv("--root", root, "adopt")
-        adopted = mlenv("--root", root, "adopt", "--include-production", "--dry-run")
+        refused = mlenv("--repository", root, "adopt")
+        adopted = mlenv("--repository", root, "adopt", "--include-production", "--dry-run")
     assert refused.code == 4, refused.out + refused.err
     assert (
         "production model ml_prod.models.churn already exists: owned by mallory@example.com; "
@@ -297,14 +297,14 @@ def test_unmanaged_production_catalog_is_checked_for_squatting_only(repo, mlenv,
         server.workspace = server.server.workspace = matching_unity_catalog(model)  # type: ignore[attr-defined]
         point_at_stand_in(server)
         monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
-        clean = mlenv("--root", root, "audit", "--format", "json")
+        clean = mlenv("--repository", root, "audit", "--format", "json")
         uc = server.workspace.uc
         uc.grant("catalog", "ml_prod", "data_scientists", "CREATE_MODEL")
         uc.grant("catalog", "ml_acc", "data_scientists", "CREATE_MODEL")  # not production: not mlenv's business
-        risky = mlenv("--root", root, "audit", "--format", "json")
+        risky = mlenv("--repository", root, "audit", "--format", "json")
         uc.revoke("catalog", "ml_prod", TERRAFORM_SP)
-        unreadable = mlenv("--root", root, "audit", "--format", "json")
-        markdown = mlenv("--root", root, "audit", "--format", "markdown")
+        unreadable = mlenv("--repository", root, "audit", "--format", "json")
+        markdown = mlenv("--repository", root, "audit", "--format", "markdown")
     assert clean.code == 0, clean.out + clean.err
     assert not [f for f in json.loads(clean.out)["findings"] if f["object"] in ("ml_acc", "ml_prod")]
     assert risky.code == 1
@@ -330,14 +330,14 @@ def applied_unity_catalog(request, repo, mlenv, point_at_stand_in, monkeypatch):
     with FakeDatabricks(workspace) as server:
         root = unity_catalog_repo(repo, identities, server.host)
         name_stand_in_deployer_as_terraform_identity(root)
-        assert mlenv("--root", root, "render").code == 0
+        assert mlenv("--repository", root, "render").code == 0
         if identities == "external":
             seed_identities(workspace, load_and_check(root).model, identities)
         point_at_stand_in(server)
         monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
-        plan = run_module("--root", root, "plan")
+        plan = run_module("--repository", root, "plan")
         assert plan.code == 0, plan.out[-3000:] + plan.err
-        apply = run_module("--root", root, "apply")
+        apply = run_module("--repository", root, "apply")
         assert apply.code == 0, apply.out[-3000:] + apply.err
         assert "Apply complete!" in apply.out
         yield root, server
@@ -351,7 +351,7 @@ def test_apply_then_audit_in_unity_catalog_mode(applied_unity_catalog, mlenv):
     assert {name: model["owner"] for name, model in uc.models.items()} == {
         f"ml_{env}.models.{model}": f"apps_{env}" for env in ("acc", "preprod", "prod") for model in ("churn", "fraud")
     }
-    audit = mlenv("--root", root, "audit", "--format", "json")
+    audit = mlenv("--repository", root, "audit", "--format", "json")
     assert audit.code == 0, audit.out + audit.err
     findings = json.loads(audit.out)["findings"]
     assert json.loads(audit.out)["summary"] == "clean"
@@ -359,7 +359,7 @@ def test_apply_then_audit_in_unity_catalog_mode(applied_unity_catalog, mlenv):
     assert ("implicit", "ml_prod", FAKE_DEPLOYER, "OWNER") in checked
     assert ("ok", "ml_prod.models.fraud", "apps_prod", "OWNER") in checked
     assert ("ok", "apps_all", "apps_prod", "MEMBER") in checked
-    replan = run_module("--root", root, "plan")
+    replan = run_module("--repository", root, "plan")
     assert replan.code == 0 and "No changes." in replan.out, replan.out[-3000:] + replan.err
 
     for change in (
@@ -370,7 +370,7 @@ def test_apply_then_audit_in_unity_catalog_mode(applied_unity_catalog, mlenv):
         lambda: _missing_member(server),
     ):
         change()
-    drifted = mlenv("--root", root, "audit", "--format", "json")
+    drifted = mlenv("--repository", root, "audit", "--format", "json")
     assert drifted.code == 1, drifted.out + drifted.err
     assert _drift(drifted) == {
         ("extra-grant", "ml_prod.models.churn", "apps_acc", "", "EXECUTE"),
@@ -395,9 +395,9 @@ def test_adopt_after_apply_imports_by_ids_the_real_provider_reads_back(applied_u
     subprocess.run(
         [str(locate().terraform), "state", "rm", *dropped], cwd=root, env=env, capture_output=True, check=True
     )
-    refused = mlenv("--root", root, "adopt")
-    adopted = mlenv("--root", root, "adopt", "--include-production")
-    plan = run_module("--root", root, "plan")
+    refused = mlenv("--repository", root, "adopt")
+    adopted = mlenv("--repository", root, "adopt", "--include-production")
+    plan = run_module("--repository", root, "plan")
     assert refused.code == 4 and "owned by apps_prod" in refused.err
     assert adopted.code == 0, adopted.err
     imports = (root / "mlenv_imports.tf").read_text()

@@ -26,7 +26,7 @@ def example(tmp_path: Path) -> Path:
 
 
 def test_validate_terraform_passes_on_the_example(example):
-    result = run_module("--root", example, "validate", "--terraform")
+    result = run_module("--repository", example, "validate", "--terraform")
     assert result.code == 0, result.out + result.err
     assert f"terraform: {2 * (1 + len(MODULES))} steps passed" in result.out  # init + validate: root, modules
 
@@ -38,12 +38,12 @@ def test_validate_terraform_passes_in_place_through_the_modules_symlink(tmp_path
     in_place = tmp_path / "examples/unity-catalog"
     shutil.copytree(EXAMPLE, in_place, symlinks=True, ignore=shutil.ignore_patterns(".terraform*"))
     assert (in_place / "modules").is_symlink() and (in_place / "modules/uc-catalog/main.tf").is_file()
-    result = run_module("--root", in_place, "validate", "--terraform")
+    result = run_module("--repository", in_place, "validate", "--terraform")
     assert result.code == 0, result.out + result.err
 
 
 def test_the_generated_root_test_passes(example):
-    result = run_module("--root", example, "tftest")
+    result = run_module("--repository", example, "tftest")
     assert result.code == 0, result.out + result.err
     assert ROOT_TEST_PASSED in result.out
     assert result.out.count("Failure!") == 0
@@ -81,7 +81,7 @@ def test_the_root_test_fails_when_terraform_differs_from_the_permission_model(ex
     text = file.read_text()
     assert original in text
     file.write_text(text.replace(original, tampered, 1))
-    result = run_module("--root", example, "tftest")
+    result = run_module("--repository", example, "tftest")
     assert result.code == 1
     assert "differ from the permission model" in result.out + result.err
 
@@ -89,11 +89,11 @@ def test_the_root_test_fails_when_terraform_differs_from_the_permission_model(ex
 def test_external_identities_render_validate_and_pass_their_test(example):
     settings = example / "environments/workspace.yaml"
     settings.write_text(settings.read_text().replace("identities: account\n", "identities: external\n"))
-    assert run_module("--root", example, "render").code == 0
+    assert run_module("--repository", example, "render").code == 0
     assert "external-identities" in (example / "mlenv_acc.tf").read_text()
-    validated = run_module("--root", example, "validate", "--terraform")
+    validated = run_module("--repository", example, "validate", "--terraform")
     assert validated.code == 0, validated.out + validated.err
-    tested = run_module("--root", example, "tftest")
+    tested = run_module("--repository", example, "tftest")
     assert tested.code == 0, tested.out + tested.err
     assert ROOT_TEST_PASSED in tested.out
 
@@ -107,10 +107,10 @@ def test_the_example_with_one_state_per_environment_validates_and_passes_every_r
     settings = example / "environments/workspace.yaml"
     text = settings.read_text().replace("identities: account", f"identities: {identities}")
     settings.write_text(text + "state: per_environment\n")
-    assert run_module("--root", example, "render").code == 0
+    assert run_module("--repository", example, "render").code == 0
     assert sorted(path.name for path in (example / "roots").iterdir()) == ["acc", "preprod", "prod"]
-    validate = run_module("--root", example, "validate", "--terraform")
+    validate = run_module("--repository", example, "validate", "--terraform")
     assert validate.code == 0, validate.out + validate.err
-    tests = run_module("--root", example, "tftest")
+    tests = run_module("--repository", example, "tftest")
     assert tests.code == 0, tests.out + tests.err
     assert tests.out.count("mlenv_permissions.tftest.hcl... pass") == 4, "the shared root's test and three more"

@@ -40,7 +40,9 @@ def tracked_files(*paths: str) -> list[str]:
 
 def render(root: Path) -> None:
     """``mlenv render`` in ``root``."""
-    subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "render"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "generator", "--repository", str(root), "render"], check=True, capture_output=True
+    )
 
 
 def commit(root: Path, message: str) -> str:

@@ -70,8 +70,8 @@ def test_membership_cycles_end():
 
 
 def test_access_by_display_name_or_application_id(mlenv):
-    by_name = mlenv("--root", REPOSITORY, "access", "--principal", "ml-prod-runner", "--format", "json")
-    by_id = mlenv("--root", REPOSITORY, "access", "--principal", PROD_RUNNER.upper(), "--format", "json")
+    by_name = mlenv("--repository", REPOSITORY, "access", "--principal", "ml-prod-runner", "--format", "json")
+    by_id = mlenv("--repository", REPOSITORY, "access", "--principal", PROD_RUNNER.upper(), "--format", "json")
     assert by_name.code == by_id.code == 0, by_name.err + by_id.err
     assert by_name.out == by_id.out
     rows = json.loads(by_name.out)
@@ -96,7 +96,7 @@ def test_access_by_display_name_or_application_id(mlenv):
 
 
 def test_who_can_reach_a_production_model(mlenv):
-    result = mlenv("--root", REPOSITORY, "access", "--object", "churn_prod", "--format", "csv")
+    result = mlenv("--repository", REPOSITORY, "access", "--object", "churn_prod", "--format", "csv")
     assert result.code == 0, result.err
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert {
@@ -110,7 +110,7 @@ def test_who_can_reach_a_production_model(mlenv):
 
 
 def test_table_and_environment_filter(mlenv):
-    result = mlenv("--root", REPOSITORY, "access", "--env", "acc")
+    result = mlenv("--repository", REPOSITORY, "access", "--env", "acc")
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0].split() == [
@@ -130,14 +130,14 @@ def test_table_and_environment_filter(mlenv):
 
 
 def test_unknown_principal_or_object_is_invalid_input(mlenv):
-    principal = mlenv("--root", REPOSITORY, "access", "--principal", "apps_prd")
+    principal = mlenv("--repository", REPOSITORY, "access", "--principal", "apps_prd")
     assert principal.code == 2 and principal.out == ""
     assert "--principal: no principal named 'apps_prd'" in principal.err and "apps_prod" in principal.err
-    unknown = mlenv("--root", REPOSITORY, "access", "--object", "churn_live")
+    unknown = mlenv("--repository", REPOSITORY, "access", "--object", "churn_live")
     assert unknown.code == 2 and "no object named 'churn_live'" in unknown.err
-    short = mlenv("--root", REPOSITORY, "access", "--object", "churn")
+    short = mlenv("--repository", REPOSITORY, "access", "--object", "churn")
     assert short.code == 2 and "(did you mean churn_acc, churn_preprod, churn_prod?)" in short.err
-    env = mlenv("--root", REPOSITORY, "access", "--env", "nope")
+    env = mlenv("--repository", REPOSITORY, "access", "--env", "nope")
     assert env.code == 2 and "no environment named 'nope'" in env.err
 
 

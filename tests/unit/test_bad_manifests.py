@@ -40,7 +40,7 @@ def test_bad_manifest_is_refused_with_its_message(case: Path, empty_repo: Path, 
     for path, text in files.items():
         write(empty_repo, path, text)
     before = sorted(p.relative_to(empty_repo) for p in empty_repo.rglob("*"))
-    result = mlenv("--root", empty_repo, "render")
+    result = mlenv("--repository", empty_repo, "render")
     assert result.code == 2, result.out + result.err
     assert "Traceback" not in result.err
     for expected in expectations:

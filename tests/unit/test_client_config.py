@@ -40,10 +40,10 @@ def _exported(text: str) -> dict[str, str]:
 @pytest.mark.parametrize("env, production", [("acc", False), ("prod", True)])
 def test_unity_catalog_settings_configure_the_client(tmp_path, mlenv, monkeypatch, env, production):
     root = unity_catalog_repository(tmp_path)
-    result = mlenv("--root", root, "client-config", "--env", env)
+    result = mlenv("--repository", root, "client-config", "--env", env)
     assert result.code == 0, result.err
     variables = _exported(result.out)
-    assert json.loads(mlenv("--root", root, "client-config", "--env", env, "--format", "json").out) == variables
+    assert json.loads(mlenv("--repository", root, "client-config", "--env", env, "--format", "json").out) == variables
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     client = EnvironmentMlflowClient(tracking_uri="http://127.0.0.1:9")
@@ -53,7 +53,7 @@ def test_unity_catalog_settings_configure_the_client(tmp_path, mlenv, monkeypatc
 
 
 def test_workspace_registry_settings_configure_the_client(mlenv, monkeypatch):
-    result = mlenv("--root", REPOSITORY, "client-config", "--env", "acc")
+    result = mlenv("--repository", REPOSITORY, "client-config", "--env", "acc")
     assert result.out.startswith("# env_mlflow_client settings of environment acc (environments/acc.yaml")
     for name, value in _exported(result.out).items():
         monkeypatch.setenv(name, value)
@@ -62,5 +62,5 @@ def test_workspace_registry_settings_configure_the_client(mlenv, monkeypatch):
 
 
 def test_an_unknown_environment_is_invalid_input(mlenv):
-    result = mlenv("--root", REPOSITORY, "client-config", "--env", "nope")
+    result = mlenv("--repository", REPOSITORY, "client-config", "--env", "nope")
     assert result.code == 2 and "no environment named 'nope'" in result.err

@@ -257,7 +257,7 @@ def test_too_large_a_picture_is_not_drawn():
 def test_permission_files_carry_the_picture_of_mlenv_access(mlenv):
     for environment in ("acc", "preprod", "prod"):
         report = (REPOSITORY / f"permissions/{environment}.md").read_text(encoding="utf-8")
-        result = mlenv("--root", REPOSITORY, "access", "--env", environment, "--format", "mermaid")
+        result = mlenv("--repository", REPOSITORY, "access", "--env", environment, "--format", "mermaid")
         assert result.code == 0, result.err
         assert f"## Picture\n\nWho reaches the objects of this environment (`mlenv access --env {environment}" in report
         assert f"```mermaid\n{result.out}```\n" in report
@@ -265,19 +265,19 @@ def test_permission_files_carry_the_picture_of_mlenv_access(mlenv):
 
 
 def test_access_formats_honour_the_filters(mlenv):
-    result = mlenv("--root", REPOSITORY, "access", "--principal", "ml-prod-runner", "--format", "mermaid")
+    result = mlenv("--repository", REPOSITORY, "access", "--principal", "ml-prod-runner", "--format", "mermaid")
     assert result.code == 0, result.err
     nodes = re.findall(r"^ +(\w+)[(\[]", result.out, re.MULTILINE)
     runner = node_id(Node("service_principal", PROD_RUNNER))
     assert sorted(nodes) == sorted(
         [runner, "grp_apps__prod", "dir__2f_experiments_2f_prod", "mdl_churn__prod", "mdl_fraud__prod"]
     )
-    result = mlenv("--root", REPOSITORY, "access", "--object", "churn_prod", "--format", "dot")
+    result = mlenv("--repository", REPOSITORY, "access", "--object", "churn_prod", "--format", "dot")
     assert result.code == 0, result.err
     assert result.out.startswith('digraph "access" {')
     targets = set(re.findall(r' -> "(\w+)"', result.out))
     assert targets == {"mdl_churn__prod", "grp_apps__prod"}
-    result = run_module("--root", REPOSITORY, "access", "--format", "png")
+    result = run_module("--repository", REPOSITORY, "access", "--format", "png")
     assert result.code == 2 and "invalid choice" in result.err
 
 

@@ -27,7 +27,7 @@ def history(repo: Path) -> Path:
 
 
 def test_diff_lists_created_objects_then_production_changes_first(history, mlenv):
-    result = mlenv("--root", history, "diff", "base", "HEAD")
+    result = mlenv("--repository", history, "diff", "base", "HEAD")
     assert result.code == 0, result.err
     text = result.out
     assert text.startswith("## Access changes: `base` → `HEAD`\n")
@@ -55,10 +55,10 @@ def test_diff_lists_created_objects_then_production_changes_first(history, mlenv
 
 
 def test_without_head_the_working_tree_is_compared(history, mlenv):
-    assert "No access changes." in mlenv("--root", history, "diff", "HEAD").out
+    assert "No access changes." in mlenv("--repository", history, "diff", "HEAD").out
     acc = history / "environments/acc.yaml"
     acc.write_text(acc.read_text().replace("  - churn\n", ""))  # uncommitted
-    result = mlenv("--root", history, "diff", "HEAD")
+    result = mlenv("--repository", history, "diff", "HEAD")
     assert result.out.startswith("## Access changes: `HEAD` → `working tree`\n")
     assert (
         "| removed | acc | registered_model `churn_acc` | group `apps_acc` | CAN_MANAGE_STAGING_VERSIONS |  |"
@@ -69,7 +69,7 @@ def test_without_head_the_working_tree_is_compared(history, mlenv):
 def test_a_renamed_model_is_a_deletion_and_says_so(history, mlenv):
     preprod = history / "environments/preprod.yaml"
     preprod.write_text(preprod.read_text().replace("fraud", "fraud2"))
-    result = mlenv("--root", history, "diff", "HEAD", "--exit-code")
+    result = mlenv("--repository", history, "diff", "HEAD", "--exit-code")
     assert result.code == 1
     assert "> **1 object deleted.** `mlenv apply` refuses deletions unless given `--allow-destroy`" in result.out
     assert (
@@ -83,14 +83,14 @@ def test_a_renamed_model_is_a_deletion_and_says_so(history, mlenv):
 def test_json_says_whether_production_changes(history, mlenv):
     import json
 
-    document = json.loads(mlenv("--root", history, "diff", "base", "HEAD", "--format", "json").out)
+    document = json.loads(mlenv("--repository", history, "diff", "base", "HEAD", "--format", "json").out)
     assert document["production"] is True and document["head"] == "HEAD"
     assert {"object": "upsell_prod", "change": "created", "production": True}.items() <= next(
         change for change in document["objects"] if change["object"] == "upsell_prod"
     ).items()
     acc = history / "environments/acc.yaml"
     acc.write_text(acc.read_text().replace("  - churn\n", ""))
-    document = json.loads(mlenv("--root", history, "diff", "HEAD", "--format", "json").out)
+    document = json.loads(mlenv("--repository", history, "diff", "HEAD", "--format", "json").out)
     assert document["production"] is False and document["objects"][0]["change"] == "deleted"
 
 
@@ -106,7 +106,7 @@ def test_level_change_and_leaving_member(history, mlenv):
         )
     )
     git(history, "commit", "-q", "-am", "demote prod")
-    result = mlenv("--root", history, "diff", "HEAD~1", "HEAD", "--exit-code")
+    result = mlenv("--repository", history, "diff", "HEAD~1", "HEAD", "--exit-code")
     assert result.code == 1
     assert (
         "| level changed | prod | registered_model `churn_prod` | group `apps_prod` | "
@@ -120,18 +120,18 @@ def test_level_change_and_leaving_member(history, mlenv):
 
 
 def test_no_changes(history, mlenv):
-    result = mlenv("--root", history, "diff", "HEAD", "HEAD", "--exit-code")
+    result = mlenv("--repository", history, "diff", "HEAD", "HEAD", "--exit-code")
     assert result.code == 0 and "No access changes." in result.out
 
 
 def test_bad_revision_and_invalid_manifests_are_exit_2(history, mlenv):
-    result = mlenv("--root", history, "diff", "no-such-branch")
+    result = mlenv("--repository", history, "diff", "no-such-branch")
     assert result.code == 2 and result.err.startswith("git: ")
     write(history, "environments/acc.yaml", "production: maybe\n")
     git(history, "commit", "-q", "-am", "break acc")
-    result = mlenv("--root", history, "diff", "base", "HEAD")
+    result = mlenv("--repository", history, "diff", "base", "HEAD")
     assert result.code == 2
     assert result.err.startswith("HEAD:environments/acc.yaml:1: production must be true or false")
-    result = mlenv("--root", history, "diff", "base")
+    result = mlenv("--repository", history, "diff", "base")
     assert result.code == 2
     assert result.err.startswith("environments/acc.yaml:1: production must be true or false")

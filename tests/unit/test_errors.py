@@ -47,8 +47,8 @@ def test_each_error_reports_itself_with_its_exit_code(error, code, first_line, m
 
 def test_invalid_input_says_nothing_was_written_only_for_commands_that_write(repo, mlenv):
     (repo / "environments/acc.yaml").write_text("production: maybe\n")
-    assert mlenv("--root", repo, "validate").err.endswith("1 problem found.\n")
-    assert mlenv("--root", repo, "render").err.endswith("1 problem found; nothing was written.\n")
+    assert mlenv("--repository", repo, "validate").err.endswith("1 problem found.\n")
+    assert mlenv("--repository", repo, "render").err.endswith("1 problem found; nothing was written.\n")
 
 
 def test_invalid_input_ends_saying_nothing_was_written():

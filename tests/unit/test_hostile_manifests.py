@@ -53,7 +53,7 @@ def _render(root: Path) -> tuple[int, str, float]:
     err = io.StringIO()
     started = time.monotonic()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["--root", str(root), "render"])
+        code = main(["--repository", str(root), "render"])
     return code, err.getvalue(), time.monotonic() - started
 
 

@@ -42,7 +42,7 @@ def test_every_managed_model_pairs_with_its_unity_catalog_name(tmp_path):
 
 
 def test_migrate_refuses_manifests_still_on_the_workspace_registry_with_exit_2(repo, mlenv):
-    result = mlenv("--root", repo, "migrate", "--dry-run", "--source-registry-uri", "http://127.0.0.1:9")
+    result = mlenv("--repository", repo, "migrate", "dry-run", "--source-registry-uri", "http://127.0.0.1:9")
     assert result.code == 2
     assert "environments/workspace.yaml" in result.err and "registry: unity_catalog" in result.err
     assert "Traceback" not in result.err
@@ -51,7 +51,7 @@ def test_migrate_refuses_manifests_still_on_the_workspace_registry_with_exit_2(r
 
 def test_an_unknown_environment_is_invalid_input(tmp_path, mlenv):
     root = unity_catalog_repository(tmp_path / "repo")
-    result = mlenv("--root", root, "migrate", "--env", "qa", "--source-registry-uri", "http://127.0.0.1:9")
+    result = mlenv("--repository", root, "migrate", "--env", "qa", "--source-registry-uri", "http://127.0.0.1:9")
     assert result.code == 2
     assert "--env: no environment named 'qa'" in result.err
 
@@ -184,16 +184,17 @@ def _raise(error: Exception):
     return call
 
 
-def test_registry_failures_become_refusals_or_unavailability_and_bugs_stay_bugs():
+def test_registry_failures_become_refused_credentials_or_unavailability_and_bugs_stay_bugs():
     import botocore.exceptions
     import requests
     from mlflow.exceptions import MlflowException
     from mlflow.protos.databricks_pb2 import PERMISSION_DENIED, TEMPORARILY_UNAVAILABLE
 
-    from generator.errors import Refused, Unavailable
+    from generator.errors import CredentialsRefused, ExitCode, Unavailable
     from generator.migration.registries import guarded
 
-    with pytest.raises(Refused, match=r"\[uc-owner-creates-versions\] copy x"):
+    assert CredentialsRefused.exit_code == ExitCode.UNAVAILABLE, "refused credentials: exit 3, as in plan and audit"
+    with pytest.raises(CredentialsRefused, match=r"\[uc-owner-creates-versions\] copy x"):
         guarded("copy x", _raise(MlflowException("no", error_code=PERMISSION_DENIED)))
     with pytest.raises(Unavailable, match="rerun mlenv migrate"):
         guarded("copy x", _raise(MlflowException("busy", error_code=TEMPORARILY_UNAVAILABLE)))

@@ -22,14 +22,14 @@ def _uncomment(text: str, *starts: str) -> str:
 
 
 def test_scaffold_validates_and_its_examples_can_be_uncommented(repo, mlenv):
-    assert mlenv("--root", repo, "new-env", "teamx").code == 0
+    assert mlenv("--repository", repo, "new-env", "teamx").code == 0
     manifest = repo / "environments/teamx.yaml"
-    assert mlenv("--root", repo, "validate").code == 0
+    assert mlenv("--repository", repo, "validate").code == 0
     manifest.write_text(_uncomment(manifest.read_text(), "- churn", "- name: fraud"))
-    assert mlenv("--root", repo, "validate").code == 0
+    assert mlenv("--repository", repo, "validate").code == 0
     text = manifest.read_text()
     manifest.write_text(_uncomment(text, "- application_id:"))
-    result = mlenv("--root", repo, "validate")
+    result = mlenv("--repository", repo, "validate")
     assert result.code == 2
     line = 1 + manifest.read_text().splitlines().index("  - application_id: 00000000-0000-0000-0000-000000000000")
     assert result.err.startswith(f"environments/teamx.yaml:{line}: service_principals[0]: ")
@@ -37,12 +37,12 @@ def test_scaffold_validates_and_its_examples_can_be_uncommented(repo, mlenv):
     manifest.write_text(
         manifest.read_text().replace("00000000-0000-0000-0000-000000000000", "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
     )
-    assert mlenv("--root", repo, "validate").code == 0, mlenv("--root", repo, "validate").err
+    assert mlenv("--repository", repo, "validate").code == 0, mlenv("--repository", repo, "validate").err
 
 
 def test_a_tab_is_named(repo, mlenv):
     write(repo, "environments/acc.yaml", "production: false\nmodels:\n\t- churn\n")
-    result = mlenv("--root", repo, "validate")
+    result = mlenv("--repository", repo, "validate")
     assert result.err.startswith(
         "environments/acc.yaml:3: a tab character in the indentation (YAML indents with spaces only)"
     )
@@ -52,21 +52,21 @@ def test_syntax_and_cross_file_errors_come_at_once(repo, mlenv):
     write(repo, "environments/acc.yaml", "production: false\nmodels:\n  - churn\n - fraud\n")
     prod = repo / "environments/prod.yaml"
     prod.write_text(prod.read_text().replace("  - churn\n", "  - name: churn\n    readers: [apps_acc]\n", 1))
-    result = mlenv("--root", repo, "validate")
+    result = mlenv("--repository", repo, "validate")
     assert result.code == 2
     assert "environments/acc.yaml:4: YAML syntax error" in result.err
     assert "[readers-not-environment-groups] reader group 'apps_acc' is an environment group" in result.err
 
 
 def test_new_env_says_a_reserved_name_is_reserved(repo, mlenv):
-    result = mlenv("--root", repo, "new-env", "workspace")
+    result = mlenv("--repository", repo, "new-env", "workspace")
     assert result.code == 2
     assert "'workspace' is reserved: environments/workspace.yaml holds the settings all" in result.err
 
 
 def test_the_scaffold_speaks_unity_catalog_in_a_unity_catalog_workspace(tmp_path, mlenv):
     root = unity_catalog_repository(tmp_path / "uc")
-    assert mlenv("--root", root, "new-env", "teamx", "--production").code == 0
+    assert mlenv("--repository", root, "new-env", "teamx", "--production").code == 0
     manifest = root / "environments/teamx.yaml"
     text = manifest.read_text()
     assert "ml_teamx.models.<model> (owner apps_teamx)" in text
@@ -74,5 +74,5 @@ def test_the_scaffold_speaks_unity_catalog_in_a_unity_catalog_workspace(tmp_path
     assert "(EXECUTE; on production models an explicit, reported opt-in)" in text
     assert "tags" not in text and "<model>_teamx" not in text
     manifest.write_text(_uncomment(text, "- churn", "- name: fraud"))
-    result = mlenv("--root", root, "validate")
+    result = mlenv("--repository", root, "validate")
     assert result.code == 0, result.err

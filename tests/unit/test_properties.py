@@ -146,7 +146,7 @@ def test_invalid_manifests_exit_2_naming_the_file(manifests, corruption, data):
             (root / "environments" / f"{victim}.yaml").write_bytes(raw)
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = main(["--root", str(root), "render"])
+            code = main(["--repository", str(root), "render"])
         written = sorted(p.name for p in root.iterdir())
     assert code == 2, err.getvalue()
     assert f"environments/{victim}.yaml" in err.getvalue()

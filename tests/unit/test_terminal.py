@@ -52,12 +52,12 @@ def test_counter_writes_nothing_when_disabled(capsys):
 
 def test_errors_are_plain_when_stderr_is_not_a_terminal(repo, mlenv):
     (repo / "environments/acc.yaml").write_text("production: maybe\n")
-    result = mlenv("--root", repo, "validate")
+    result = mlenv("--repository", repo, "validate")
     assert result.code == 2 and "\033[" not in result.err
 
 
 def test_validate_json_is_one_object(mlenv, repo):
-    result = mlenv("--root", repo, "validate", "--json")
+    result = mlenv("--repository", repo, "validate", "--format", "json")
     assert result.code == 0
     assert json.loads(result.out) == {
         "valid": True,

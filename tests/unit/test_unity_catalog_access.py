@@ -32,7 +32,7 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 
 def test_who_reaches_a_production_model_through_ownership_inheritance_and_groups(uc_root, mlenv):
-    result = mlenv("--root", uc_root, "access", "--object", "ml_prod.models.churn", "--format", "csv")
+    result = mlenv("--repository", uc_root, "access", "--object", "ml_prod.models.churn", "--format", "csv")
     assert result.code == 0, result.err
     rows = {
         (row["principal"], row["permission_level"], row["via"], row["inherited_from"], row["implicit"])
@@ -49,7 +49,7 @@ def test_who_reaches_a_production_model_through_ownership_inheritance_and_groups
 
 
 def test_readers_reach_their_model_with_execute_and_nothing_inherits_use_catalog(uc_root, mlenv):
-    result = mlenv("--root", uc_root, "access", "--principal", "data-scientists", "--format", "json")
+    result = mlenv("--repository", uc_root, "access", "--principal", "data-scientists", "--format", "json")
     assert result.code == 0, result.err
     reach = {(row["object"], row["permission_level"], row["inherited_from"]) for row in json.loads(result.out)}
     assert reach == {
@@ -61,7 +61,7 @@ def test_readers_reach_their_model_with_execute_and_nothing_inherits_use_catalog
 
 
 def test_a_runner_holds_its_environment_through_its_group(uc_root, mlenv):
-    result = mlenv("--root", uc_root, "access", "--principal", "ml-prod-runner", "--format", "json")
+    result = mlenv("--repository", uc_root, "access", "--principal", "ml-prod-runner", "--format", "json")
     assert result.code == 0, result.err
     rows = json.loads(result.out)
     assert list(rows[0]) == [
@@ -87,7 +87,7 @@ def test_a_runner_holds_its_environment_through_its_group(uc_root, mlenv):
 
 
 def test_the_table_says_where_an_inherited_grant_comes_from(uc_root, mlenv):
-    result = mlenv("--root", uc_root, "access", "--object", "ml_prod.models.churn")
+    result = mlenv("--repository", uc_root, "access", "--object", "ml_prod.models.churn")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert any(line.startswith("metastore admins") and "inherited from ml_prod " in line for line in lines)
@@ -182,6 +182,6 @@ def test_diagrams_draw_catalogs_and_schemas_and_what_they_contain(uc_root):
 
 
 def test_a_short_model_name_suggests_the_full_names(uc_root, mlenv):
-    result = mlenv("--root", uc_root, "access", "--object", "churn")
+    result = mlenv("--repository", uc_root, "access", "--object", "churn")
     assert result.code == 2
     assert "(did you mean ml_acc.models.churn, ml_preprod.models.churn, ml_prod.models.churn?)" in result.err

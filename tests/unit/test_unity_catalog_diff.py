@@ -24,7 +24,7 @@ def migration(repo: Path) -> Path:
 
 
 def test_the_migration_lists_objects_forgotten_and_created_and_who_holds_what(migration, mlenv):
-    result = mlenv("--root", migration, "diff", "workspace", "uc", "--exit-code")
+    result = mlenv("--repository", migration, "diff", "workspace", "uc", "--exit-code")
     assert result.code == 1, result.err
     text = result.out
     registry, _, rest = text.partition("### Objects created and deleted (18)")
@@ -60,7 +60,7 @@ def test_the_migration_lists_objects_forgotten_and_created_and_who_holds_what(mi
 
 
 def test_the_migration_as_json(migration, mlenv):
-    result = mlenv("--root", migration, "diff", "workspace", "uc", "--format", "json")
+    result = mlenv("--repository", migration, "diff", "workspace", "uc", "--format", "json")
     assert result.code == 0, result.err
     document = json.loads(result.out)
     assert document["registry"] == {"base": "workspace", "head": "unity_catalog"}
@@ -79,17 +79,17 @@ def test_the_migration_as_json(migration, mlenv):
 
 
 def test_going_back_and_staying_in_unity_catalog(migration, mlenv):
-    back = mlenv("--root", migration, "diff", "uc", "workspace")
+    back = mlenv("--repository", migration, "diff", "uc", "workspace")
     assert back.code == 0, back.err
     assert "### Registry: Unity Catalog → Workspace Model Registry" in back.out
     assert "signature" not in back.out.partition("### Objects")[0]
     assert "| prod (production) | `ml_prod.models.churn` → `churn_prod` | group `apps_prod` | OWNER |" in back.out
     prod = migration / "environments/prod.yaml"
     prod.write_text(prod.read_text().replace("  - churn\n", "  - churn\n  - name: upsell\n    readers: [auditors]\n"))
-    within = mlenv("--root", migration, "diff", "uc")
+    within = mlenv("--repository", migration, "diff", "uc")
     assert within.code == 0, within.err
     assert "### Registry" not in within.out
     assert "| created | prod (production) | registered_model `ml_prod.models.upsell` |" in within.out
     assert "| added | prod | registered_model `ml_prod.models.upsell` | group `auditors` |  | EXECUTE |" in within.out
-    document = json.loads(mlenv("--root", migration, "diff", "uc", "--format", "json").out)
+    document = json.loads(mlenv("--repository", migration, "diff", "uc", "--format", "json").out)
     assert document["registry"] == {"base": "unity_catalog", "head": "unity_catalog"} and document["moves"] == []

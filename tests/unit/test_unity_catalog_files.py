@@ -21,12 +21,12 @@ def uc_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.cli import main
 
     root = unity_catalog_repository(tmp_path_factory.mktemp("uc-files") / "repo")
-    assert main(["--root", str(root), "render"]) == 0
+    assert main(["--repository", str(root), "render"]) == 0
     return root / "permissions"
 
 
 def test_workspace_mode_files_are_unchanged(mlenv):
-    result = mlenv("--root", REPOSITORY, "render", "--check")
+    result = mlenv("--repository", REPOSITORY, "render", "--check")
     assert result.code == 0, result.err
     assert result.out.endswith("generated files are up to date\n")
 
@@ -112,10 +112,10 @@ def test_the_picture_draws_the_catalog_tree(uc_files):
 
 def test_rendering_is_deterministic(uc_files, tmp_path, mlenv):
     again = unity_catalog_repository(tmp_path / "again")
-    assert mlenv("--root", again, "render").code == 0
+    assert mlenv("--repository", again, "render").code == 0
     for path in sorted(uc_files.iterdir()):
         assert (again / "permissions" / path.name).read_bytes() == path.read_bytes(), path.name
-    check = mlenv("--root", again, "render", "--check")
+    check = mlenv("--repository", again, "render", "--check")
     assert check.code == 0 and "up to date" in check.out
 
 
@@ -126,7 +126,7 @@ def test_an_owner_group_and_production_readers_are_named(tmp_path, mlenv):
     prod_manifest = root / "environments/prod.yaml"
     reader = "  - name: churn\n    readers: [auditors]\n"
     prod_manifest.write_text(prod_manifest.read_text().replace("  - churn\n", reader))
-    assert mlenv("--root", root, "render").code == 0
+    assert mlenv("--repository", root, "render").code == 0
     prod = (root / "permissions/prod.md").read_text()
     assert "| `ml_prod` | catalog | `ml-platform` | " in prod
     assert (
@@ -142,7 +142,7 @@ def test_an_owner_group_and_production_readers_are_named(tmp_path, mlenv):
 def test_catalogs_governed_elsewhere_are_said_to_be(tmp_path, mlenv):
     settings = UC_SETTINGS.replace("  schema: models\n", "  schema: models\n  manage_catalogs: false\n")
     root = unity_catalog_repository(tmp_path / "repo", settings)
-    assert mlenv("--root", root, "render").code == 0
+    assert mlenv("--repository", root, "render").code == 0
     acc = (root / "permissions/acc.md").read_text()
     assert "Catalog `ml_acc` exists already and is governed outside mlenv" in acc
     assert "| `ml_acc` | catalog |" not in acc
@@ -153,10 +153,10 @@ def test_catalogs_governed_elsewhere_are_said_to_be(tmp_path, mlenv):
 
 def test_render_notes_a_catalog_and_schema_no_longer_declared(tmp_path, mlenv):
     root = unity_catalog_repository(tmp_path / "repo")
-    assert mlenv("--root", root, "render").code == 0
+    assert mlenv("--repository", root, "render").code == 0
     settings = root / "environments/workspace.yaml"
     settings.write_text(settings.read_text().replace("ml_{env}", "models_{env}"))
-    result = mlenv("--root", root, "render")
+    result = mlenv("--repository", root, "render")
     assert result.code == 0, result.err
     assert "note: catalog ml_prod (prod, production) is no longer declared: it will be deleted with everything" in (
         result.err
