@@ -12,11 +12,13 @@ consent. The comparison is :mod:`generator.model.unity_catalog_drift`'s.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound, PermissionDenied
+from databricks.sdk.service.catalog import CatalogInfo, SchemaInfo
 
 from generator.addresses import (
     catalog_grants_address,
@@ -28,7 +30,7 @@ from generator.addresses import (
     uc_model_resource_address,
 )
 from generator.model.drift import NOT_CHECKED, Finding, undeclared_models
-from generator.model.grants import CATALOG, REGISTERED_MODEL, SCHEMA
+from generator.model.grants import CATALOG, REGISTERED_MODEL
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
 from generator.model.unity_catalog_drift import (
@@ -97,51 +99,31 @@ def _unmanaged_catalog(client: WorkspaceClient, facts: EnvironmentFacts) -> list
 
 
 def _catalog(client: WorkspaceClient, facts: EnvironmentFacts) -> list[ExistingObject]:
-    try:
-        owner = client.catalogs.get(facts.catalog).owner or "nobody"
-    except NotFound:
-        return []
-    catalog = ExistingObject(
-        facts.name,
-        "catalog",
-        facts.catalog,
-        catalog_resource_address(facts.name),
-        facts.catalog,
-        False,
-        (f"owned by {owner}",),
-    )
-    grants = ExistingObject(
-        facts.name,
-        "grants",
-        f"catalog {facts.catalog}",
-        catalog_grants_address(facts.name),
-        grants_import_id("catalog", facts.catalog),
-    )
-    return [catalog, grants] if _has_grants(client, CATALOG, facts.catalog) else [catalog]
+    addresses = (catalog_resource_address(facts.name), catalog_grants_address(facts.name))
+    return _container(client, facts, "catalog", facts.catalog, addresses, client.catalogs.get)
 
 
 def _schema(client: WorkspaceClient, facts: EnvironmentFacts) -> list[ExistingObject]:
+    addresses = (schema_resource_address(facts.name), schema_grants_address(facts.name))
+    return _container(client, facts, "schema", facts.schema, addresses, client.schemas.get)
+
+
+def _container(
+    client: WorkspaceClient,
+    facts: EnvironmentFacts,
+    kind: Literal["catalog", "schema"],
+    name: str,
+    addresses: tuple[str, str],
+    get: Callable[[str], CatalogInfo | SchemaInfo],
+) -> list[ExistingObject]:
+    """The catalog or schema ``name`` (read with ``get``) and, when it has direct grants, its grants object."""
     try:
-        owner = client.schemas.get(facts.schema).owner or "nobody"
+        owner = get(name).owner or "nobody"
     except NotFound:
         return []
-    schema = ExistingObject(
-        facts.name,
-        "schema",
-        facts.schema,
-        schema_resource_address(facts.name),
-        facts.schema,
-        False,
-        (f"owned by {owner}",),
-    )
-    grants = ExistingObject(
-        facts.name,
-        "grants",
-        f"schema {facts.schema}",
-        schema_grants_address(facts.name),
-        grants_import_id("schema", facts.schema),
-    )
-    return [schema, grants] if _has_grants(client, SCHEMA, facts.schema) else [schema]
+    found = ExistingObject(facts.name, kind, name, addresses[0], name, False, (f"owned by {owner}",))
+    grants = ExistingObject(facts.name, "grants", f"{kind} {name}", addresses[1], grants_import_id(kind, name))
+    return [found, grants] if _has_grants(client, kind, name) else [found]
 
 
 def _has_grants(client: WorkspaceClient, object_type: str, full_name: str) -> bool:
