@@ -25,7 +25,7 @@ from generator.model.grants import (
     Grant,
 )
 from generator.model.levels import MEMBER
-from generator.model.registry import ModelRegistry
+from generator.model.registry import EnvironmentSource, ModelRegistry
 
 Key = TypeVar("Key", bound=Hashable)
 
@@ -127,7 +127,8 @@ def build_permission_model(manifests: Manifests, registry: ModelRegistry) -> Per
         grants.append(Grant(name, DIRECTORY, directory, GROUP, ADMINS_GROUP, "CAN_MANAGE", implicit=True))
 
         principals = tuple(principal.key for principal in manifest.service_principals)
-        objects = registry.environment_objects(manifests, environment, group, (identity_principal, identity_type), at)
+        identity = (identity_principal, identity_type)
+        objects = registry.environment_objects(EnvironmentSource(manifests, environment, group, identity, at))
         grants.extend(objects.grants)
         facts[name] = EnvironmentFacts(
             name,

@@ -29,6 +29,19 @@ ObjectKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
+class EnvironmentSource:
+    """What a registry builds one environment's models from: the manifests, the environment, its group, the
+    identity running Terraform as ``(principal, principal type)``, and ``at(*location)``, the ``FILE:LINE`` of a
+    manifest entry."""
+
+    manifests: Manifests
+    environment: Environment
+    group: str
+    terraform_identity: tuple[str, str]
+    at: Callable[..., str]
+
+
+@dataclass(frozen=True)
 class RegistryObjects:
     """One environment's registered models (full names) and every grant on them; in a registry with containers
     (Unity Catalog) also its catalog, schema and their owner."""
@@ -57,17 +70,8 @@ class ModelRegistry(ABC):
     undeclared_risk: ClassVar[str]
 
     @abstractmethod
-    def environment_objects(
-        self,
-        manifests: Manifests,
-        environment: Environment,
-        group: str,
-        terraform_identity: tuple[str, str],
-        at: Callable[..., str],
-    ) -> RegistryObjects:
-        """The models of ``environment`` (and their containers) with every grant on them. ``terraform_identity``
-        is ``(principal, principal type)`` of the identity running Terraform; ``at(*location)`` gives the
-        ``FILE:LINE`` of a manifest entry."""
+    def environment_objects(self, inputs: EnvironmentSource) -> RegistryObjects:
+        """The models of ``inputs``' environment (and their containers) with every grant on them."""
 
     @abstractmethod
     def is_implicit(self, grant: Grant) -> bool:

@@ -9,12 +9,9 @@ plus the ``USE_CATALOG`` and ``USE_SCHEMA`` they need to reach them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import uc_full_name
 from generator.model.grants import CATALOG, GROUP, METASTORE_ADMINS, REGISTERED_MODEL, SCHEMA, Grant
-from generator.model.registry import RegistryObjects
+from generator.model.registry import EnvironmentSource, RegistryObjects
 
 OWNER = "OWNER"
 USE_CATALOG = "USE_CATALOG"
@@ -23,19 +20,11 @@ EXECUTE = "EXECUTE"
 MANAGE = "MANAGE"
 
 
-def unity_catalog_grants(
-    manifests: Manifests,
-    environment: Environment,
-    group: str,
-    terraform_identity: tuple[str, str],
-    at: Callable[..., str],
-) -> RegistryObjects:
-    """The catalog, schema and models of ``environment`` with their owners and grants.
-
-    ``terraform_identity`` is ``(principal, principal_type)`` of the identity running Terraform, which
-    owns the catalog and schema unless ``unity_catalog.owner_group`` names a group; ``at(*location)``
-    gives the ``FILE:LINE`` of a manifest entry.
-    """
+def unity_catalog_grants(inputs: EnvironmentSource) -> RegistryObjects:
+    """The catalog, schema and models of ``inputs``' environment with their owners and grants: the identity
+    running Terraform owns the catalog and schema unless ``unity_catalog.owner_group`` names a group."""
+    manifests, environment, group, at = inputs.manifests, inputs.environment, inputs.group, inputs.at
+    terraform_identity = inputs.terraform_identity
     settings = manifests.settings
     uc = settings.uc
     name = environment.name

@@ -6,13 +6,12 @@ The grants are :mod:`.unity_catalog`'s, the invariants :mod:`.unity_catalog_poli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import ClassVar
 
-from generator.manifests.environments import Environment, Manifests
 from generator.model.grants import CATALOG, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
-from generator.model.registry import ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
+from generator.model.registry import EnvironmentSource, ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
 from generator.model.unity_catalog import EXECUTE, unity_catalog_grants
 from generator.model.unity_catalog_policy import (
     UC_PRIVILEGES,
@@ -33,15 +32,8 @@ class UnityCatalogRegistry(ModelRegistry):
     inheritance: ClassVar[bool] = True
     undeclared_risk: ClassVar[str] = "whoever created it owns it, and may have registered versions and set aliases"
 
-    def environment_objects(
-        self,
-        manifests: Manifests,
-        environment: Environment,
-        group: str,
-        terraform_identity: tuple[str, str],
-        at: Callable[..., str],
-    ) -> RegistryObjects:
-        return unity_catalog_grants(manifests, environment, group, terraform_identity, at)
+    def environment_objects(self, inputs: EnvironmentSource) -> RegistryObjects:
+        return unity_catalog_grants(inputs)
 
     def is_implicit(self, grant: Grant) -> bool:
         return is_implicit_unity_catalog_grant(grant)

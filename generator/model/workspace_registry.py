@@ -7,14 +7,13 @@ Terraform (which creates it) ``CAN_MANAGE`` by itself. No containers, nothing in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import ClassVar
 
-from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import full_model_name, model_suffix
 from generator.model.grants import ADMINS_GROUP, GROUP, REGISTERED_MODEL, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
-from generator.model.registry import ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
+from generator.model.registry import EnvironmentSource, ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
 
 
 class WorkspaceModelRegistry(ModelRegistry):
@@ -27,17 +26,11 @@ class WorkspaceModelRegistry(ModelRegistry):
     inheritance: ClassVar[bool] = False
     undeclared_risk: ClassVar[str] = "someone may be squatting a production name"
 
-    def environment_objects(
-        self,
-        manifests: Manifests,
-        environment: Environment,
-        group: str,
-        terraform_identity: tuple[str, str],
-        at: Callable[..., str],
-    ) -> RegistryObjects:
+    def environment_objects(self, inputs: EnvironmentSource) -> RegistryObjects:
+        environment, group, at = inputs.environment, inputs.group, inputs.at
         name = environment.name
         level = "CAN_MANAGE_PRODUCTION_VERSIONS" if environment.production else "CAN_MANAGE_STAGING_VERSIONS"
-        identity_principal, identity_type = terraform_identity
+        identity_principal, identity_type = inputs.terraform_identity
         grants = []
         for index, model in enumerate(environment.manifest.models):
             full_name = full_model_name(model.name, name)

@@ -20,10 +20,10 @@ from generator.addresses import (
     environment_module_address,
     uc_module_source,
 )
-from generator.manifests.environments import Environment, Manifests
+from generator.manifests.environments import Environment
 from generator.model.permission_model import PermissionModel
 from generator.render.hcl import Expression, hcl_body, hcl_value
-from generator.render.registry import Check
+from generator.render.registry import Check, RenderInputs
 from generator.render.state_layout import membership_block
 from generator.render.terraform_common import (
     Block,
@@ -34,6 +34,9 @@ from generator.render.terraform_common import (
     uc_call,
 )
 from generator.render.terraform_unity_catalog_checks import check, groups_to_look_up
+
+#: The calls that give an environment its principals, and the module its other calls depend on.
+PrincipalBlocks = tuple[list[Block], UnityCatalogModule]
 
 #: The account provider of a module call.
 _ACCOUNT: list[tuple[str, Any]] = [("providers", Expression(ACCOUNT_PROVIDERS))]
@@ -48,9 +51,7 @@ class IdentityRendering(ABC):
     external: ClassVar[bool]
 
     @abstractmethod
-    def principal_blocks(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, root: str
-    ) -> tuple[list[Block], UnityCatalogModule]:
+    def principal_blocks(self, inputs: RenderInputs, environment: Environment) -> PrincipalBlocks:
         """The calls that give ``environment`` its group and service principals, and the module the environment's
         other calls depend on."""
 
@@ -67,7 +68,7 @@ class IdentityRendering(ABC):
         """In ``environment``'s own root: the assertions on what it adds to the all-principals group."""
 
     @abstractmethod
-    def all_principals_block(self, manifests: Manifests, model: PermissionModel, per_environment: bool) -> Block:
+    def all_principals_block(self, inputs: RenderInputs) -> Block:
         """The call of the all-principals group at the repository top."""
 
     @abstractmethod
@@ -85,18 +86,17 @@ class AccountIdentities(IdentityRendering):
     mode: ClassVar[str] = "account"
     external: ClassVar[bool] = False
 
-    def principal_blocks(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, root: str
-    ) -> tuple[list[Block], UnityCatalogModule]:
-        name = environment.name
+    def principal_blocks(self, inputs: RenderInputs, environment: Environment) -> PrincipalBlocks:
+        name, workspace_id = environment.name, inputs.manifests.settings.workspace_id
+        root = inputs.layout.directory(name)
         services = UnityCatalogModule.SERVICE_PRINCIPALS
         principals = service_principals_input(environment)
         group_inputs: list[tuple[str, Any]] = [
-            ("display_name", model.environments[name].group),
+            ("display_name", inputs.model.environments[name].group),
             ("member_ids", Expression(f"{environment_module_address(name, services)}.ids")),
         ]
-        if manifests.settings.workspace_id is not None:
-            group_inputs.append(("workspace_id", manifests.settings.workspace_id))
+        if workspace_id is not None:
+            group_inputs.append(("workspace_id", workspace_id))
         blocks = [
             uc_call(root, name, services, _ACCOUNT, [("service_principals", principals), ("adopt_existing", True)]),
             uc_call(root, name, UnityCatalogModule.GROUP, _ACCOUNT, group_inputs),
@@ -117,7 +117,8 @@ class AccountIdentities(IdentityRendering):
     def own_root_checks(self, model: PermissionModel, environment: Environment) -> list[Check]:
         return [membership_check(model, environment.name)]
 
-    def all_principals_block(self, manifests: Manifests, model: PermissionModel, per_environment: bool) -> Block:
+    def all_principals_block(self, inputs: RenderInputs) -> Block:
+        model, workspace_id = inputs.model, inputs.manifests.settings.workspace_id
         group = model.all_principals_group
         module = UnityCatalogModule.GROUP
         environment_of = {facts.group: facts.name for facts in model.environments.values()}
@@ -125,12 +126,12 @@ class AccountIdentities(IdentityRendering):
             member: Expression(f"{environment_module_address(environment_of[member], module)}.id")
             for member in sorted(memberships(model).get(group, []))
         }
-        inputs: list[tuple[str, Any]] = [("display_name", group)]
-        if not per_environment:
-            inputs.append(("member_ids", members))
-        if manifests.settings.workspace_id is not None:
-            inputs.append(("workspace_id", manifests.settings.workspace_id))
-        return _all_principals_call(module, inputs)
+        arguments: list[tuple[str, Any]] = [("display_name", group)]
+        if not inputs.layout.per_environment:
+            arguments.append(("member_ids", members))
+        if workspace_id is not None:
+            arguments.append(("workspace_id", workspace_id))
+        return _all_principals_call(module, arguments)
 
     def all_principals_check(self, model: PermissionModel, per_environment: bool) -> Check:
         return all_principals_members_check(model, per_environment)
@@ -145,14 +146,13 @@ class ExternalIdentities(IdentityRendering):
     mode: ClassVar[str] = "external"
     external: ClassVar[bool] = True
 
-    def principal_blocks(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, root: str
-    ) -> tuple[list[Block], UnityCatalogModule]:
-        identities = UnityCatalogModule.IDENTITIES
+    def principal_blocks(self, inputs: RenderInputs, environment: Environment) -> PrincipalBlocks:
+        identities, model = UnityCatalogModule.IDENTITIES, inputs.model
         lookups = [
             ("groups", groups_to_look_up(model, model.environments[environment.name])),
             ("service_principals", service_principals_input(environment)),
         ]
+        root = inputs.layout.directory(environment.name)
         return [uc_call(root, environment.name, identities, _ACCOUNT, lookups)], identities
 
     def own_root_blocks(self, model: PermissionModel, environment: Environment) -> list[Block]:
@@ -171,8 +171,8 @@ class ExternalIdentities(IdentityRendering):
     def own_root_checks(self, model: PermissionModel, environment: Environment) -> list[Check]:
         return []
 
-    def all_principals_block(self, manifests: Manifests, model: PermissionModel, per_environment: bool) -> Block:
-        return _all_principals_call(UnityCatalogModule.IDENTITIES, [("groups", [model.all_principals_group])])
+    def all_principals_block(self, inputs: RenderInputs) -> Block:
+        return _all_principals_call(UnityCatalogModule.IDENTITIES, [("groups", [inputs.model.all_principals_group])])
 
     def all_principals_check(self, model: PermissionModel, per_environment: bool) -> Check:
         group = model.all_principals_group

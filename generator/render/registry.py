@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 from generator.manifests.environments import Environment, Manifests
@@ -23,6 +24,17 @@ from generator.render.state_layout import RootLayout
 Check = dict[str, str]
 
 
+@dataclass(frozen=True)
+class RenderInputs:
+    """What every root is rendered from: the manifests, their permission model, the roots' layout and the
+    generated-file header (``header(sources, comment)``)."""
+
+    manifests: Manifests
+    model: PermissionModel
+    layout: RootLayout
+    header: Header
+
+
 class RegistryRendering(ABC):
     """The registry-specific parts of the generated files."""
 
@@ -30,34 +42,30 @@ class RegistryRendering(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def environment_file(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, layout: RootLayout, header: Header
-    ) -> str:
+    def environment_file(self, inputs: RenderInputs, environment: Environment) -> str:
         """The module calls of ``environment`` in its root (and, in its own root, its membership of the
         all-principals group)."""
 
     @abstractmethod
-    def environment_checks(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, own_root: bool
-    ) -> list[Check]:
+    def environment_checks(self, inputs: RenderInputs, environment: Environment, own_root: bool) -> list[Check]:
         """The assertions on ``environment``'s objects; in its own root also on its membership of the
         all-principals group."""
 
     @abstractmethod
-    def shared_file(self, manifests: Manifests, model: PermissionModel, layout: RootLayout, header: Header) -> str:
+    def shared_file(self, inputs: RenderInputs) -> str:
         """The file of the all-principals group, in the root at the repository top."""
 
     @abstractmethod
-    def shared_check(self, manifests: Manifests, model: PermissionModel, per_environment: bool) -> Check:
+    def shared_check(self, inputs: RenderInputs) -> Check:
         """The assertion on the all-principals group."""
 
     @abstractmethod
-    def test_file(self, model: PermissionModel, header_text: str, checks: list[Check]) -> str:
+    def test_file(self, inputs: RenderInputs, header_text: str, checks: list[Check]) -> str:
         """A root's generated ``terraform test`` with ``checks``."""
 
     @abstractmethod
-    def root_files(self, manifests: Manifests, header: Header, directories: list[str]) -> dict[str, str]:
-        """Files every root in ``directories`` needs besides its module calls (provider configurations)."""
+    def root_files(self, inputs: RenderInputs) -> dict[str, str]:
+        """Files every root needs besides its module calls (provider configurations)."""
 
     @abstractmethod
     def manifest_terms(self, settings: WorkspaceSettings, environment: str) -> dict[str, str]:

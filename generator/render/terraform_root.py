@@ -13,6 +13,7 @@ from generator.model.permission_model import PermissionModel
 from generator.paths import SHARED_TERRAFORM_FILE, TERRAFORM_TEST_FILE
 from generator.render.header import Header
 from generator.render.registries import rendering_of
+from generator.render.registry import RenderInputs
 from generator.render.state_layout import layout_of, root_files, shared_sources
 
 
@@ -24,25 +25,23 @@ def render_terraform(manifests: Manifests, model: PermissionModel, header: Heade
     """
     rendering = rendering_of(model)
     layout = layout_of(manifests)
+    inputs = RenderInputs(manifests, model, layout, header)
     files: dict[str, str] = {}
     for environment in manifests.environments:
-        sources = header(manifests.sources_of(environment), "#")
-        files[layout.environment_file(environment.name)] = rendering.environment_file(
-            manifests, model, environment, layout, header
-        )
+        files[layout.environment_file(environment.name)] = rendering.environment_file(inputs, environment)
         if layout.per_environment:
-            checks = rendering.environment_checks(manifests, model, environment, own_root=True)
-            files[layout.test_file(environment.name)] = rendering.test_file(model, sources, checks)
-    shared = header(shared_sources(manifests), "#")
-    files[SHARED_TERRAFORM_FILE] = rendering.shared_file(manifests, model, layout, header)
+            checks = rendering.environment_checks(inputs, environment, own_root=True)
+            sources = header(manifests.sources_of(environment), "#")
+            files[layout.test_file(environment.name)] = rendering.test_file(inputs, sources, checks)
+    files[SHARED_TERRAFORM_FILE] = rendering.shared_file(inputs)
     checks = [
         check
         for environment in manifests.environments
         if not layout.per_environment
-        for check in rendering.environment_checks(manifests, model, environment, own_root=False)
+        for check in rendering.environment_checks(inputs, environment, own_root=False)
     ]
-    checks.append(rendering.shared_check(manifests, model, layout.per_environment))
-    files[TERRAFORM_TEST_FILE] = rendering.test_file(model, shared, checks)
-    files.update(rendering.root_files(manifests, header, [root.directory for root in layout.roots]))
+    checks.append(rendering.shared_check(inputs))
+    files[TERRAFORM_TEST_FILE] = rendering.test_file(inputs, header(shared_sources(manifests), "#"), checks)
+    files.update(rendering.root_files(inputs))
     files.update(root_files(manifests, header))
     return files

@@ -24,6 +24,7 @@ from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
 from generator.render.hcl import Expression
 from generator.render.identities import IdentityRendering
+from generator.render.registry import RenderInputs
 from generator.render.terraform_common import Block, access_control, uc_call, without_none
 from generator.render.terraform_unity_catalog_checks import short_model_name
 
@@ -37,13 +38,13 @@ def archived_addresses(environment: str, identities: IdentityRendering) -> list[
     return [*archived, *identities.archived(environment)]
 
 
-def environment_blocks(
-    manifests: Manifests, environment: Environment, model: PermissionModel, identities: IdentityRendering, root: str
-) -> list[Block]:
-    """The module calls of ``environment``, in the root in directory ``root``."""
+def environment_blocks(inputs: RenderInputs, environment: Environment, identities: IdentityRendering) -> list[Block]:
+    """The module calls of ``environment``, in its root."""
+    manifests, model = inputs.manifests, inputs.model
     name = environment.name
+    root = inputs.layout.directory(name)
     facts = model.environments[name]
-    blocks, first = identities.principal_blocks(manifests, model, environment, root)
+    blocks, first = identities.principal_blocks(inputs, environment)
     after: list[tuple[str, Any]] = [("depends_on", [Expression(environment_module_address(name, first))])]
     directory = facts.experiment_directory
     blocks.append(

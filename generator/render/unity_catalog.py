@@ -18,10 +18,9 @@ from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.paths import PROVIDERS_TERRAFORM_FILE, in_root
 from generator.render.grant_formats import named_principal
 from generator.render.hcl import hcl_value
-from generator.render.header import Header
 from generator.render.identities import IDENTITY_RENDERINGS, IdentityRendering
-from generator.render.registry import Check, RegistryRendering
-from generator.render.state_layout import RootLayout, shared_sources
+from generator.render.registry import Check, RegistryRendering, RenderInputs
+from generator.render.state_layout import shared_sources
 from generator.render.terraform_common import templates
 from generator.render.terraform_unity_catalog import archived_addresses, environment_blocks
 from generator.render.terraform_unity_catalog_checks import implicit_owner, uc_object_checks
@@ -33,19 +32,18 @@ class UnityCatalogRendering(RegistryRendering):
 
     name: ClassVar[str] = "unity_catalog"
 
-    def environment_file(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, layout: RootLayout, header: Header
-    ) -> str:
+    def environment_file(self, inputs: RenderInputs, environment: Environment) -> str:
+        manifests, model, layout = inputs.manifests, inputs.model, inputs.layout
         name = environment.name
         identities = _identities(manifests)
-        blocks = environment_blocks(manifests, environment, model, identities, layout.directory(name))
+        blocks = environment_blocks(inputs, environment, identities)
         if layout.per_environment:
             blocks += identities.own_root_blocks(model, environment)
         return (
             templates()
             .get_template("environment_uc.tf.j2")
             .render(
-                header=header(manifests.sources_of(environment), "#"),
+                header=inputs.header(manifests.sources_of(environment), "#"),
                 env=environment,
                 facts=model.environments[name],
                 external=identities.external,
@@ -56,48 +54,47 @@ class UnityCatalogRendering(RegistryRendering):
             )
         )
 
-    def environment_checks(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, own_root: bool
-    ) -> list[Check]:
-        identities = _identities(manifests)
+    def environment_checks(self, inputs: RenderInputs, environment: Environment, own_root: bool) -> list[Check]:
+        model, identities = inputs.model, _identities(inputs.manifests)
         checks = [*identities.principal_checks(model, environment), *uc_object_checks(model, environment)]
         return [*checks, *identities.own_root_checks(model, environment)] if own_root else checks
 
-    def shared_file(self, manifests: Manifests, model: PermissionModel, layout: RootLayout, header: Header) -> str:
-        identities = _identities(manifests)
+    def shared_file(self, inputs: RenderInputs) -> str:
+        identities = _identities(inputs.manifests)
         return (
             templates()
             .get_template("workspace_uc.tf.j2")
             .render(
-                header=header(shared_sources(manifests), "#"),
+                header=inputs.header(shared_sources(inputs.manifests), "#"),
                 external=identities.external,
-                per_environment=layout.per_environment,
-                block=identities.all_principals_block(manifests, model, layout.per_environment),
+                per_environment=inputs.layout.per_environment,
+                block=identities.all_principals_block(inputs),
                 archived=[f"{all_principals_group_address()}.{resource}" for resource in WORKSPACE_GROUP_RESOURCES],
             )
         )
 
-    def shared_check(self, manifests: Manifests, model: PermissionModel, per_environment: bool) -> Check:
-        return _identities(manifests).all_principals_check(model, per_environment)
+    def shared_check(self, inputs: RenderInputs) -> Check:
+        return _identities(inputs.manifests).all_principals_check(inputs.model, inputs.layout.per_environment)
 
-    def test_file(self, model: PermissionModel, header_text: str, checks: list[Check]) -> str:
+    def test_file(self, inputs: RenderInputs, header_text: str, checks: list[Check]) -> str:
         return (
             templates()
             .get_template("permissions_uc.tftest.hcl.j2")
-            .render(header=header_text, checks=checks, implicit_owner=implicit_owner(model))
+            .render(header=header_text, checks=checks, implicit_owner=implicit_owner(inputs.model))
         )
 
-    def root_files(self, manifests: Manifests, header: Header, directories: list[str]) -> dict[str, str]:
+    def root_files(self, inputs: RenderInputs) -> dict[str, str]:
+        manifests = inputs.manifests
         providers = (
             templates()
             .get_template("providers.tf.j2")
             .render(
-                header=header(tuple(filter(None, (manifests.settings_source,))), "#"),
+                header=inputs.header(tuple(filter(None, (manifests.settings_source,))), "#"),
                 external=_identities(manifests).external,
                 host=hcl_value(manifests.settings.account_console),
             )
         )
-        return {in_root(directory, PROVIDERS_TERRAFORM_FILE): providers for directory in directories}
+        return {in_root(root.directory, PROVIDERS_TERRAFORM_FILE): providers for root in inputs.layout.roots}
 
     def manifest_terms(self, settings: WorkspaceSettings, environment: str) -> dict[str, str]:
         group = settings.group_name(environment)

@@ -14,15 +14,14 @@ from generator.addresses import (
     environment_module_call,
     module_source,
 )
-from generator.manifests.environments import Environment, Manifests
+from generator.manifests.environments import Environment
 from generator.manifests.manifest import full_model_name
 from generator.manifests.settings import WorkspaceSettings
 from generator.model.grants import DIRECTORY, REGISTERED_MODEL
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.render.hcl import Expression, hcl_body, hcl_value
-from generator.render.header import Header
-from generator.render.registry import Check, RegistryRendering
-from generator.render.state_layout import RootLayout, membership_block, shared_sources
+from generator.render.registry import Check, RegistryRendering, RenderInputs
+from generator.render.state_layout import membership_block, shared_sources
 from generator.render.terraform_common import (
     access_control,
     access_strings,
@@ -41,9 +40,8 @@ class WorkspaceRegistryRendering(RegistryRendering):
 
     name: ClassVar[str] = "workspace"
 
-    def environment_file(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, layout: RootLayout, header: Header
-    ) -> str:
+    def environment_file(self, inputs: RenderInputs, environment: Environment) -> str:
+        manifests, model, layout = inputs.manifests, inputs.model, inputs.layout
         name = environment.name
         membership = None
         if layout.per_environment:
@@ -54,7 +52,7 @@ class WorkspaceRegistryRendering(RegistryRendering):
             templates()
             .get_template("environment.tf.j2")
             .render(
-                header=header(manifests.sources_of(environment), "#"),
+                header=inputs.header(manifests.sources_of(environment), "#"),
                 env=environment,
                 calls={module.value: environment_module_call(name, module) for module in EnvironmentModule},
                 membership=membership,
@@ -62,13 +60,12 @@ class WorkspaceRegistryRendering(RegistryRendering):
             )
         )
 
-    def environment_checks(
-        self, manifests: Manifests, model: PermissionModel, environment: Environment, own_root: bool
-    ) -> list[Check]:
-        checks = _environment_checks(environment, model)
-        return [*checks, membership_check(model, environment.name)] if own_root else checks
+    def environment_checks(self, inputs: RenderInputs, environment: Environment, own_root: bool) -> list[Check]:
+        checks = _environment_checks(environment, inputs.model)
+        return [*checks, membership_check(inputs.model, environment.name)] if own_root else checks
 
-    def shared_file(self, manifests: Manifests, model: PermissionModel, layout: RootLayout, header: Header) -> str:
+    def shared_file(self, inputs: RenderInputs) -> str:
+        model, layout = inputs.model, inputs.layout
         group_members = {
             grant.principal: Expression(f"{environment_module_address(grant.environment, EnvironmentModule.GROUP)}.id")
             for grant in model.grants
@@ -78,7 +75,7 @@ class WorkspaceRegistryRendering(RegistryRendering):
             templates()
             .get_template("workspace.tf.j2")
             .render(
-                header=header(shared_sources(manifests), "#"),
+                header=inputs.header(shared_sources(inputs.manifests), "#"),
                 call=ALL_PRINCIPALS_GROUP_CALL,
                 per_environment=layout.per_environment,
                 group_body=hcl_body(
@@ -91,13 +88,13 @@ class WorkspaceRegistryRendering(RegistryRendering):
             )
         )
 
-    def shared_check(self, manifests: Manifests, model: PermissionModel, per_environment: bool) -> Check:
-        return all_principals_members_check(model, per_environment)
+    def shared_check(self, inputs: RenderInputs) -> Check:
+        return all_principals_members_check(inputs.model, inputs.layout.per_environment)
 
-    def test_file(self, model: PermissionModel, header_text: str, checks: list[Check]) -> str:
+    def test_file(self, inputs: RenderInputs, header_text: str, checks: list[Check]) -> str:
         return templates().get_template("permissions.tftest.hcl.j2").render(header=header_text, checks=checks)
 
-    def root_files(self, manifests: Manifests, header: Header, directories: list[str]) -> dict[str, str]:
+    def root_files(self, inputs: RenderInputs) -> dict[str, str]:
         return {}
 
     def manifest_terms(self, settings: WorkspaceSettings, environment: str) -> dict[str, str]:
