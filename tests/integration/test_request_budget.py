@@ -7,7 +7,7 @@ worth saved), 429 with ``Retry-After`` above it. Real Terraform with the real pr
 With ``state: per_environment`` the environments' roots are planned and applied ``--jobs`` at a time: every
 root's Terraform and mlenv's reads for it (the existence check of its creates) take one share of the budget,
 and ``--jobs`` is lowered until each share is a request per second. With the default budget (15 per second)
-against a workspace that allows 4, the provider outruns the bucket and is throttled, and still converges (every
+against a workspace that allows 5, the provider outruns the bucket and is throttled, and still converges (every
 429 is retried).
 """
 
@@ -19,8 +19,8 @@ from tests.support.repository import name_stand_in_deployer_as_terraform_identit
 from tests.support.stand_in import UNTHROTTLED, FakeDatabricks, FakeWorkspace, RequestBudget
 
 pytestmark = pytest.mark.terraform
-BUDGET = 4
-PER_ENVIRONMENT_BUDGET = 7
+BUDGET = 5
+PER_ENVIRONMENT_BUDGET = 13
 
 
 def _with_budget(root, budget: int | None) -> None:
@@ -51,9 +51,9 @@ def test_plan_apply_and_audit_keep_to_the_workspace_request_budget(repo, mlenv, 
 
 
 def test_environment_roots_planned_at_once_share_the_budget(repo, mlenv, point_at_stand_in):
-    """Three environment roots at once at a budget of 7: each root's Terraform and its existence check (every
-    create of a first deployment is looked up) send at most one share, one request per second, so the
-    workspace never sees more than 7 in a second (the check once read at half the whole budget per root)."""
+    """Three environment roots at once at a budget of 13: each root's Terraform and its existence check (every
+    create of a first deployment is looked up) send at most one share, two requests per second, so the
+    workspace never sees more than 13 in a second (the check once read at half the whole budget per root)."""
     name_stand_in_deployer_as_terraform_identity(repo)
     _with_budget(repo, PER_ENVIRONMENT_BUDGET)
     settings = repo / "environments/workspace.yaml"
