@@ -200,8 +200,10 @@ def _add_workspace_commands(commands: Commands) -> None:
         "undeclared models under a production suffix. With registry: unity_catalog, read the owner and "
         "direct grants of every catalog, schema and model, the models of each production schema, and group "
         "memberships (account or workspace) and assignments: wrong owners, squatting risks (model-creating "
-        "privileges on production catalogs and schemas) and unassigned groups are drift too. Exit 0 clean, "
-        "1 drift, 2 invalid input, 3 cannot reach or authenticate.",
+        "privileges on production catalogs and schemas) and unassigned groups are drift too. An object the "
+        "audit's identity may not read is a not-checked finding naming what it would need, and the audit goes on. "
+        "Exit 0 clean, 1 drift or something not checked, 2 invalid input, 3 cannot reach the workspace or it "
+        "refuses the credentials.",
     )
     audit.add_argument(
         "--format", choices=("table", "markdown", "json"), default="table", help="output format (default: table)"

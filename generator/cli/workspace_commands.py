@@ -37,8 +37,8 @@ def audit(arguments: argparse.Namespace) -> int:
         sys.stdout.write(writer(report))
     else:
         table, _, summary_line = report_table(report, arguments.show_ok).rstrip("\n").rpartition("\n")
-        sys.stdout.write(f"{table}\n{styled(summary_line, 'red' if report.drift else 'green', sys.stdout)}\n")
-    return ExitCode.CHANGES if report.drift else ExitCode.OK
+        sys.stdout.write(f"{table}\n{styled(summary_line, 'green' if report.clean else 'red', sys.stdout)}\n")
+    return ExitCode.OK if report.clean else ExitCode.CHANGES
 
 
 def adopt(arguments: argparse.Namespace) -> int:

@@ -21,7 +21,8 @@ EXTRA_GRANT = "extra-grant"
 WRONG_LEVEL = "wrong-level"
 MISSING_OBJECT = "missing-object"
 UNDECLARED_PRODUCTION_MODEL = "undeclared-production-model"
-#: Not drift: a check the audit's identity may not make (the detail says which and why).
+#: Not drift, and not clean either: a check the audit's identity may not make (the detail says which, why and
+#: what the identity would need); the audit exits 1 while any is left.
 NOT_CHECKED = "not-checked"
 #: Unity Catalog: who could create (and own) models in a production catalog or schema, or act as its owner.
 SQUATTING_RISK = "squatting-risk"
@@ -98,6 +99,22 @@ class AuditReport:
     def drift(self) -> tuple[Finding, ...]:
         """The findings that are drift."""
         return tuple(finding for finding in self.findings if finding.drift)
+
+    @property
+    def unchecked(self) -> tuple[Finding, ...]:
+        """The checks the audit's identity could not make."""
+        return tuple(finding for finding in self.findings if finding.kind == NOT_CHECKED)
+
+    @property
+    def clean(self) -> bool:
+        """Whether every check was made and none found drift."""
+        return not self.drift and not self.unchecked
+
+
+def not_checked(environment: str, object_type: str, name: str, reason: str, needs: str) -> Finding:
+    """A check the audit's identity could not make on ``name``: ``reason`` (what the workspace said) and ``needs``
+    (what the identity would need)."""
+    return Finding(environment, object_type, name, NOT_CHECKED, detail=f"cannot read it: {reason}; it needs {needs}")
 
 
 def audit_report(findings: Iterable[Finding], requests: int) -> AuditReport:

@@ -56,7 +56,7 @@ def report_markdown(report: AuditReport) -> str:
 def report_json(report: AuditReport) -> str:
     """The summary word, the request count and every finding as JSON."""
     document = {
-        "summary": "drift" if report.drift else "clean",
+        "summary": "drift" if report.drift else "incomplete" if report.unchecked else "clean",
         "requests": report.requests,
         "findings": [finding.as_dict() for finding in report.findings],
     }
@@ -65,13 +65,15 @@ def report_json(report: AuditReport) -> str:
 
 def summary(report: AuditReport) -> str:
     """One line: clean, or how much drift of which kind."""
-    unchecked = sum(1 for f in report.findings if f.kind == NOT_CHECKED)
+    unchecked = len(report.unchecked)
     caveat = f", {unchecked} not checked" if unchecked else ""
     if not report.drift:
-        return (
-            f"clean: the workspace matches the manifests ({len(report.findings)} checks{caveat}, "
-            f"{report.requests} requests)"
+        verdict = (
+            "incomplete: the workspace matches the manifests where the audit could read it"
+            if unchecked
+            else "clean: the workspace matches the manifests"
         )
+        return f"{verdict} ({len(report.findings)} checks{caveat}, {report.requests} requests)"
     counts = {kind: sum(1 for f in report.drift if f.kind == kind) for kind in DRIFT_KINDS}
     listed = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count)
     return f"drift: {listed} ({len(report.findings)} checks{caveat}, {report.requests} requests)"

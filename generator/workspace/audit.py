@@ -11,12 +11,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from databricks.sdk import WorkspaceClient
+from databricks.sdk.errors import PermissionDenied
 
-from generator.model.drift import AuditReport, Finding, audit_report, compare_object
+from generator.model.drift import AuditReport, Finding, audit_report, compare_object, not_checked
 from generator.model.grants import DIRECTORY, GROUP
 from generator.model.permission_model import PermissionModel
 from generator.terminal import Counter
-from generator.workspace.connection import RequestCounter
+from generator.workspace.connection import RequestCounter, first_sentence
 from generator.workspace.identities import IdentityReader
 from generator.workspace.live_state import ServicePrincipals, live_access
 from generator.workspace.registries import registry_reader
@@ -40,6 +41,7 @@ def audit(
     objects = model.objects()
     checks = [*registry.checks(model, client), *identities.checks(model, client)]
     tracker = Counter("audit: objects read", len(objects) + len(checks), progress)
+    read_needs = {GROUP: identities.read_needs, DIRECTORY: DIRECTORY_READ_NEEDS}
 
     def read(item: tuple[str, str, str]) -> list[Finding]:
         environment, object_type, name = item
@@ -47,6 +49,9 @@ def audit(
             if object_type in registry.object_types:
                 return registry.read_object(model, client, environment, object_type, name)
             return _read_object(model, client, identities, principals, environment, object_type, name)
+        except PermissionDenied as error:  # this object only: every other one is still read
+            needs = read_needs.get(object_type, registry.read_needs)
+            return [not_checked(environment, object_type, name, first_sentence(error), needs)]
         finally:
             tracker.step()
 
@@ -61,6 +66,10 @@ def audit(
     tracker.finish()
     findings = [finding for result in results for finding in result]
     return audit_report(findings, requests.count + identities.requests())
+
+
+#: What the audit's identity needs to read an experiment directory's access list.
+DIRECTORY_READ_NEEDS = "CAN_MANAGE on the directory, or workspace admin"
 
 
 def _read_object(

@@ -12,15 +12,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
 from functools import partial
-from typing import cast
+from typing import ClassVar, cast
 
 from databricks.sdk import AccountClient, WorkspaceClient
+from databricks.sdk.errors import PermissionDenied
 
 from generator.addresses import group_resource_address
-from generator.model.drift import Finding, LiveAccess, Principal
+from generator.model.drift import Finding, LiveAccess, Principal, not_checked
 from generator.model.permission_model import PermissionModel
 from generator.model.unity_catalog_drift import unassigned_groups
-from generator.workspace.connection import RequestCounter
+from generator.workspace.connection import RequestCounter, first_sentence
 from generator.workspace.live_state import ServicePrincipals, find_group, live_access, service_principals
 from generator.workspace.lookups import ExistingObject, Lookup
 from generator.workspace.unity_catalog_live_state import (
@@ -35,6 +36,9 @@ Check = Callable[[], list[Finding]]
 
 class IdentityReader(ABC):
     """Where groups and service principals are read."""
+
+    #: What the audit's identity needs to read a group's members (named when it may not).
+    read_needs: ClassVar[str] = "workspace admin, or the manager role on the group"
 
     @abstractmethod
     def service_principals(self, client: WorkspaceClient) -> ServicePrincipals:
@@ -99,6 +103,8 @@ class AccountIdentities(IdentityReader):
     """``identities: account``: account-level groups and service principals, created by mlenv and assigned to the
     workspace ``workspace_id`` (``None``: the workspace the client talks to)."""
 
+    read_needs: ClassVar[str] = "account admin, or the manager role on the group"
+
     def __init__(self, account: AccountClient, workspace_id: int | None):
         self.account = account
         self.workspace_id = workspace_id
@@ -116,7 +122,12 @@ class AccountIdentities(IdentityReader):
     def checks(self, model: PermissionModel, client: WorkspaceClient) -> list[Check]:
         def unassigned() -> list[Finding]:
             workspace_id = self.workspace_id or client.get_workspace_id()
-            return unassigned_groups(model, assigned_principals(self.account, workspace_id), workspace_id)
+            try:
+                assigned = assigned_principals(self.account, workspace_id)
+            except PermissionDenied as error:
+                needs = "account admin, to list the workspace's permission assignments"
+                return [not_checked("", "workspace", str(workspace_id), first_sentence(error), needs)]
+            return unassigned_groups(model, assigned, workspace_id)
 
         return [unassigned]
 

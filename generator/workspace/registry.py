@@ -33,6 +33,8 @@ class RegistryReader(ABC):
     adoptable: ClassVar[str]
     #: What whoever created a production model before Terraform managed it could do with it.
     creator_held: ClassVar[str]
+    #: What the audit's identity needs to read one of its objects' access (named when it may not).
+    read_needs: ClassVar[str]
 
     @abstractmethod
     def read_object(

@@ -29,8 +29,8 @@ from generator.addresses import (
     uc_model_grants_address,
     uc_model_resource_address,
 )
-from generator.model.drift import NOT_CHECKED, Finding, undeclared_models
-from generator.model.grants import CATALOG, REGISTERED_MODEL
+from generator.model.drift import NOT_CHECKED, Finding, not_checked, undeclared_models
+from generator.model.grants import CATALOG, REGISTERED_MODEL, SCHEMA
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
 from generator.model.unity_catalog_drift import (
@@ -52,6 +52,7 @@ class UnityCatalogReader(RegistryReader):
     object_types: ClassVar[frozenset[str]] = frozenset(SECURABLES)
     adoptable: ClassVar[str] = "catalog, schema, model or group"
     creator_held: ClassVar[str] = "owns them"
+    read_needs: ClassVar[str] = "ownership of it or of its catalog or schema, MANAGE on one of them, or metastore admin"
 
     def read_object(
         self, model: PermissionModel, client: WorkspaceClient, environment: str, object_type: str, name: str
@@ -86,7 +87,12 @@ class UnityCatalogReader(RegistryReader):
 
 
 def _undeclared(model: PermissionModel, client: WorkspaceClient, facts: EnvironmentFacts) -> list[Finding]:
-    return undeclared_models(model, facts, models_in_schema(client, facts.schema))
+    try:
+        registered = list(models_in_schema(client, facts.schema))
+    except PermissionDenied as error:
+        needs = "USE_CATALOG and USE_SCHEMA (or ownership) to list the models of this production schema"
+        return [not_checked(facts.name, SCHEMA, facts.schema, first_sentence(error), needs)]
+    return undeclared_models(model, facts, registered)
 
 
 def _unmanaged_catalog(client: WorkspaceClient, facts: EnvironmentFacts) -> list[Finding]:

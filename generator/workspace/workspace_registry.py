@@ -16,13 +16,14 @@ from functools import partial
 from typing import ClassVar
 
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import NotFound
+from databricks.sdk.errors import NotFound, PermissionDenied
 from databricks.sdk.service.ml import ModelVersion
 
 from generator.addresses import registered_model_resource_address
-from generator.model.drift import Finding, compare_object, undeclared_models
+from generator.model.drift import Finding, compare_object, not_checked, undeclared_models
 from generator.model.grants import REGISTERED_MODEL
 from generator.model.permission_model import PermissionModel
+from generator.workspace.connection import first_sentence
 from generator.workspace.live_state import live_access, registered_model_names
 from generator.workspace.lookups import ExistingObject, Lookup
 from generator.workspace.registry import Check, RegistryReader
@@ -35,6 +36,7 @@ class WorkspaceRegistryReader(RegistryReader):
     object_types: ClassVar[frozenset[str]] = frozenset({REGISTERED_MODEL})
     adoptable: ClassVar[str] = "group or registered model"
     creator_held: ClassVar[str] = "held CAN_MANAGE"
+    read_needs: ClassVar[str] = "CAN_MANAGE on the registered model, or workspace admin"
 
     def read_object(
         self, model: PermissionModel, client: WorkspaceClient, environment: str, object_type: str, name: str
@@ -49,7 +51,11 @@ class WorkspaceRegistryReader(RegistryReader):
             return []
 
         def undeclared() -> list[Finding]:
-            registered = list(registered_model_names(client))
+            try:
+                registered = list(registered_model_names(client))
+            except PermissionDenied as error:
+                needs = "a workspace user's right to list registered models"
+                return [not_checked("", REGISTERED_MODEL, "*", first_sentence(error), needs)]
             return [finding for facts in production for finding in undeclared_models(model, facts, registered)]
 
         return [undeclared]

@@ -270,6 +270,26 @@ def test_stand_in_lets_only_owners_change_grants_and_create_models(repo):
     assert uc.grants[("function", "ml_prod.models.churn")] == {}
 
 
+def _unreadable_catalog_and_a_drift(server: FakeDatabricks) -> None:
+    """An admin gives the production catalog to another group (the audit's identity may no longer read it) and
+    grants acc's group EXECUTE on a production model."""
+    _call(server, "PATCH", "/api/2.1/unity-catalog/catalogs/ml_prod", owner="platform_team")
+    _grant(server, "function", "ml_prod.models.churn", "apps_acc", "EXECUTE")
+
+
+def test_an_unreadable_securable_is_not_checked_and_every_other_finding_stays(uc_audit):
+    result = uc_audit(_unreadable_catalog_and_a_drift)
+    assert result.code == 1, result.out + result.err
+    document = json.loads(result.out)
+    assert document["summary"] == "drift"
+    (unreadable,) = [f for f in document["findings"] if f["kind"] == "not-checked"]
+    assert (unreadable["object_type"], unreadable["object"]) == ("catalog", "ml_prod")
+    assert "metastore admin" in unreadable["detail"], "names what the audit's identity would need"
+    assert ("extra-grant", "ml_prod.models.churn", "apps_acc", "", "EXECUTE") in _drift(result)
+    checked = {f["object"] for f in document["findings"] if f["kind"] == "ok"}
+    assert {"ml_prod.models", "ml_prod.models.churn", "ml_acc", "apps_prod"} <= checked, "the rest was read"
+
+
 def test_text_report_names_the_squatting_risk(uc_audit):
     result = uc_audit(
         lambda s: _grant(s, "schema", "ml_prod.models", "apps_acc", "CREATE_FUNCTION"), "account", "--format", "table"
@@ -309,10 +329,11 @@ def test_unmanaged_production_catalog_is_checked_for_squatting_only(repo, mlenv,
     assert not [f for f in json.loads(clean.out)["findings"] if f["object"] in ("ml_acc", "ml_prod")]
     assert risky.code == 1
     assert _drift(risky) == {("squatting-risk", "ml_prod", "data_scientists", "", "CREATE_MODEL")}
-    assert unreadable.code == 0, unreadable.out + unreadable.err
+    assert unreadable.code == 1, unreadable.out + unreadable.err  # not drift, and not clean either
+    assert json.loads(unreadable.out)["summary"] == "incomplete"
     (finding,) = [f for f in json.loads(unreadable.out)["findings"] if f["object"] == "ml_prod"]
     assert finding["kind"] == "not-checked" and "cannot read the grants" in finding["detail"]
-    assert markdown.code == 0 and ", 1 not checked, " in markdown.out.splitlines()[2]
+    assert markdown.code == 1 and ", 1 not checked, " in markdown.out.splitlines()[2]
     assert "## Not checked (the audit's identity may not read them)" in markdown.out
 
 
