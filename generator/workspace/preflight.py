@@ -35,7 +35,7 @@ DEADLINE_SECONDS = 8.0
 #: How long the preflight keeps asking a workspace that answers but is throttling (429) or busy (503): it is
 #: there, and the commands after the preflight retry the same way (databricks-sdk and the provider).
 BUSY_SECONDS = 60.0
-_CONNECT_SECONDS = 4.0
+CONNECT_SECONDS = 4.0
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,9 @@ def preflight(action: str, expected_host: str | None = None, command: str = "") 
 def _check(action: str, busy: threading.Event, command: str) -> Reached:
     """The one call; ``busy`` is set while the workspace answers 429 or 503 (and the call is repeated)."""
     host = locate_credentials().host
-    _check_connection(action, host)
+    check_connection(action, host)
     try:
-        config = Config(retry_timeout_seconds=3, http_timeout_seconds=int(_CONNECT_SECONDS))
+        config = Config(retry_timeout_seconds=3, http_timeout_seconds=int(CONNECT_SECONDS))
     except ValueError as error:
         raise MissingCredentials(f"cannot {action}: {first_sentence(error)}") from None
     host = config.host or host
@@ -117,7 +117,7 @@ def _check(action: str, busy: threading.Event, command: str) -> Reached:
     except (TimeoutError, OSError) as error:
         if _throttled_or_busy(error):
             raise WorkspaceUnreachable(_busy_message(action, host, command)) from None
-        raise WorkspaceUnreachable(f"cannot {action}: {_network_reason(host, error)}") from None
+        raise WorkspaceUnreachable(f"cannot {action}: {network_reason(host, error)}") from None
     if not isinstance(response, dict):
         raise WorkspaceUnreachable(f"cannot {action}: {host} does not look like a Databricks workspace")
     return Reached(
@@ -156,8 +156,9 @@ def _busy_message(action: str, host: str, command: str) -> str:
     )
 
 
-def _check_connection(action: str, host: str) -> None:
-    """Resolve and connect to ``host`` directly (unless a proxy is configured for it), to name the failure."""
+def check_connection(action: str, host: str, setting: str = "DATABRICKS_HOST") -> None:
+    """Resolve and connect to ``host`` directly (unless a proxy is configured for it), to name the failure;
+    ``setting`` is where the host comes from."""
     url = urllib.parse.urlparse(host)
     hostname = url.hostname or ""
     if urllib.request.getproxies() and not urllib.request.proxy_bypass(hostname):
@@ -167,27 +168,27 @@ def _check_connection(action: str, host: str) -> None:
         addresses = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
         raise WorkspaceUnreachable(
-            f"cannot {action}: the host name {hostname!r} does not resolve (DNS); check DATABRICKS_HOST"
+            f"cannot {action}: the host name {hostname!r} does not resolve (DNS); check {setting}"
         ) from None
     family, kind, protocol, _, address = addresses[0]
     try:
         with socket.socket(family, kind, protocol) as connection:
-            connection.settimeout(_CONNECT_SECONDS)
+            connection.settimeout(CONNECT_SECONDS)
             connection.connect(address)
     except ConnectionRefusedError:
         raise WorkspaceUnreachable(
-            f"cannot {action}: {hostname} refuses connections on port {port}; check DATABRICKS_HOST (scheme and port)"
+            f"cannot {action}: {hostname} refuses connections on port {port}; check {setting} (scheme and port)"
         ) from None
     except OSError:
         raise WorkspaceUnreachable(
             f"cannot {action}: no connection to {hostname}:{port} within "
-            f"{_CONNECT_SECONDS:.0f} s; check DATABRICKS_HOST, the network, a firewall or "
+            f"{CONNECT_SECONDS:.0f} s; check {setting}, the network, a firewall or "
             "a proxy (HTTPS_PROXY)"
         ) from None
 
 
-def _network_reason(host: str, error: BaseException) -> str:
-    """What went wrong on the way to ``host``, from the exception and its causes."""
+def network_reason(host: str, error: BaseException, setting: str = "DATABRICKS_HOST") -> str:
+    """What went wrong on the way to ``host`` (from ``setting``), from the exception and its causes."""
     chain: list[BaseException] = []
     current: BaseException | None = error
     while current is not None and len(chain) < 10:
@@ -201,7 +202,7 @@ def _network_reason(host: str, error: BaseException) -> str:
         )
     if any(isinstance(item, ProxyError) for item in chain):
         return "the proxy refused or failed the connection; check HTTPS_PROXY and NO_PROXY"
-    return f"no answer from {host}; check DATABRICKS_HOST, the network and any proxy (HTTPS_PROXY, NO_PROXY)"
+    return f"no answer from {host}; check {setting}, the network and any proxy (HTTPS_PROXY, NO_PROXY)"
 
 
 def _normalized(host: str) -> str:

@@ -11,16 +11,12 @@ from __future__ import annotations
 from databricks.sdk import AccountClient
 from databricks.sdk.config import Config
 
-from generator.errors import MissingCredentials
 from generator.manifests.settings import WorkspaceSettings
+from generator.workspace.account_preflight import check_account
 
 
 def account_client(settings: WorkspaceSettings, timeout: int) -> AccountClient:
-    """A client for the account console of ``settings``; :class:`MissingCredentials` without an account id."""
-    config = Config(host=settings.account_console, retry_timeout_seconds=timeout)
-    if not config.account_id:
-        raise MissingCredentials(
-            "identities: account needs the Databricks account id to read group memberships: set "
-            "DATABRICKS_ACCOUNT_ID (or account_id in the profile) to the account console's id"
-        )
-    return AccountClient(config=config)
+    """A client for the account console of ``settings``, checked first (:mod:`.account_preflight`: one line and
+    exit 3 within seconds when it cannot be reached, refuses the credentials or no account id is set)."""
+    check_account(settings.account_console)
+    return AccountClient(config=Config(host=settings.account_console, retry_timeout_seconds=timeout))

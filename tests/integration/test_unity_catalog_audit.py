@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 
 import pytest
 import requests
@@ -442,3 +443,28 @@ def test_audit_identity_without_account_admin_exits_3(uc_audit):
     result = uc_audit(not_an_account_admin)
     assert result.code == 3, result.out + result.err
     assert "account admin" in result.err
+
+
+@pytest.mark.parametrize(
+    ("account_host", "said"),
+    [
+        ("https://accounts.nonexistent.invalid", "does not resolve (DNS)"),
+        ("http://127.0.0.1:9", "refuses connections on port 9"),
+    ],
+)
+def test_an_unreachable_account_console_fails_fast_naming_its_host(
+    repo, mlenv, point_at_stand_in, monkeypatch, account_host, said
+):
+    """The account console is checked like the workspace: exit 3 within seconds, naming the host and the setting
+    (the SDK once retried for the whole --timeout and said only "Timed out")."""
+    with FakeDatabricks(FakeWorkspace()) as server:
+        root = unity_catalog_repo(repo, "account", account_host)
+        point_at_stand_in(server)
+        monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
+        started = time.monotonic()
+        result = mlenv("--repository", root, "audit", "--timeout", "60")
+        elapsed = time.monotonic() - started
+    assert result.code == 3, result.out + result.err
+    assert said in result.err and "account_host in environments/workspace.yaml" in result.err, result.err
+    assert result.err.count("\n") == 1, "one line"
+    assert elapsed < 15, f"took {elapsed:.0f} s"
