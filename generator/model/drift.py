@@ -21,6 +21,9 @@ EXTRA_GRANT = "extra-grant"
 WRONG_LEVEL = "wrong-level"
 MISSING_OBJECT = "missing-object"
 UNDECLARED_PRODUCTION_MODEL = "undeclared-production-model"
+#: An object named like an environment's (``workspace.yaml``'s patterns) that no manifest declares: a retired
+#: environment's, or one made by hand; nobody manages its access.
+UNMANAGED = "unmanaged"
 #: Not drift, and not clean either: a check the audit's identity may not make (the detail says which, why and
 #: what the identity would need); the audit exits 1 while any is left.
 NOT_CHECKED = "not-checked"
@@ -35,6 +38,7 @@ DRIFT_KINDS = (
     MISSING_OBJECT,
     SQUATTING_RISK,
     UNDECLARED_PRODUCTION_MODEL,
+    UNMANAGED,
     WRONG_OWNER,
     EXTRA_GRANT,
     WRONG_LEVEL,
@@ -109,6 +113,28 @@ class AuditReport:
     def clean(self) -> bool:
         """Whether every check was made and none found drift."""
         return not self.drift and not self.unchecked
+
+
+def unmanaged_objects(model: PermissionModel, object_type: str, pattern: str, live: Iterable[str]) -> list[Finding]:
+    """A finding for every ``live`` object named like an environment's under ``pattern`` (``{env}`` where the name
+    goes) that the model does not declare."""
+    declared = {name for _, kind, name in model.objects() if kind == object_type} | {model.all_principals_group}
+    declared |= {facts.catalog for facts in model.environments.values()}
+    findings = []
+    for name in sorted(set(live) - declared):
+        environment = model.naming.environment_of(pattern, name)
+        if environment is not None and environment not in model.environments:
+            findings.append(
+                Finding(
+                    environment,
+                    object_type,
+                    name,
+                    UNMANAGED,
+                    detail=f"named like the objects of environment {environment} ({pattern}) but no manifest declares "
+                    "it: a retired environment's or one made by hand, whose access nobody manages",
+                )
+            )
+    return findings
 
 
 def not_checked(environment: str, object_type: str, name: str, reason: str, needs: str) -> Finding:

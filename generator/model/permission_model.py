@@ -6,12 +6,14 @@ and the audit are all computed from it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
 from generator.manifests.environments import Manifests
+from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN
 from generator.manifests.settings import TerraformIdentity
 from generator.manifests.yaml_source import YamlDocument
 from generator.model.grants import (
@@ -28,6 +30,9 @@ from generator.model.levels import MEMBER
 from generator.model.registry import EnvironmentSource, ModelRegistry
 
 Key = TypeVar("Key", bound=Hashable)
+
+#: An environment's name inside a longer name (``ENVIRONMENT_NAME_PATTERN`` without its anchors), as group 1.
+ENVIRONMENT_NAME = "(" + ENVIRONMENT_NAME_PATTERN.strip("^$") + ")"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,23 @@ class EnvironmentFacts:
 
 
 @dataclass(frozen=True)
+class Naming:
+    """How mlenv names an environment's objects (``workspace.yaml``): what the audit looks for among objects no
+    manifest declares. Each pattern has ``{env}`` where the environment's name goes."""
+
+    group_pattern: str = "apps_{env}"
+    experiment_root: str = "/experiments"
+    catalog_pattern: str = "ml_{env}"
+
+    def environment_of(self, pattern: str, name: str) -> str | None:
+        """The environment name ``name`` carries under ``pattern`` (``{env}`` where it goes, ``{model}`` for any
+        model name), if it is named that way."""
+        regex = re.escape(pattern).replace(re.escape("{model}"), ".+").replace(re.escape("{env}"), ENVIRONMENT_NAME)
+        match = re.fullmatch(regex, name)
+        return match[1] if match else None
+
+
+@dataclass(frozen=True)
 class PermissionModel:
     """All grants of the workspace the manifests describe, sorted, plus the facts the policy checks them against."""
 
@@ -53,6 +75,7 @@ class PermissionModel:
     environments: dict[str, EnvironmentFacts]
     all_principals_group: str
     registry: ModelRegistry
+    naming: Naming = Naming()
 
     def for_environment(self, name: str) -> tuple[Grant, ...]:
         """The grants of one environment."""
@@ -141,7 +164,8 @@ def build_permission_model(manifests: Manifests, registry: ModelRegistry) -> Per
             objects.schema,
             objects.container_owner,
         )
-    return PermissionModel(tuple(sorted(grants)), facts, settings.all_principals_group, registry)
+    naming = Naming(settings.group_name_pattern, settings.experiment_root, settings.uc.catalog_name_pattern)
+    return PermissionModel(tuple(sorted(grants)), facts, settings.all_principals_group, registry, naming)
 
 
 def _terraform_identity(identity: TerraformIdentity | None) -> tuple[str, str]:

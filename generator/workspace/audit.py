@@ -9,11 +9,13 @@ comparisons themselves are :mod:`generator.model.drift`'s and :mod:`generator.mo
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import PermissionDenied
+from databricks.sdk.errors import NotFound, PermissionDenied
+from databricks.sdk.service.workspace import ObjectType
 
-from generator.model.drift import AuditReport, Finding, audit_report, compare_object, not_checked
+from generator.model.drift import AuditReport, Finding, audit_report, compare_object, not_checked, unmanaged_objects
 from generator.model.grants import DIRECTORY, GROUP
 from generator.model.permission_model import PermissionModel
 from generator.terminal import Counter
@@ -21,7 +23,7 @@ from generator.workspace.connection import RequestCounter, first_sentence
 from generator.workspace.identities import IdentityReader
 from generator.workspace.live_state import ServicePrincipals, live_access
 from generator.workspace.registries import registry_reader
-from generator.workspace.registry import Check
+from generator.workspace.registry import Check, RegistryReader
 
 
 def audit(
@@ -39,7 +41,11 @@ def audit(
     registry = registry_reader(model)
     principals = identities.service_principals(client)
     objects = model.objects()
-    checks = [*registry.checks(model, client), *identities.checks(model, client)]
+    checks = [
+        *registry.checks(model, client),
+        *identities.checks(model, client),
+        partial(_unmanaged, model, client, identities, registry),
+    ]
     tracker = Counter("audit: objects read", len(objects) + len(checks), progress)
     read_needs = {GROUP: identities.read_needs, DIRECTORY: DIRECTORY_READ_NEEDS}
 
@@ -91,3 +97,28 @@ def _read_object(
     else:
         return []
     return compare_object(environment, object_type, name, expected, live)
+
+
+def _unmanaged(
+    model: PermissionModel, client: WorkspaceClient, identities: IdentityReader, registry: RegistryReader
+) -> list[Finding]:
+    """Groups, experiment directories and the registry's objects named like an environment's that no manifest
+    declares (a retired environment's, or made by hand), or why they could not be listed."""
+    naming = model.naming
+    try:
+        groups = unmanaged_objects(model, GROUP, naming.group_pattern, identities.group_names(client))
+        directories = unmanaged_objects(
+            model, DIRECTORY, f"{naming.experiment_root}/{{env}}", _directories(client, naming.experiment_root)
+        )
+        environments = {finding.environment for finding in (*groups, *directories)}
+        return [*groups, *directories, *registry.unmanaged(model, client, environments)]
+    except PermissionDenied as error:
+        needs = "to list groups, the experiment root's directories and the registry's models or catalogs"
+        return [not_checked("", "workspace", naming.experiment_root, first_sentence(error), needs)]
+
+
+def _directories(client: WorkspaceClient, root: str) -> list[str]:
+    try:
+        return [item.path or "" for item in client.workspace.list(root) if item.object_type == ObjectType.DIRECTORY]
+    except NotFound:
+        return []

@@ -51,6 +51,10 @@ class IdentityReader(ABC):
         """The members of group ``name``; None when it does not exist."""
 
     @abstractmethod
+    def group_names(self, client: WorkspaceClient) -> list[str]:
+        """The name of every group where this mode's groups live (to find the ones no manifest declares)."""
+
+    @abstractmethod
     def checks(self, model: PermissionModel, client: WorkspaceClient) -> list[Check]:
         """The audit's checks of the identities themselves."""
 
@@ -73,6 +77,9 @@ class _WorkspaceScim(IdentityReader):
         self, client: WorkspaceClient, principals: ServicePrincipals, name: str, expected: Collection[str]
     ) -> dict[Principal, LiveAccess] | None:
         return live_access(client, principals, "group", name, expected)
+
+    def group_names(self, client: WorkspaceClient) -> list[str]:
+        return [group.display_name or "" for group in client.groups.list(attributes="displayName")]
 
     def checks(self, model: PermissionModel, client: WorkspaceClient) -> list[Check]:
         return []
@@ -118,6 +125,9 @@ class AccountIdentities(IdentityReader):
         self, client: WorkspaceClient, principals: ServicePrincipals, name: str, expected: Collection[str]
     ) -> dict[Principal, LiveAccess] | None:
         return account_group_members(self.account, principals, name, expected)
+
+    def group_names(self, client: WorkspaceClient) -> list[str]:
+        return [group.display_name or "" for group in self.account.groups.list(attributes="displayName")]
 
     def checks(self, model: PermissionModel, client: WorkspaceClient) -> list[Check]:
         def unassigned() -> list[Finding]:

@@ -47,5 +47,10 @@ class RegistryReader(ABC):
         """The audit's checks beyond the model's objects (models no manifest declares, ...)."""
 
     @abstractmethod
+    def unmanaged(self, model: PermissionModel, client: WorkspaceClient, environments: set[str]) -> list[Finding]:
+        """Its objects named like those of an environment no manifest declares (``environments``: those whose
+        group or directory was found; the registry may find more by its own names)."""
+
+    @abstractmethod
     def lookups(self, model: PermissionModel, client: WorkspaceClient) -> list[tuple[str, Lookup]]:
         """``(Terraform address, lookup)`` of every declared object of the registry that an import could adopt."""

@@ -29,7 +29,7 @@ from generator.addresses import (
     uc_model_grants_address,
     uc_model_resource_address,
 )
-from generator.model.drift import NOT_CHECKED, Finding, not_checked, undeclared_models
+from generator.model.drift import NOT_CHECKED, Finding, not_checked, undeclared_models, unmanaged_objects
 from generator.model.grants import CATALOG, REGISTERED_MODEL, SCHEMA
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
@@ -69,6 +69,10 @@ class UnityCatalogReader(RegistryReader):
             if not model.on_object(CATALOG, facts.catalog)
         ]
         return checks
+
+    def unmanaged(self, model: PermissionModel, client: WorkspaceClient, environments: set[str]) -> list[Finding]:
+        catalogs = [catalog.name or "" for catalog in client.catalogs.list()]
+        return unmanaged_objects(model, CATALOG, model.naming.catalog_pattern, catalogs)
 
     def lookups(self, model: PermissionModel, client: WorkspaceClient) -> list[tuple[str, Lookup]]:
         lookups: list[tuple[str, Lookup]] = []

@@ -20,7 +20,7 @@ from databricks.sdk.errors import NotFound, PermissionDenied
 from databricks.sdk.service.ml import ModelVersion
 
 from generator.addresses import registered_model_resource_address
-from generator.model.drift import Finding, compare_object, not_checked, undeclared_models
+from generator.model.drift import Finding, compare_object, not_checked, undeclared_models, unmanaged_objects
 from generator.model.grants import REGISTERED_MODEL
 from generator.model.permission_model import PermissionModel
 from generator.workspace.connection import first_sentence
@@ -59,6 +59,10 @@ class WorkspaceRegistryReader(RegistryReader):
             return [finding for facts in production for finding in undeclared_models(model, facts, registered)]
 
         return [undeclared]
+
+    def unmanaged(self, model: PermissionModel, client: WorkspaceClient, environments: set[str]) -> list[Finding]:
+        live = [name for name in registered_model_names(client) if name.rpartition("_")[2] in environments]
+        return unmanaged_objects(model, REGISTERED_MODEL, "{model}_{env}", live)
 
     def lookups(self, model: PermissionModel, client: WorkspaceClient) -> list[tuple[str, Lookup]]:
         return [

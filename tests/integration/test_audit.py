@@ -7,6 +7,7 @@ import json
 import pytest
 
 from generator.model.checked import load_and_check
+from generator.model.grants import DIRECTORY, REGISTERED_MODEL
 from tests.support.repository import REPOSITORY, synthetic_model
 from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 
@@ -193,3 +194,25 @@ def test_thousand_models_concurrently_within_the_bound(tmp_path, audit_cli):
     assert 1 < workspace.max_in_flight <= 6
     api_requests = [path for _, path in workspace.requests if path.startswith("/api/")]
     assert report.requests == len(api_requests)
+
+
+def test_objects_of_an_environment_no_manifest_declares_are_unmanaged(workspace, audit_cli):
+    """A retired team's group, experiment directory and models (named as mlenv names them, for an environment no
+    manifest declares) are listed; a team's own group, named otherwise, is not."""
+    retired = workspace.group("apps_old")
+    retired["members"].append({"value": workspace.service_principal(PROD_SP), "$ref": "ServicePrincipals/x"})
+    workspace.obj(DIRECTORY, "/experiments/old")
+    workspace.obj(REGISTERED_MODEL, "churn_old")
+    workspace.obj(REGISTERED_MODEL, "scratch_model")  # not named for an environment mlenv knows of
+    workspace.group("data_engineers")
+    result = audit_cli(workspace, "--format", "json")
+    assert result.code == 1, result.out + result.err
+    unmanaged = {
+        (f["object_type"], f["object"], f["environment"]) for f in _findings(result) if f["kind"] == "unmanaged"
+    }
+    assert unmanaged == {
+        ("group", "apps_old", "old"),
+        ("directory", "/experiments/old", "old"),
+        ("registered_model", "churn_old", "old"),
+    }
+    assert all(f["drift"] for f in _findings(result) if f["kind"] == "unmanaged")

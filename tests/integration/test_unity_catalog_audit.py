@@ -468,3 +468,14 @@ def test_an_unreachable_account_console_fails_fast_naming_its_host(
     assert said in result.err and "account_host in environments/workspace.yaml" in result.err, result.err
     assert result.err.count("\n") == 1, "one line"
     assert elapsed < 15, f"took {elapsed:.0f} s"
+
+
+def test_a_catalog_named_for_an_environment_no_manifest_declares_is_unmanaged(uc_audit):
+    def retired_catalog(server: FakeDatabricks) -> None:
+        _call(server, "POST", "/api/2.1/unity-catalog/catalogs", name="ml_old")
+        _call(server, "POST", "/api/2.1/unity-catalog/catalogs", name="sandbox")  # not named like an environment's
+
+    result = uc_audit(retired_catalog)
+    assert result.code == 1, result.out + result.err
+    unmanaged = [f for f in json.loads(result.out)["findings"] if f["kind"] == "unmanaged"]
+    assert [(f["object_type"], f["object"], f["environment"]) for f in unmanaged] == [("catalog", "ml_old", "old")]

@@ -2,7 +2,7 @@
 that the Terraform provider writes.
 
 It answers with the real response shapes (SCIM groups, members and service principals, SCIM Me with
-the workspace id header, workspace get-status, mkdirs and delete, registered-model create, get, list
+the workspace id header, workspace get-status, list, mkdirs and delete, registered-model create, get, list
 and delete, permissions get and set), so the real databricks-sdk code and the real provider run end
 to end. An endpoint it lacks answers 501, never a "not found" that a caller could take for an
 answer. Only the REST API is faked; nothing else is.
@@ -362,6 +362,16 @@ class FakeWorkspace:
                 if not wanted or sp.get(attribute.strip()) == wanted.strip().strip('"')
             ]
             return 200, _scim_page(found, query), {}
+        if path == "/api/2.0/workspace/list":
+            parent = query.get("path", "").rstrip("/")
+            children = sorted(name for name in self.directories if name.rpartition("/")[0] == parent)
+            if not children and parent not in self.directories:
+                return 404, {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": f"Path ({parent}) doesn't exist."}, {}
+            objects = [
+                {"path": name, "object_type": "DIRECTORY", "object_id": self.directories[name]["object_id"]}
+                for name in children
+            ]
+            return 200, {"objects": objects}, {}
         if path == "/api/2.0/workspace/get-status":
             directory = self.directories.get(query.get("path", ""))
             if directory is None:
