@@ -177,9 +177,10 @@ def compare_object(
     return findings
 
 
-def undeclared_models(model: PermissionModel, facts: EnvironmentFacts, registered: Iterable[str]) -> list[Finding]:
-    """A finding for every ``registered`` model name in the namespace of the production environment ``facts`` (its
-    registry's :meth:`~generator.model.registry.ModelRegistry.in_namespace`) that the manifests do not declare."""
+def undeclared_models(model: PermissionModel, facts: EnvironmentFacts, registered: Mapping[str, str]) -> list[Finding]:
+    """A finding for every ``registered`` model (name -> who owns or made it, as the registry says; empty when it
+    does not) in the namespace of the production environment ``facts`` (its registry's
+    :meth:`~generator.model.registry.ModelRegistry.in_namespace`) that the manifests do not declare."""
     registry = model.registry
     if not facts.production:
         return []
@@ -190,7 +191,9 @@ def undeclared_models(model: PermissionModel, facts: EnvironmentFacts, registere
             REGISTERED_MODEL,
             name,
             UNDECLARED_PRODUCTION_MODEL,
-            detail=f"a model {registry.namespace(facts)} that the manifests do not declare: {registry.undeclared_risk}",
+            detail=f"a model {registry.namespace(facts)} that the manifests do not declare"
+            + (f" ({registered[name]})" if registered[name] else "")
+            + f": {registry.undeclared_risk}",
         )
         for name in sorted(found)
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
@@ -50,9 +50,12 @@ def live_access(
         return None
 
 
-def registered_model_names(client: WorkspaceClient) -> Iterator[str]:
-    """The name of every registered model of the workspace registry."""
-    return (model.name or "" for model in client.model_registry.list_models(max_results=1000))
+def registered_models(client: WorkspaceClient) -> dict[str, str]:
+    """Every registered model of the workspace registry: name -> who created it (empty when not said)."""
+    return {
+        model.name or "": f"created by {model.user_id}" if model.user_id else ""
+        for model in client.model_registry.list_models(max_results=1000)
+    }
 
 
 def _group_members(

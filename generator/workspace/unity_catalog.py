@@ -92,7 +92,7 @@ class UnityCatalogReader(RegistryReader):
 
 def _undeclared(model: PermissionModel, client: WorkspaceClient, facts: EnvironmentFacts) -> list[Finding]:
     try:
-        registered = list(models_in_schema(client, facts.schema))
+        registered = models_in_schema(client, facts.schema)
     except PermissionDenied as error:
         needs = "USE_CATALOG and USE_SCHEMA (or ownership) to list the models of this production schema"
         return [not_checked(facts.name, SCHEMA, facts.schema, first_sentence(error), needs)]

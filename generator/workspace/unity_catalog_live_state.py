@@ -9,7 +9,7 @@ miss a privilege because it is new.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import Any
 
 from databricks.sdk import AccountClient, WorkspaceClient
@@ -53,14 +53,17 @@ def direct_grants(client: WorkspaceClient, securable_type: str, full_name: str) 
         query = {"page_token": token}
 
 
-def models_in_schema(client: WorkspaceClient, schema_full_name: str) -> Iterator[str]:
-    """The full name of every registered model in the schema ``catalog.schema``."""
+def models_in_schema(client: WorkspaceClient, schema_full_name: str) -> dict[str, str]:
+    """Every registered model in the schema ``catalog.schema``: full name -> who owns and created it."""
     catalog, _, schema = schema_full_name.partition(".")
     try:
-        for model in client.registered_models.list(catalog_name=catalog, schema_name=schema):
-            yield model.full_name or f"{schema_full_name}.{model.name}"
+        return {
+            model.full_name or f"{schema_full_name}.{model.name}": f"owned by {model.owner or 'nobody'}, created by "
+            f"{model.created_by or 'unknown'}"
+            for model in client.registered_models.list(catalog_name=catalog, schema_name=schema)
+        }
     except NotFound:
-        return
+        return {}
 
 
 def account_service_principals(account: AccountClient) -> ServicePrincipals:

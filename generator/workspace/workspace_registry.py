@@ -24,7 +24,7 @@ from generator.model.drift import Finding, compare_object, not_checked, undeclar
 from generator.model.grants import REGISTERED_MODEL
 from generator.model.permission_model import PermissionModel
 from generator.workspace.connection import first_sentence
-from generator.workspace.live_state import live_access, registered_model_names
+from generator.workspace.live_state import live_access, registered_models
 from generator.workspace.lookups import ExistingObject, Lookup
 from generator.workspace.registry import Check, RegistryReader
 
@@ -52,7 +52,7 @@ class WorkspaceRegistryReader(RegistryReader):
 
         def undeclared() -> list[Finding]:
             try:
-                registered = list(registered_model_names(client))
+                registered = registered_models(client)
             except PermissionDenied as error:
                 needs = "a workspace user's right to list registered models"
                 return [not_checked("", REGISTERED_MODEL, "*", first_sentence(error), needs)]
@@ -61,7 +61,7 @@ class WorkspaceRegistryReader(RegistryReader):
         return [undeclared]
 
     def unmanaged(self, model: PermissionModel, client: WorkspaceClient, environments: set[str]) -> list[Finding]:
-        live = [name for name in registered_model_names(client) if name.rpartition("_")[2] in environments]
+        live = [name for name in registered_models(client) if name.rpartition("_")[2] in environments]
         return unmanaged_objects(model, REGISTERED_MODEL, "{model}_{env}", live)
 
     def lookups(self, model: PermissionModel, client: WorkspaceClient) -> list[tuple[str, Lookup]]:

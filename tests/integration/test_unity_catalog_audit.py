@@ -9,6 +9,7 @@ that Databricks would let make it.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 
@@ -479,3 +480,11 @@ def test_a_catalog_named_for_an_environment_no_manifest_declares_is_unmanaged(uc
     assert result.code == 1, result.out + result.err
     unmanaged = [f for f in json.loads(result.out)["findings"] if f["kind"] == "unmanaged"]
     assert [(f["object_type"], f["object"], f["environment"]) for f in unmanaged] == [("catalog", "ml_old", "old")]
+
+
+def test_a_model_made_by_hand_in_a_production_schema_is_reported_with_its_owner_and_creator(uc_audit):
+    result = uc_audit(_undeclared_model)
+    (finding,) = [f for f in json.loads(result.out)["findings"] if f["kind"] == "undeclared-production-model"]
+    assert finding["object"] == "ml_prod.models.churn2"
+    owner = re.search(r"\(owned by (\S+), created by (\S+)\)", finding["detail"])
+    assert owner is not None and "unknown" not in owner.groups() and "nobody" not in owner.groups(), finding["detail"]

@@ -90,18 +90,19 @@ def test_implicit_grants_that_databricks_did_not_add_are_not_drift(model):
 
 
 def test_undeclared_models_under_a_production_suffix(model):
-    registered = ["churn_prod", "squat_prod", "squat_acc", "prod"]
+    registered = {"churn_prod": "", "squat_prod": "created by mallory@example.com", "squat_acc": "", "prod": ""}
     findings = [
         finding for facts in model.environments.values() for finding in undeclared_models(model, facts, registered)
     ]
     assert [(f.kind, f.object, f.environment) for f in findings] == [
         (UNDECLARED_PRODUCTION_MODEL, "squat_prod", "prod")
     ]
+    assert "(created by mallory@example.com)" in findings[0].detail, "names who made it"
 
 
 def test_report_puts_the_most_serious_drift_first(model):
     findings = [
-        *undeclared_models(model, model.environments["prod"], ["squat_prod"]),
+        *undeclared_models(model, model.environments["prod"], {"squat_prod": ""}),
         *compare_object(
             "acc", REGISTERED_MODEL, "churn_acc", (), {Principal("user", "x@y.z"): LiveAccess("CAN_MANAGE")}
         ),

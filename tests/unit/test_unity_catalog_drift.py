@@ -131,9 +131,10 @@ def test_unnamed_terraform_identity_owner_is_implicit_with_a_hint(repo):
 
 def test_undeclared_models_only_in_production(model):
     prod, acc = model.environments["prod"], model.environments["acc"]
-    found = undeclared_models(model, prod, ["ml_prod.models.churn", "ml_prod.models.churn2", "ml_prod.models.fraud"])
+    registered = dict.fromkeys(("ml_prod.models.churn", "ml_prod.models.churn2", "ml_prod.models.fraud"), "")
+    found = undeclared_models(model, prod, registered)
     assert [(f.kind, f.object) for f in found] == [("undeclared-production-model", "ml_prod.models.churn2")]
-    assert undeclared_models(model, acc, ["ml_acc.models.anything"]) == []
+    assert undeclared_models(model, acc, {"ml_acc.models.anything": ""}) == []
 
 
 def test_unassigned_environment_groups(model):
