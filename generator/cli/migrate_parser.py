@@ -21,8 +21,9 @@ def add_migrate_command(commands: Commands) -> None:
         help="move model versions from the Workspace Model Registry to Unity Catalog",
         description="For every model the manifests manage (registry: unity_catalog, after mlenv apply made the "
         "target models): list each Workspace Model Registry version (stage, tags, description, run, signature, "
-        "files) and where it goes (rule uc-signature-required: a version without a signature cannot move; "
-        "target-model-missing: run mlenv apply first); copy it, in version order, as the environment's "
+        "files) and where it goes (rule source-files-missing: a version whose MLmodel, or a file it names, is "
+        "gone cannot move; uc-signature-required: nor one without a signature; target-model-missing: run mlenv "
+        "apply first); copy it, in version order, as the environment's "
         "principal with its description and tags and a "
         "tag naming its source (mlenv.migrated_from), so a rerun skips what is done and remakes what an "
         "interruption left half made; restore the model's tags and the aliases (newest Production version: "

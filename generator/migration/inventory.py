@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import yaml
-
+from generator.migration.model_files import absent_files, signature_problem
 from generator.migration.pairs import ModelPair
 from generator.migration.registries import NOT_FOUND, Registries, error_code, guarded
 
@@ -40,11 +39,14 @@ class SourceVersion:
     description: str
     tags: Mapping[str, str]
     run_id: str
-    #: Why Unity Catalog would refuse the version's signature (``""`` when it has inputs and outputs).
+    #: Why Unity Catalog would refuse the version's signature (``""`` when it has inputs and outputs, or when its
+    #: ``MLmodel`` file is missing: :attr:`missing_files` says so).
     signature_problem: str
     has_input_example: bool
     files: int
     size: int
+    #: The files the version lacks (``MLmodel`` itself, or files its ``MLmodel`` names), ``""`` when none.
+    missing_files: str = ""
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,12 @@ def _move(inventory: ModelInventory, version: SourceVersion, alias: str) -> Vers
     elif not inventory.target_exists:
         action, rule = BLOCKED, "target-model-missing"
         reason = f"{pair.target} does not exist: run mlenv apply first (Terraform creates it, owned by the group)"
+    elif version.missing_files:
+        action, rule = BLOCKED, "source-files-missing"
+        reason = (
+            f"{version.missing_files}: restore the artifacts of its run ({version.run_id or 'unknown'}) where the "
+            "version's source points, or log the model again and register it as a new version"
+        )
     elif version.signature_problem:
         action, rule = BLOCKED, "uc-signature-required"
         reason = version.signature_problem + (
@@ -250,10 +258,12 @@ def _source_version(registries: Registries, pair: ModelPair, version: Any) -> So
     uri = source_uri(pair.source, version.version)
     registry = registries.uris.source
     files = guarded(f"list the files of {uri}", lambda: registries.files(uri, registry))
-    problem, example = "no MLmodel file", False
+    problem, example, missing = "", False, "no MLmodel file"
     if "MLmodel" in files:
         text = guarded(f"read {uri}/MLmodel", lambda: registries.read_file(uri, registry, "MLmodel"))
         problem, example = signature_problem(text)
+        absent = absent_files(text, files)
+        missing = f"files its MLmodel names are missing ({', '.join(absent)})" if absent else ""
     return SourceVersion(
         number=int(version.version),
         stage=str(version.current_stage or "None"),
@@ -264,6 +274,7 @@ def _source_version(registries: Registries, pair: ModelPair, version: Any) -> So
         has_input_example=example,
         files=len(files),
         size=sum(files.values()),
+        missing_files=missing,
     )
 
 
@@ -276,21 +287,3 @@ def _target_version(version: Any) -> TargetVersion:
         description=version.description or "",
         tags=tags,
     )
-
-
-def signature_problem(mlmodel: bytes) -> tuple[str, bool]:
-    """Why Unity Catalog refuses the model whose ``MLmodel`` file is ``mlmodel`` (``""``: it does not), and
-    whether the model logged an input example."""
-    try:
-        document = yaml.safe_load(mlmodel.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return "its MLmodel file is not valid YAML", False
-    if not isinstance(document, dict):
-        return "its MLmodel file is not a mapping", False
-    example = bool(document.get("saved_input_example_info"))
-    signature = document.get("signature")
-    if not isinstance(signature, dict) or not signature.get("inputs"):
-        return "it has no signature (Unity Catalog requires inputs and outputs)", example
-    if not signature.get("outputs"):
-        return "its signature has inputs only (Unity Catalog requires outputs too)", example
-    return "", example

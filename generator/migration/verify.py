@@ -10,7 +10,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from generator.migration.inventory import READY, ModelInventory, SourceVersion, signature_problem, source_uri
+from generator.migration.inventory import READY, ModelInventory, SourceVersion, source_uri
+from generator.migration.model_files import signature_problem
 from generator.migration.registries import Registries, guarded
 
 

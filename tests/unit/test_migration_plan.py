@@ -18,8 +18,8 @@ from generator.migration.inventory import (
     SourceVersion,
     TargetVersion,
     plan_migration,
-    signature_problem,
 )
+from generator.migration.model_files import absent_files, signature_problem
 from generator.migration.pairs import ModelPair, model_pairs
 from generator.migration.report import plan_json, plan_markdown, plan_text
 from generator.model.checked import load_and_check
@@ -138,6 +138,38 @@ def test_a_rerun_skips_finished_copies_and_remakes_interrupted_ones():
     )
     plan = plan_migration([_inventory(True, ["Production", "Staging", "None"], copies)])
     assert [(move.action, move.target_version) for move in plan.moves] == [(DONE, 1), (REDO, None), (COPY, None)]
+
+
+def test_files_an_mlmodel_names_are_checked_to_be_there():
+    mlmodel = (
+        b"flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n    python_model: python_model.pkl\n"
+        b"    env: {conda: conda.yaml, virtualenv: python_env.yaml}\n    code: code\n"
+        b"  sklearn: {pickled_model: model.pkl}\nsaved_input_example_info: {artifact_path: input_example.json}\n"
+    )
+    complete = dict.fromkeys(
+        [
+            "MLmodel",
+            "python_model.pkl",
+            "conda.yaml",
+            "python_env.yaml",
+            "code/helpers.py",
+            "model.pkl",
+            "input_example.json",
+        ],
+        1,
+    )
+    assert absent_files(mlmodel, complete) == []
+    lost = {name: size for name, size in complete.items() if name not in ("model.pkl", "code/helpers.py")}
+    assert absent_files(mlmodel, lost) == ["code", "model.pkl"]
+
+
+def test_missing_files_are_their_own_rule_with_their_own_fix():
+    lost = _inventory(True, ["Production"])
+    lost = replace(lost, versions=(replace(lost.versions[0], missing_files="no MLmodel file", signature_problem=""),))
+    (move,) = plan_migration([lost]).moves
+    assert (move.action, move.rule) == (BLOCKED, "source-files-missing")
+    assert "no MLmodel file" in move.reason and "restore the artifacts of its run (run1)" in move.reason
+    assert "signature" not in move.reason
 
 
 def test_what_cannot_move_says_why_and_how_to_fix_it():
