@@ -25,6 +25,7 @@ from generator.migration.inventory import (
     MigrationPlan,
     ModelInventory,
     VersionMove,
+    source_uri,
 )
 from generator.migration.registries import Registries, guarded
 
@@ -140,14 +141,17 @@ def _set_aliases(client: Any, inventory: ModelInventory, numbers: dict[int, int]
         if held == wanted:
             continue
         if held is not None and held not in migrated:
+            source = source_uri(pair.source, source_number)
             log.add(
                 "conflicts",
-                f"{pair.target}: alias {alias} is on version {held}, which this migration did not make; "
-                f"left there (the source's {alias} is version {wanted}: move it with set_registered_model_alias)",
+                f"{pair.target}: alias {alias} is on version {held}, which this migration did not make; left "
+                f"there ({source} → {pair.target}/{wanted} would hold it: move it with set_registered_model_alias)",
             )
             continue
         guarded(
             f"set alias {alias} of {pair.target}",
             partial(client.set_registered_model_alias, pair.target, alias, str(wanted)),
         )
-        log.add("restored", f"{pair.target}: alias {alias} -> version {wanted}")
+        log.add(
+            "restored", f"{pair.target}: alias {alias} -> version {wanted} ({source_uri(pair.source, source_number)})"
+        )

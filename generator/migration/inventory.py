@@ -81,11 +81,12 @@ class ModelInventory:
         return [version for version in self.target_versions if version.provenance == wanted]
 
     def expected_aliases(self) -> dict[str, int]:
-        """Alias -> source version: the newest version of each stage that has an alias (stage -> alias mapping)."""
+        """Alias -> source version: the newest version of each stage that has an alias (stage -> alias mapping)
+        and that can move."""
         expected: dict[str, int] = {}
         for version in sorted(self.versions, key=lambda v: v.number):
             alias = self.pair.alias_for(version.stage)
-            if alias and not version.signature_problem:
+            if alias and not version.signature_problem and not version.missing_files:
                 expected[alias] = version.number
         return expected
 

@@ -172,6 +172,13 @@ def test_missing_files_are_their_own_rule_with_their_own_fix():
     assert "signature" not in move.reason
 
 
+def test_an_alias_never_goes_to_a_version_whose_files_are_gone():
+    inventory = _inventory(True, ["Production", "Production"])
+    newest = replace(inventory.versions[1], missing_files="no MLmodel file")
+    inventory = replace(inventory, versions=(inventory.versions[0], newest))
+    assert inventory.expected_aliases() == {"champion": 1}, "the older version that can move holds champion"
+
+
 def test_what_cannot_move_says_why_and_how_to_fix_it():
     unsigned = _inventory(True, ["Production"])
     unsigned = replace(unsigned, versions=(replace(unsigned.versions[0], signature_problem="it has no signature"),))
