@@ -9,9 +9,9 @@ from generator.cli.migrate_parser import chosen_mode
 from generator.errors import ExitCode, InvalidInput, Problem, Refused
 from generator.migration.archive import delete_archive
 from generator.migration.copy import copy_versions
-from generator.migration.inventory import plan_migration as make_plan
 from generator.migration.inventory import read_inventories
 from generator.migration.pairs import ModelPair, model_pairs
+from generator.migration.plan import plan_migration as make_plan
 from generator.migration.registries import Registries, RegistryUris
 from generator.migration.report import (
     plan_json,

@@ -22,11 +22,10 @@ from generator.migration.inventory import (
     DONE,
     PROVENANCE_TAG,
     REDO,
-    MigrationPlan,
     ModelInventory,
-    VersionMove,
     source_uri,
 )
+from generator.migration.plan import MigrationPlan, VersionMove
 from generator.migration.registries import Registries, guarded
 
 

@@ -1,4 +1,4 @@
-"""What each managed model holds in both registries, and the plan: what moves where, what cannot and why.
+"""What each managed model holds in both registries (:mod:`.plan` makes the plan from it).
 
 A copied version carries the tag :data:`PROVENANCE_TAG` (``models:/churn_prod/7``), set in the same
 request that creates it, so a version found in Unity Catalog is matched to its source by that tag
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -96,36 +96,6 @@ class ModelInventory:
         return {number: alias for alias, number in self.expected_aliases().items() if self.pair.may_hold(alias)}
 
 
-@dataclass(frozen=True)
-class VersionMove:
-    """The plan for one source version."""
-
-    environment: str
-    source: str
-    target: str
-    stage: str
-    alias: str
-    action: str
-    reason: str
-    rule: str
-    target_version: int | None
-    version: SourceVersion
-
-
-@dataclass
-class MigrationPlan:
-    """Every version's move, plus model-level notes (descriptions, refused aliases, missing targets)."""
-
-    inventories: list[ModelInventory]
-    moves: list[VersionMove] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def blocked(self) -> list[VersionMove]:
-        """The versions that cannot move."""
-        return [move for move in self.moves if move.action == BLOCKED]
-
-
 def read_inventories(registries: Registries, pairs: list[ModelPair], jobs: int) -> list[ModelInventory]:
     """Read both registries for every pair, ``jobs`` models at a time; the result keeps the pairs' order."""
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -175,70 +145,6 @@ def read_inventory(registries: Registries, pair: ModelPair) -> ModelInventory:
         target_versions=target_versions,
         target_aliases={alias: int(number) for alias, number in (getattr(uc_model, "aliases", None) or {}).items()},
     )
-
-
-def plan_migration(inventories: list[ModelInventory]) -> MigrationPlan:
-    """What happens to every version, and the model-level notes."""
-    plan = MigrationPlan(inventories)
-    for inventory in inventories:
-        pair = inventory.pair
-        if not inventory.source_exists:
-            plan.notes.append(f"{pair.source}: not in the Workspace Model Registry; nothing to move")
-        if inventory.source_exists and inventory.source_description != pair.manifest_description:
-            plan.notes.append(
-                f"{pair.target}: the model description comes from the manifest ({pair.declared_at}), and Terraform "
-                f"sets it; the source's is {inventory.source_description!r}: put it in the manifest as "
-                "description: to keep it"
-            )
-        expected = inventory.expected_aliases()
-        for alias, number in sorted(expected.items()):
-            if not pair.may_hold(alias):
-                plan.notes.append(
-                    f"{pair.target}: [production-alias-outside-production] version {number} is in stage "
-                    f"{_stage_of(inventory, number)} in the Workspace Model Registry, but alias {alias!r} is for "
-                    f"production environments only; it is copied without the alias"
-                )
-        aliases = inventory.aliases_to_set()
-        for version in inventory.versions:
-            plan.moves.append(_move(inventory, version, aliases.get(version.number, "")))
-    return plan
-
-
-def _move(inventory: ModelInventory, version: SourceVersion, alias: str) -> VersionMove:
-    pair = inventory.pair
-    uri = source_uri(pair.source, version.number)
-    copies = inventory.copies_of(version.number)
-    ready = [copy for copy in copies if copy.status == READY]
-    action, reason, rule, target_version = COPY, "", "", None
-    if ready:
-        action, target_version = DONE, ready[0].number
-        reason = f"copied before as version {target_version}"
-    elif copies:
-        action, reason = REDO, f"an interrupted copy (version {copies[0].number}, {copies[0].status}) is made again"
-    elif not inventory.target_exists:
-        action, rule = BLOCKED, "target-model-missing"
-        reason = f"{pair.target} does not exist: run mlenv apply first (Terraform creates it, owned by the group)"
-    elif version.missing_files:
-        action, rule = BLOCKED, "source-files-missing"
-        reason = (
-            f"{version.missing_files}: restore the artifacts of its run ({version.run_id or 'unknown'}) where the "
-            "version's source points, or log the model again and register it as a new version"
-        )
-    elif version.signature_problem:
-        action, rule = BLOCKED, "uc-signature-required"
-        reason = version.signature_problem + (
-            "; the version logged an input example: derive one with mlflow.models.infer_signature(example, "
-            "model.predict(example)) and log a new version with signature="
-            if version.has_input_example
-            else "; log a new version with signature=mlflow.models.infer_signature(inputs, predictions)"
-        )
-    return VersionMove(
-        pair.environment, uri, pair.target, version.stage, alias, action, reason, rule, target_version, version
-    )
-
-
-def _stage_of(inventory: ModelInventory, number: int) -> str:
-    return next(version.stage for version in inventory.versions if version.number == number)
 
 
 def _get_or_none(what: str, call: Any) -> Any:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.migration.inventory import BLOCKED, MigrationPlan
+from generator.migration.inventory import BLOCKED
+from generator.migration.plan import MigrationPlan
 from generator.migration.verify import Verification
 from generator.tables import Table, code
 

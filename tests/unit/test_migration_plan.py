@@ -17,10 +17,10 @@ from generator.migration.inventory import (
     ModelInventory,
     SourceVersion,
     TargetVersion,
-    plan_migration,
 )
 from generator.migration.model_files import absent_files, signature_problem
 from generator.migration.pairs import ModelPair, model_pairs
+from generator.migration.plan import plan_migration
 from generator.migration.report import plan_json, plan_markdown, plan_text
 from generator.model.checked import load_and_check
 from tests.support.repository import unity_catalog_repository
@@ -177,6 +177,33 @@ def test_an_alias_never_goes_to_a_version_whose_files_are_gone():
     newest = replace(inventory.versions[1], missing_files="no MLmodel file")
     inventory = replace(inventory, versions=(inventory.versions[0], newest))
     assert inventory.expected_aliases() == {"champion": 1}, "the older version that can move holds champion"
+
+
+def test_the_dry_run_says_where_each_alias_goes_when_not_to_the_newest_version():
+    inventory = _inventory(True, ["Production", "Production", "Staging"])
+    unsigned = replace(inventory.versions[1], signature_problem="it has no signature")
+    lost = replace(inventory.versions[2], missing_files="no MLmodel file")
+    plan = plan_migration([replace(inventory, versions=(inventory.versions[0], unsigned, lost))])
+    assert [(move.source, move.alias) for move in plan.moves] == [
+        ("models:/churn_prod/1", "champion"),
+        ("models:/churn_prod/2", ""),
+        ("models:/churn_prod/3", ""),
+    ]
+    assert plan.notes == [
+        "ml_prod.models.churn: [alias-on-older-version] champion goes to models:/churn_prod/1 → "
+        "ml_prod.models.churn, not to models:/churn_prod/2, the newest Production version, which cannot move",
+        "ml_prod.models.churn: [alias-unassigned] no version gets challenger: no Staging version of churn_prod "
+        "can move (see why in the table)",
+    ]
+
+
+def test_the_dry_run_shows_an_alias_held_by_a_version_this_migration_did_not_make_as_not_moving():
+    foreign = TargetVersion(number=9, status="READY", provenance="", description="", tags={})
+    plan = plan_migration([_inventory(True, ["Production"], (foreign,), target_aliases={"champion": 9})])
+    assert [(move.source, move.alias) for move in plan.moves] == [("models:/churn_prod/1", "")]
+    (note,) = plan.notes
+    assert note.startswith("ml_prod.models.churn: [alias-held] champion is on ml_prod.models.churn/9")
+    assert "models:/churn_prod/1 → ml_prod.models.churn is copied without it" in note
 
 
 def test_what_cannot_move_says_why_and_how_to_fix_it():
