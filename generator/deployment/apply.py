@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.deployment.options import ApplyOptions
 from generator.deployment.parallel import each_root, jobs_within, raise_first_failure, runner_for
+from generator.errors import MlenvError
 from generator.manifests.roots import Root, roots_of, select_roots
 from generator.model.checked import Checked
 from generator.terraform import deploy
@@ -46,6 +47,8 @@ def apply(repository: Path, checked: Checked, options: ApplyOptions) -> None:
     outcomes = each_root(environments, jobs, lambda root: deploy.apply(repository, root, runner(root), reached.host))
     applied = shared + [root for root, outcome in zip(environments, outcomes, strict=True) if outcome is None]
     total = sum(changes[root.name] for root in applied)
+    if not applied and any(isinstance(outcome, MlenvError) for outcome in outcomes):
+        raise_first_failure(environments, outcomes)  # nothing applied: the failures alone say what happened
     if settings.per_environment_state:
         names = ", ".join(root.name for root in applied) or "none"
         print(f"applied {total} changes in {len(applied)} of {len(roots)} roots: {names}")

@@ -102,7 +102,7 @@ def apply(repository: Path, root: Root, runner: TerraformRunner, host: str = "")
     result = runner.run(repository / root.directory, "apply", _from_root(root, root.saved_plan), input=False)
     if not result.ok:
         raise_for(result, f"terraform apply failed (exit {result.returncode})", host, applying=True)
-    (repository / root.saved_plan_record).unlink()
+    (repository / root.saved_plan_record).write_text(json.dumps({"applied": True}) + "\n", encoding="utf-8")
 
 
 def refuse_destruction(root: Root, changes: list[Change], allow_destroy: bool) -> None:
@@ -169,7 +169,10 @@ def verify_saved_plan(repository: Path, root: Root) -> None:
             f"the saved plan {root.saved_plan} is incomplete: the plan that wrote it did not finish (interrupted "
             "or failed); run 'mlenv plan' again"
         )
-    if json.loads(record.read_text(encoding="utf-8")).get("fingerprint") != fingerprint(repository, root):
+    recorded = json.loads(record.read_text(encoding="utf-8"))
+    if recorded.get("applied"):
+        raise Refused(f"the saved plan{root.of} was applied already: run 'mlenv plan' to see what is left to change")
+    if recorded.get("fingerprint") != fingerprint(repository, root):
         raise Refused(
             f"the saved plan{root.of} was made from other manifests or Terraform files: run 'mlenv plan' again"
         )

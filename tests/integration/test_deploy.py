@@ -146,9 +146,12 @@ def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, point_at
         assert plan.code == 0, plan.out + plan.err
         apply = run_module("--repository", rendered, "apply")
         assert apply.code == 0, apply.out + apply.err
+        again = run_module("--repository", rendered, "apply")
         audit = mlenv("--repository", rendered, "audit", "--format", "json")
         replan = run_module("--repository", rendered, "plan")
     assert "Apply complete! Resources: 31 added, 0 changed, 0 destroyed." in apply.out
+    assert again.code == 4 and "the saved plan was applied already: run 'mlenv plan'" in again.err, again.err
+    assert "incomplete" not in again.err and again.out == "", "a second apply says what happened, and only that"
     assert audit.code == 0, audit.out + audit.err
     assert json.loads(audit.out)["summary"] == "clean"
     assert sorted(workspace.models) == [
