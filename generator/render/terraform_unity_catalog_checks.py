@@ -13,6 +13,7 @@ from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, 
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.unity_catalog import OWNER
 from generator.render.hcl import hcl_value
+from generator.render.registry import Check
 from generator.render.terraform_common import access_strings, inline_map
 
 
@@ -47,7 +48,6 @@ def privilege_strings(grants: tuple[Grant, ...]) -> list[str]:
     return sorted(f"{grant.principal}:{grant.permission_level}" for grant in grants if grant.permission_level != OWNER)
 
 
-Check = dict[str, str]
 
 
 def check(what: str, actual: str, expected: str) -> Check:

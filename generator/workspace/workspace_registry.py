@@ -61,6 +61,8 @@ class WorkspaceRegistryReader(RegistryReader):
         return [undeclared]
 
     def unmanaged(self, model: PermissionModel, client: WorkspaceClient, environments: set[str]) -> list[Finding]:
+        if not environments:  # no retired environment found: no second listing of every model
+            return []
         live = [name for name in registered_models(client) if name.rpartition("_")[2] in environments]
         return unmanaged_objects(model, REGISTERED_MODEL, "{model}_{env}", live)
 
