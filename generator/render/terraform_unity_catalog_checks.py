@@ -48,8 +48,6 @@ def privilege_strings(grants: tuple[Grant, ...]) -> list[str]:
     return sorted(f"{grant.principal}:{grant.permission_level}" for grant in grants if grant.permission_level != OWNER)
 
 
-
-
 def check(what: str, actual: str, expected: str) -> Check:
     """One assertion: what it checks, the actual value (a module output) and the expected value (HCL)."""
     return {"what": what, "actual": actual, "expected": expected}
