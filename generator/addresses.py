@@ -66,6 +66,10 @@ ACCOUNT_PROVIDERS = f"{{ databricks = databricks.{ACCOUNT_PROVIDER_ALIAS} }}"
 #: Resources inside the modules that ``mlenv adopt`` imports.
 GROUP_RESOURCE = "databricks_group.this"
 REGISTERED_MODEL_RESOURCE = "databricks_mlflow_model.this"
+#: The experiment directory (modules ``experiment-directory``, ``archive``, ``uc-archive``) and the service principals
+#: (modules ``service-principals``, ``account-service-principals``).
+DIRECTORY_RESOURCE = "databricks_directory.this"
+SERVICE_PRINCIPAL_RESOURCE = "databricks_service_principal.this"
 #: The resources of the workspace-level ``group`` module.
 WORKSPACE_GROUP_RESOURCES = (GROUP_RESOURCE, "databricks_group_member.this")
 #: The permissions of the Workspace Model Registry models (module ``registered-models``).
@@ -76,6 +80,23 @@ MODEL_PERMISSIONS_RESOURCE = "databricks_permissions.this"
 #: (``state: per_environment``), and the module it uses.
 ALL_PRINCIPALS_MEMBERSHIP_SUFFIX = "all_principals_membership"
 MEMBERSHIP_MODULE_DIRECTORY = "group-membership"
+
+
+#: Suffix of the module call that holds a retired environment's data, and the module each registry's archive uses.
+ARCHIVE_SUFFIX = "archive"
+ARCHIVE_MODULE_DIRECTORY = "archive"
+UC_ARCHIVE_MODULE_DIRECTORY = "uc-archive"
+
+
+def archive_call(environment: str) -> str:
+    """Name of the module call that holds the archive of the retired ``environment``, e.g. ``acc_archive``."""
+    return f"{environment}_{ARCHIVE_SUFFIX}"
+
+
+def archive_module_source(module_directory: str, root_directory: str) -> str:
+    """The ``source`` of an archive module call (``module_directory`` under ``modules/``) in the root in
+    ``root_directory``."""
+    return _source(module_directory, root_directory)
 
 
 def _source(module_directory: str, root_directory: str) -> str:

@@ -1,8 +1,9 @@
 """Every path and file name mlenv reads or writes, relative to the repository root.
 
-Read: the manifests under ``environments/`` and the reusable modules under ``modules/``.
-Written by ``mlenv render``: the root module files ``mlenv_*.tf``, the Terraform test, the
-permission files and the JSON Schemas. Written by other commands: ``mlenv_imports.tf``
+Read: the manifests under ``environments/`` (with the archive records under ``environments/archived/``) and the
+reusable modules under ``modules/``.
+Written by ``mlenv render``: the root module files ``mlenv_*.tf``, the Terraform test, the permission files, the
+JSON Schemas and, once per retired environment, its archive record. Written by other commands: ``mlenv_imports.tf``
 (``adopt``) and the saved plan under ``.mlenv/`` (``plan``). Nothing else.
 """
 
@@ -29,6 +30,16 @@ def environment_manifest(environment: str) -> str:
     return f"{ENVIRONMENTS_DIRECTORY}/{environment}{MANIFEST_SUFFIX}"
 
 
+#: Directory of the archive records: one ``<env>.yaml`` per retired environment, written by ``mlenv render`` when
+#: the environment's manifest is removed, read as input from then on (deleting the data is an edit of it).
+ARCHIVES_DIRECTORY = f"{ENVIRONMENTS_DIRECTORY}/archived"
+
+
+def archive_record(environment: str) -> str:
+    """Path of the archive record of the retired ``environment``."""
+    return f"{ARCHIVES_DIRECTORY}/{environment}{MANIFEST_SUFFIX}"
+
+
 # ---------------------------------------------------------------- written by mlenv render
 
 #: Prefix of every root module file mlenv writes.
@@ -49,6 +60,8 @@ TERRAFORM_TEST_FILE = f"{TERRAFORM_TEST_DIRECTORY}/{TERRAFORM_TEST_FILE_NAME}"
 PERMISSIONS_DIRECTORY = "permissions"
 #: Every grant of every environment, as CSV.
 PERMISSIONS_CSV = f"{PERMISSIONS_DIRECTORY}/workspace.csv"
+#: The retired environments' archives: what each keeps, since when, who may reach it.
+PERMISSIONS_ARCHIVES = f"{PERMISSIONS_DIRECTORY}/archives.md"
 #: Every grant of every environment plus the environments' facts, as JSON.
 PERMISSIONS_JSON = f"{PERMISSIONS_DIRECTORY}/workspace.json"
 #: Directory of the published JSON Schemas of the manifests.

@@ -11,13 +11,13 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.cli.render_notes import report_deletions
 from generator.errors import ExitCode, InvalidInput, Problem
 from generator.manifests.environments import Manifests
 from generator.manifests.git_revision import manifests_at
 from generator.manifests.loader import load_settings
 from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS
 from generator.model.access_diff import (
-    Objects,
     access_changes,
     object_changes,
     objects_of,
@@ -26,9 +26,7 @@ from generator.model.access_diff import (
 )
 from generator.model.checked import load_and_check
 from generator.model.effective_access import effective_access
-from generator.model.grants import CATALOG, DIRECTORY, GROUP, REGISTERED_MODEL, SCHEMA
-from generator.model.permission_model import PermissionModel
-from generator.paths import ENVIRONMENTS_DIRECTORY, PERMISSIONS_JSON, SETTINGS_FILE_NAME, environment_manifest
+from generator.paths import ENVIRONMENTS_DIRECTORY, SETTINGS_FILE_NAME, environment_manifest
 from generator.render.client_config import as_json, as_shell, client_settings
 from generator.render.diagram_dot import dot
 from generator.render.diagrams import access_graph, mermaid
@@ -64,7 +62,7 @@ def validate(arguments: argparse.Namespace) -> int:
             f"{len(environments)} environments valid ({', '.join(e.name for e in environments)}); "
             f"production: {', '.join(production) or 'none'}; {len(checked.model.grants)} grants"
         )
-    _report_deletions(arguments.repository, checked.model)
+    report_deletions(arguments.repository, checked.model)
     if not arguments.terraform:
         return ExitCode.OK
     from generator.cli.terraform_commands import validate_terraform
@@ -90,7 +88,7 @@ def render(arguments: argparse.Namespace) -> int:
             return ExitCode.CHANGES
         print(f"{len(files)} generated files are up to date")
         return ExitCode.OK
-    _report_deletions(root, checked.model)
+    report_deletions(root, checked.model)
     changes = write_outputs(root, files)
     for path in changes.changed:
         print(f"wrote {path}")
@@ -249,37 +247,3 @@ def _check_environment(name: str, environments: Mapping[str, object]) -> None:
                 )
             ]
         )
-
-
-def _report_deletions(root: Path, model: PermissionModel) -> None:
-    """Say which objects of the last render (``permissions/workspace.json``) the manifests no longer declare:
-    Terraform deletes them, and a deleted registered model takes every version with it."""
-    previous = _rendered_objects(root / PERMISSIONS_JSON)
-    for change in object_changes(previous, objects_of(model), model.registry):
-        if change.change == "deleted":
-            where = f"{change.environment}, production" if change.production else change.environment
-            print(
-                f"note: {change.object_type} {change.object} ({where}) is no longer declared: it will be "
-                f"{change.consequence}; mlenv apply refuses deletions without --allow-destroy",
-                file=sys.stderr,
-            )
-
-
-def _rendered_objects(path: Path) -> Objects:
-    """The groups, directories, models, schemas and catalogs recorded in the permission file of the last render
-    (empty if none)."""
-    try:
-        environments = json.loads(path.read_text(encoding="utf-8")).get("environments", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    objects: Objects = {}
-    for name, facts in environments.items() if isinstance(environments, dict) else []:
-        where = (name, bool(facts.get("production")))
-        objects[(GROUP, str(facts.get("group")))] = where
-        objects[(DIRECTORY, str(facts.get("experiment_directory")))] = where
-        objects.update({(REGISTERED_MODEL, str(model)): where for model in facts.get("models", [])})
-        if facts.get("schema"):
-            objects[(SCHEMA, str(facts["schema"]))] = where
-        if facts.get("catalog_managed"):
-            objects[(CATALOG, str(facts.get("catalog")))] = where
-    return objects

@@ -12,7 +12,6 @@ from generator.deployment.options import ApplyOptions, PlanOptions
 from generator.deployment.plan import chosen_roots
 from generator.deployment.plan import plan as plan_roots
 from generator.errors import ExitCode
-from generator.manifests.environments import Environment
 from generator.manifests.roots import Root
 from generator.model.checked import Checked, load_and_check
 
@@ -47,7 +46,12 @@ def plan(arguments: argparse.Namespace) -> int:
 def apply(arguments: argparse.Namespace) -> int:
     """``mlenv apply``: check every saved plan, then apply them, the shared root first."""
     repository: Path = arguments.repository
-    options = ApplyOptions(roots=tuple(arguments.env), jobs=arguments.jobs, allow_destroy=arguments.allow_destroy)
+    options = ApplyOptions(
+        roots=tuple(arguments.env),
+        jobs=arguments.jobs,
+        allow_destroy=arguments.allow_destroy,
+        include_production=arguments.include_production,
+    )
     apply_roots(repository, load_and_check(repository), options)
     return ExitCode.OK
 
@@ -58,13 +62,14 @@ def _print_roots(checked: Checked, roots: list[Root], as_json: bool) -> int:
         for root in roots:
             print(root.name)
         return ExitCode.OK
-    environments = {environment.name: environment for environment in checked.manifests.environments}
+    production = {environment.name: environment.production for environment in checked.manifests.environments}
+    production |= {archive.name: archive.production for archive in checked.manifests.archives}
     entries = [
         {
             "name": root.name,
             "directory": root.directory,
             "environment": root.environment,
-            "production": _needs_production_approval(root, environments),
+            "production": _needs_production_approval(root, production),
             "saved_plan": root.saved_plan,
         }
         for root in roots
@@ -73,10 +78,10 @@ def _print_roots(checked: Checked, roots: list[Root], as_json: bool) -> int:
     return ExitCode.OK
 
 
-def _needs_production_approval(root: Root, environments: dict[str, Environment]) -> bool:
-    """Whether a change to the root touches production: its environment is production; for the root at the top,
-    whether any environment is (with state: single it holds them all; as the shared root it holds the group
-    every environment's group is in). Fail closed."""
+def _needs_production_approval(root: Root, production: dict[str, bool]) -> bool:
+    """Whether a change to the root touches production: its environment (or archive) is production; for the root at
+    the top, whether any environment or archive is (with state: single it holds them all; as the shared root it holds
+    the group every environment's group is in). Fail closed."""
     if root.environment is not None:
-        return environments[root.environment].production
-    return any(environment.production for environment in environments.values())
+        return production.get(root.environment, True)
+    return any(production.values())

@@ -83,13 +83,23 @@ def add_plan_commands(commands: Commands) -> None:
 
     apply = commands.add_parser(
         "apply",
-        help="apply the saved plans; deletions need --allow-destroy",
+        help="apply the saved plans; deleting data needs --allow-destroy",
         description="Apply every saved plan (.mlenv/tfplan, and .mlenv/roots/<env>/tfplan with state: "
         "per_environment), the shared root first. Refused before anything is applied when there is no saved "
         "plan, when the manifests or Terraform files of a root changed since its plan was made, or when a plan "
-        "deletes or replaces anything and --allow-destroy is not given.",
+        "deletes or replaces data (anything but groups, memberships, permissions and grants) and --allow-destroy "
+        "is not given, or a production archive's data and --include-production is not given too.",
     )
-    apply.add_argument("--allow-destroy", action="store_true", help="allow a plan that deletes or replaces resources")
+    apply.add_argument(
+        "--allow-destroy",
+        action="store_true",
+        help="allow a plan that deletes or replaces data (models, directories, ...)",
+    )
+    apply.add_argument(
+        "--include-production",
+        action="store_true",
+        help="with --allow-destroy: also delete a production archive's data (its record says delete: true)",
+    )
     apply.add_argument(
         "--env",
         action="append",

@@ -33,9 +33,12 @@ def apply(repository: Path, checked: Checked, options: ApplyOptions) -> None:
     def runner(root: Root) -> TerraformRunner:
         return runner_for(repository, settings, root, jobs if root.environment is not None else 1)
 
-    prepared = each_root(
-        roots, jobs, lambda root: deploy.prepare_apply(repository, root, runner(root), options.allow_destroy)
+    consent = deploy.DestroyConsent(
+        options.allow_destroy,
+        options.include_production,
+        frozenset(archive.name for archive in checked.manifests.archives if archive.production),
     )
+    prepared = each_root(roots, jobs, lambda root: deploy.prepare_apply(repository, root, runner(root), consent))
     raise_first_failure(roots, prepared)
     changes = {
         root.name: len(outcome) for root, outcome in zip(roots, prepared, strict=True) if isinstance(outcome, list)

@@ -36,5 +36,7 @@ class ApplyOptions:
     roots: tuple[str, ...] = ()
     #: Environment roots applied at once (lowered to what the request budget allows).
     jobs: int = 4
-    #: Apply deletes and replaces.
+    #: Apply deletes and replaces of data (deletions of access alone need no consent).
     allow_destroy: bool = False
+    #: Also delete a production archive's data.
+    include_production: bool = False

@@ -61,7 +61,8 @@ def plan_root(
 
 
 def _report(at: Where, changes: list[deploy.Change]) -> None:
-    destructive = [change for change in changes if change.destructive]
+    destructive = [change for change in changes if change.deletes_data]
+    revoked = [change for change in changes if change.destructive and not change.deletes_data]
     imports = sum(1 for change in changes if change.importing)
     lines = [
         f"saved plan {at.root.saved_plan}: {len(changes) - imports} changes, "
@@ -71,6 +72,12 @@ def _report(at: Where, changes: list[deploy.Change]) -> None:
     lines += [f"  {change.describe()}" for change in destructive]
     if destructive:
         lines.append("apply will refuse these unless given --allow-destroy")
+    if revoked:
+        lines.append(
+            f"{len(revoked)} deletions of access only (groups, memberships, permissions, grants), applied "
+            "without --allow-destroy:"
+        )
+        lines += [f"  {change.describe()}" for change in revoked]
     forgotten = [change.address for change in changes if change.actions == ("forget",)]
     if forgotten:
         lines.append(f"{len(forgotten)} resources forgotten, not deleted (they stay in the workspace, unmanaged):")

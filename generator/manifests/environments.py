@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.manifests.archives import Archive
 from generator.manifests.manifest import EnvironmentManifest
 from generator.manifests.settings import WorkspaceSettings
 from generator.manifests.yaml_source import YamlDocument
@@ -38,11 +39,14 @@ class Manifests:
     #: The text of the hand-kept ``versions.tf`` that each environment's own root copies
     #: (``state: per_environment`` only).
     root_versions: str | None = None
+    #: The retired environments (``environments/archived/``, and those retired since the last render).
+    archives: tuple[Archive, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """Every manifest this workspace was read from, sorted."""
+        """Every manifest (and archive record) this workspace was read from, sorted."""
         paths = [environment.source for environment in self.environments]
+        paths += [archive.source for archive in self.archives]
         if self.settings_source:
             paths.append(self.settings_source)
         return tuple(sorted(paths))

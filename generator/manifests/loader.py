@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import InvalidInput, Problem
+from generator.manifests.archives import Archive, archive_problems, load_archives
 from generator.manifests.cross_checks import (
     cross_environment_problems,
     duplicate_problems,
@@ -18,6 +19,7 @@ from generator.manifests.cross_checks import (
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN, PATTERN_HINTS, EnvironmentManifest
 from generator.manifests.messages import problems_from_validation_error
+from generator.manifests.retirement import retirements
 from generator.manifests.settings import WorkspaceSettings
 from generator.manifests.yaml_limits import MAX_MANIFESTS
 from generator.manifests.yaml_source import YamlDocument, load_yaml
@@ -89,8 +91,16 @@ def read_manifests(root: Path) -> tuple[Manifests | None, list[Problem]]:
     declared = [path.stem for path in paths if path.suffix == MANIFEST_SUFFIX and path.name != SETTINGS_FILE_NAME]
     problems.extend(cross_environment_problems(settings, environments, declared))
     problems.extend(unity_catalog_problems(settings, environments))
+    archives = load_archives(root, problems)
+    archives += retirements(root, declared, archives, problems)
+    problems.extend(archive_problems(archives, declared, settings))
     root_versions = _root_versions(root, problems) if settings.per_environment_state else None
-    return Manifests(settings, tuple(environments), settings_source, root_versions), problems
+    archives = tuple(sorted(archives, key=_name))
+    return Manifests(settings, tuple(environments), settings_source, root_versions, archives), problems
+
+
+def _name(archive: Archive) -> str:
+    return archive.name
 
 
 #: Largest ``versions.tf`` mlenv copies into the environments' roots.

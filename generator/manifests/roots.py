@@ -106,7 +106,24 @@ def roots_of(manifests: Manifests) -> list[Root]:
         )
         for environment in sorted(manifests.environments, key=lambda environment: environment.name)
     ]
-    return [shared, *environments]
+    # A retired environment's root stays a root: its state holds the archive (and, once its record says
+    # delete: true, what is deleted), so it is planned like any other.
+    archives = [
+        Root(
+            archive.name,
+            environment_root_directory(archive.name),
+            archive.name,
+            (
+                archive.source,
+                SETTINGS_MANIFEST,
+                VERSIONS_FILE,
+                f"{environment_root_directory(archive.name)}/*.tf",
+                f"{environment_root_directory(archive.name)}/*.tfvars",
+            ),
+        )
+        for archive in manifests.archives
+    ]
+    return [shared, *sorted(environments + archives, key=lambda root: root.name)]
 
 
 def select_roots(roots: list[Root], names: list[str], changed: set[str] | None, repository: Path) -> list[Root]:

@@ -90,6 +90,14 @@ class UnityCatalogSettings(Strict):
             "say so."
         ),
     )
+    archive_owner: GroupName | None = Field(
+        default=None,
+        description=(
+            "Account group that owns the catalog, schema and models of every retired environment (its archive), "
+            "e.g. a platform team; metastore admins keep their implicit access. Needed before an environment is "
+            "retired: its group, which owned its models, is deleted."
+        ),
+    )
 
     def catalog_name(self, environment: str) -> str:
         """The catalog of ``environment`` under the pattern."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+from generator.manifests.archives import Archive
 from generator.manifests.environments import Manifests
 from generator.manifests.manifest import ENVIRONMENT_NAME_PATTERN
 from generator.manifests.settings import TerraformIdentity
@@ -76,6 +77,9 @@ class PermissionModel:
     all_principals_group: str
     registry: ModelRegistry
     naming: Naming = Naming()
+    #: The retired environments whose data is kept, and who may still reach it.
+    archives: tuple[Archive, ...] = ()
+    archive_keepers: tuple[str, ...] = ()
 
     def for_environment(self, name: str) -> tuple[Grant, ...]:
         """The grants of one environment."""
@@ -165,7 +169,10 @@ def build_permission_model(manifests: Manifests, registry: ModelRegistry) -> Per
             objects.container_owner,
         )
     naming = Naming(settings.group_name_pattern, settings.experiment_root, settings.uc.catalog_name_pattern)
-    return PermissionModel(tuple(sorted(grants)), facts, settings.all_principals_group, registry, naming)
+    keepers = registry.archive_keepers(settings, identity_principal)
+    return PermissionModel(
+        tuple(sorted(grants)), facts, settings.all_principals_group, registry, naming, manifests.archives, keepers
+    )
 
 
 def _terraform_identity(identity: TerraformIdentity | None) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from generator.model.grants import Grant
 
 if TYPE_CHECKING:
     from generator.manifests.environments import Environment, Manifests
+    from generator.manifests.settings import WorkspaceSettings
     from generator.model.permission_model import EnvironmentFacts, PermissionModel
 
 #: ``(rule, grant, message)``: one broken invariant, which :mod:`generator.model.policy` makes a violation.
@@ -112,6 +113,10 @@ class ModelRegistry(ABC):
     def forgets_on_arrival(self, full_name: str) -> bool:
         """Whether a registered model ``full_name`` that the manifests no longer declare belongs to a registry this
         one replaces without deleting anything: Terraform forgets it (``removed`` blocks), its versions stay."""
+
+    @abstractmethod
+    def archive_keepers(self, settings: WorkspaceSettings, terraform_identity: str) -> tuple[str, ...]:
+        """Who may still reach a retired environment's data (its archive), in words for the permission files."""
 
     @abstractmethod
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from generator.model.grants import CATALOG, REGISTERED_MODEL, SCHEMA, Grant
+from generator.manifests.settings import WorkspaceSettings
+from generator.model.grants import CATALOG, METASTORE_ADMINS, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.registry import EnvironmentSource, ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
 from generator.model.unity_catalog import EXECUTE, unity_catalog_grants
@@ -65,6 +66,9 @@ class UnityCatalogRegistry(ModelRegistry):
 
     def forgets_on_arrival(self, full_name: str) -> bool:
         return "." not in full_name  # a Workspace Model Registry model: the Unity Catalog root archives it
+
+    def archive_keepers(self, settings: WorkspaceSettings, terraform_identity: str) -> tuple[str, ...]:
+        return (f"the archive owner {settings.uc.archive_owner}", METASTORE_ADMINS)
 
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
         return {"MLFLOW_ENV_CATALOG": facts.catalog, "MLFLOW_ENV_SCHEMA": facts.schema.rpartition(".")[2]}

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from generator.manifests.manifest import full_model_name, model_suffix
+from generator.manifests.settings import WorkspaceSettings
 from generator.model.grants import ADMINS_GROUP, GROUP, REGISTERED_MODEL, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.model.registry import EnvironmentSource, ModelRegistry, ObjectKey, PolicyFinding, RegistryObjects
@@ -77,6 +78,10 @@ class WorkspaceModelRegistry(ModelRegistry):
 
     def forgets_on_arrival(self, full_name: str) -> bool:
         return False
+
+    def archive_keepers(self, settings: WorkspaceSettings, terraform_identity: str) -> tuple[str, ...]:
+        # Deleting a databricks_permissions resource leaves the workspace admins and the models' creator.
+        return (f"the {ADMINS_GROUP} group", f"the Terraform identity ({terraform_identity})")
 
     def client_variables(self, facts: EnvironmentFacts) -> dict[str, str]:
         return {}

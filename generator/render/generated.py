@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.manifests.archives import record_text
 from generator.manifests.json_schema import render_schemas
 from generator.model.checked import Checked
 from generator.render.header import generated_header
@@ -17,4 +18,8 @@ def render_files(checked: Checked) -> dict[str, str]:
     files = render_terraform(checked.manifests, checked.model, generated_header)
     files.update(render_reports(checked.manifests, checked.model, generated_header))
     files.update(render_schemas(generated_header((SCHEMA_SOURCE,), None)))
+    keepers = " and ".join(checked.model.archive_keepers)
+    for archive in checked.manifests.archives:
+        if not archive.recorded:  # retired since the last render: its record, written once, is an input from now on
+            files[archive.source] = record_text(archive, keepers)
     return dict(sorted(files.items()))

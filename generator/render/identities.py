@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from generator.addresses import (
     ACCOUNT_PROVIDERS,
     ALL_PRINCIPALS_GROUP_CALL,
+    SERVICE_PRINCIPAL_RESOURCE,
     EnvironmentModule,
     UnityCatalogModule,
     all_principals_group_address,
@@ -79,6 +80,10 @@ class IdentityRendering(ABC):
     def archived(self, environment: str) -> list[str]:
         """The Workspace Model Registry setup's identity addresses that this mode forgets without deleting."""
 
+    @abstractmethod
+    def archive_forgets(self, environment: str) -> list[str]:
+        """What the archive of the retired ``environment`` forgets without deleting: the principals it created."""
+
 
 class AccountIdentities(IdentityRendering):
     """``identities: account``: account-level groups and service principals, created and assigned here."""
@@ -139,6 +144,10 @@ class AccountIdentities(IdentityRendering):
     def archived(self, environment: str) -> list[str]:
         return []  # the account-level modules take the workspace-level ones' addresses
 
+    def archive_forgets(self, environment: str) -> list[str]:
+        principals = environment_module_address(environment, UnityCatalogModule.SERVICE_PRINCIPALS)
+        return [f"{principals}.{SERVICE_PRINCIPAL_RESOURCE}"]
+
 
 class ExternalIdentities(IdentityRendering):
     """``identities: external``: groups and service principals an identity provider syncs, looked up here."""
@@ -183,6 +192,9 @@ class ExternalIdentities(IdentityRendering):
             environment_module_address(environment, EnvironmentModule.GROUP),
             environment_module_address(environment, EnvironmentModule.SERVICE_PRINCIPALS),
         ]
+
+    def archive_forgets(self, environment: str) -> list[str]:
+        return []  # the identity provider's principals were only looked up
 
 
 #: Every identity mode of the Unity Catalog files, by the value of ``identities:`` that chooses it.

@@ -16,6 +16,7 @@ from generator.model.grants import GROUP, Grant
 from generator.model.levels import describe
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.paths import PERMISSIONS_CSV, PERMISSIONS_JSON, environment_permissions_file
+from generator.render.archive_reports import archive_reports, archives_json
 from generator.render.diagrams import CONTAINS, MERMAID_MAX_EDGES, Graph, access_graph, drawable_mermaid
 from generator.render.grant_formats import JSON_ENCODER, grant_rows, grant_rows_csv, json_lines, named_principal
 from generator.render.header import Header
@@ -64,8 +65,10 @@ def render_reports(manifests: Manifests, model: PermissionModel, header: Header)
         + "\n  }"
         + ',\n  "grants": '
         + json_lines(rows, indent="  ")
+        + archives_json(model)
         + "\n}\n"
     )
+    files.update(archive_reports(model, manifests.sources, header))
     return files
 
 

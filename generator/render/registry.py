@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from generator.manifests.archives import Archive
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.settings import WorkspaceSettings
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
@@ -45,6 +46,10 @@ class RegistryRendering(ABC):
     def environment_file(self, inputs: RenderInputs, environment: Environment) -> str:
         """The module calls of ``environment`` in its root (and, in its own root, its membership of the
         all-principals group)."""
+
+    @abstractmethod
+    def archive_file(self, inputs: RenderInputs, archive: Archive) -> str:
+        """The file of a retired environment's archive in its root (:mod:`.archives`)."""
 
     @abstractmethod
     def environment_checks(self, inputs: RenderInputs, environment: Environment, own_root: bool) -> list[Check]:

@@ -33,6 +33,8 @@ def render_terraform(manifests: Manifests, model: PermissionModel, header: Heade
             checks = rendering.environment_checks(inputs, environment, own_root=True)
             sources = header(manifests.sources_of(environment), "#")
             files[layout.test_file(environment.name)] = rendering.test_file(inputs, sources, checks)
+    for archive in manifests.archives:
+        files[layout.environment_file(archive.name)] = rendering.archive_file(inputs, archive)
     files[SHARED_TERRAFORM_FILE] = rendering.shared_file(inputs)
     checks = [
         check

@@ -9,13 +9,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from generator.addresses import WORKSPACE_GROUP_RESOURCES, all_principals_group_address
+from generator.addresses import (
+    DIRECTORY_RESOURCE,
+    SCHEMA_RESOURCE,
+    UC_ARCHIVE_MODULE_DIRECTORY,
+    UC_MODEL_RESOURCE,
+    WORKSPACE_GROUP_RESOURCES,
+    UnityCatalogModule,
+    all_principals_group_address,
+    environment_module_address,
+    uc_catalog_module_address,
+)
+from generator.manifests.archives import Archive
 from generator.manifests.environments import Environment, Manifests
 from generator.manifests.manifest import full_model_name
 from generator.manifests.settings import WorkspaceSettings
 from generator.model.grants import CATALOG, METASTORE_ADMINS, REGISTERED_MODEL, SCHEMA, Grant
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
 from generator.paths import PROVIDERS_TERRAFORM_FILE, in_root
+from generator.render.archives import archive_file
 from generator.render.grant_formats import named_principal
 from generator.render.hcl import hcl_value
 from generator.render.identities import IDENTITY_RENDERINGS, IdentityRendering
@@ -52,6 +64,34 @@ class UnityCatalogRendering(RegistryRendering):
                 archived_models=", ".join(full_model_name(spec.name, name) for spec in environment.manifest.models)
                 or "none declared",
             )
+        )
+
+    def archive_file(self, inputs: RenderInputs, archive: Archive) -> str:
+        record, name = archive.record, archive.name
+        catalog = uc_catalog_module_address(name)
+        models = environment_module_address(name, UnityCatalogModule.MODELS)
+        experiments = environment_module_address(name, UnityCatalogModule.EXPERIMENTS)
+        moves = [
+            (f"{experiments}.{DIRECTORY_RESOURCE}", f"{{call}}.{DIRECTORY_RESOURCE}"),
+            (f"{catalog}.{SCHEMA_RESOURCE}", f"{{call}}.{SCHEMA_RESOURCE}"),
+            (f"{models}.{UC_MODEL_RESOURCE}", f"{{call}}.{UC_MODEL_RESOURCE}"),
+        ]
+        if record.catalog_managed:
+            moves.insert(0, (f"{catalog}.databricks_catalog.this", "{call}.databricks_catalog.this"))
+        return archive_file(
+            inputs,
+            archive,
+            UC_ARCHIVE_MODULE_DIRECTORY,
+            [
+                ("experiment_directory", record.experiment_directory),
+                ("catalog_name", record.catalog or ""),
+                ("manage_catalog", record.catalog_managed),
+                ("schema_name", (record.schema_name or "").rpartition(".")[2]),
+                ("models", sorted(model.rpartition(".")[2] for model in record.models)),
+                ("owner", inputs.manifests.settings.uc.archive_owner or ""),
+            ],
+            moves,
+            _identities(inputs.manifests).archive_forgets(name),
         )
 
     def environment_checks(self, inputs: RenderInputs, environment: Environment, own_root: bool) -> list[Check]:

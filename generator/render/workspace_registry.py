@@ -9,16 +9,22 @@ from typing import Any, ClassVar
 
 from generator.addresses import (
     ALL_PRINCIPALS_GROUP_CALL,
+    ARCHIVE_MODULE_DIRECTORY,
+    DIRECTORY_RESOURCE,
+    REGISTERED_MODEL_RESOURCE,
+    SERVICE_PRINCIPAL_RESOURCE,
     EnvironmentModule,
     environment_module_address,
     environment_module_call,
     module_source,
 )
+from generator.manifests.archives import Archive
 from generator.manifests.environments import Environment
 from generator.manifests.manifest import full_model_name
 from generator.manifests.settings import WorkspaceSettings
 from generator.model.grants import DIRECTORY, REGISTERED_MODEL
 from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.render.archives import archive_file
 from generator.render.hcl import Expression, hcl_body, hcl_value
 from generator.render.registry import Check, RegistryRendering, RenderInputs
 from generator.render.state_layout import membership_block, shared_sources
@@ -58,6 +64,26 @@ class WorkspaceRegistryRendering(RegistryRendering):
                 membership=membership,
                 **_environment_bodies(environment, model, layout.directory(name)),
             )
+        )
+
+    def archive_file(self, inputs: RenderInputs, archive: Archive) -> str:
+        name = archive.name
+        experiments = environment_module_address(name, EnvironmentModule.EXPERIMENTS)
+        models = environment_module_address(name, EnvironmentModule.MODELS)
+        principals = environment_module_address(name, EnvironmentModule.SERVICE_PRINCIPALS)
+        return archive_file(
+            inputs,
+            archive,
+            ARCHIVE_MODULE_DIRECTORY,
+            [
+                ("experiment_directory", archive.record.experiment_directory),
+                ("models", sorted(archive.record.models)),
+            ],
+            [
+                (f"{experiments}.{DIRECTORY_RESOURCE}", f"{{call}}.{DIRECTORY_RESOURCE}"),
+                (f"{models}.{REGISTERED_MODEL_RESOURCE}", f"{{call}}.{REGISTERED_MODEL_RESOURCE}"),
+            ],
+            [f"{principals}.{SERVICE_PRINCIPAL_RESOURCE}"],
         )
 
     def environment_checks(self, inputs: RenderInputs, environment: Environment, own_root: bool) -> list[Check]:

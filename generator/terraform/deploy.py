@@ -2,8 +2,9 @@
 
 ``plan`` runs ``terraform init`` and ``terraform plan -out`` in the root's directory, and records a fingerprint
 of every input of the root next to the saved plan (both under ``.mlenv/``). ``apply`` refuses a missing plan or
-one made from other inputs, lists every delete or replace in the plan and refuses them unless ``allow_destroy``
-is given. Every function takes the repository and the :class:`~generator.manifests.roots.Root`.
+one made from other inputs, lists every delete or replace of data in the plan and refuses them unless consented to
+(deleting access alone, as when an environment retires, needs no consent). Every function takes the repository and
+the :class:`~generator.manifests.roots.Root`.
 """
 
 from __future__ import annotations
@@ -17,29 +18,60 @@ from typing import Any
 
 from python_terraform import IsFlagged
 
+from generator.addresses import archive_call
 from generator.errors import Refused, TerraformFailed
 from generator.manifests.roots import Root
 from generator.terraform.failures import raise_for
 from generator.terraform.runner import StepResult, TerraformRunner
 
+#: Resource types whose deletion removes access and no data (a group, a membership, a permission or grant list, a
+#: workspace assignment): ``apply`` deletes them without ``--allow-destroy``, so access never waits for consent.
+ACCESS_ONLY_TYPES = frozenset(
+    {
+        "databricks_group",
+        "databricks_group_member",
+        "databricks_permissions",
+        "databricks_grants",
+        "databricks_grant",
+        "databricks_mws_permission_assignment",
+        "databricks_permission_assignment",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Change:
-    """One resource change in a saved plan."""
+    """One resource change in a saved plan, and the resource's type."""
 
     address: str
     actions: tuple[str, ...]
     importing: bool = False
+    type: str = ""
 
     @property
     def destructive(self) -> bool:
         """Whether the change deletes the resource (a delete, or a replace)."""
         return "delete" in self.actions
 
+    @property
+    def deletes_data(self) -> bool:
+        """Whether the change deletes something besides access (what ``--allow-destroy`` consents to)."""
+        return self.destructive and self.type not in ACCESS_ONLY_TYPES
+
     def describe(self) -> str:
         """``replace``/``delete`` and the resource address."""
         verb = "replace" if set(self.actions) == {"create", "delete"} else "delete"
         return f"{verb} {self.address}"
+
+
+@dataclass(frozen=True)
+class DestroyConsent:
+    """What ``mlenv apply`` may delete: data with ``allow_destroy``, and a production archive's data (the module
+    calls of ``production_archives``) only with ``include_production`` too."""
+
+    allow_destroy: bool = False
+    include_production: bool = False
+    production_archives: frozenset[str] = frozenset()
 
 
 def fingerprint(repository: Path, root: Root) -> str:
@@ -78,8 +110,10 @@ def plan(repository: Path, root: Root, runner: TerraformRunner, refresh: bool = 
     return changes
 
 
-def prepare_apply(repository: Path, root: Root, runner: TerraformRunner, allow_destroy: bool = False) -> list[Change]:
-    """Check the root's saved plan before anything is applied: current, and deleting nothing (unless allowed);
+def prepare_apply(
+    repository: Path, root: Root, runner: TerraformRunner, consent: DestroyConsent = DestroyConsent()
+) -> list[Change]:
+    """Check the root's saved plan before anything is applied: current, and deleting no data without ``consent``;
     return its changes.
 
     Terraform is initialised first: a pipeline applies the plan on another runner than the one that
@@ -88,7 +122,7 @@ def prepare_apply(repository: Path, root: Root, runner: TerraformRunner, allow_d
     verify_saved_plan(repository, root)
     _require(runner.run(repository / root.directory, "init", input=False))
     changes = read_changes(repository, root, runner)
-    refuse_destruction(root, changes, allow_destroy)
+    refuse_destruction(root, changes, consent)
     return changes
 
 
@@ -105,14 +139,27 @@ def apply(repository: Path, root: Root, runner: TerraformRunner, host: str = "")
     (repository / root.saved_plan_record).write_text(json.dumps({"applied": True}) + "\n", encoding="utf-8")
 
 
-def refuse_destruction(root: Root, changes: list[Change], allow_destroy: bool) -> None:
-    """Raise :class:`Refused` listing every delete or replace of the plan, unless ``allow_destroy``."""
-    destructive = [change for change in changes if change.destructive]
-    if destructive and not allow_destroy:
+def refuse_destruction(root: Root, changes: list[Change], consent: DestroyConsent) -> None:
+    """Raise :class:`Refused` listing every delete or replace of data in the plan, unless ``consent`` covers it
+    (deletions of access alone need none)."""
+    destructive = [change for change in changes if change.deletes_data]
+    if destructive and not consent.allow_destroy:
         listing = "; ".join(change.describe() for change in destructive)
         raise Refused(
             f"the plan{root.of} deletes or replaces {len(destructive)} resources ({listing}); "
             "rerun with --allow-destroy if that is intended"
+        )
+    production = [
+        change
+        for change in destructive
+        for name in sorted(consent.production_archives)
+        if change.address.startswith(f"module.{archive_call(name)}.")
+    ]
+    if production and not consent.include_production:
+        listing = "; ".join(change.describe() for change in production)
+        raise Refused(
+            f"[production-archive] the plan{root.of} deletes the data of a production archive ({listing}); "
+            "rerun with --allow-destroy --include-production if that is intended"
         )
 
 
@@ -185,7 +232,9 @@ def read_changes(repository: Path, root: Root, runner: TerraformRunner) -> list[
         raise TerraformFailed(f"terraform show failed on {root.saved_plan} (exit {code})")
     document = json.loads(out)
     return [
-        Change(entry["address"], tuple(entry["change"]["actions"]), "importing" in entry["change"])
+        Change(
+            entry["address"], tuple(entry["change"]["actions"]), "importing" in entry["change"], entry.get("type", "")
+        )
         for entry in document.get("resource_changes", [])
         if entry["change"]["actions"] not in (["no-op"], ["read"]) or "importing" in entry["change"]
     ]

@@ -43,13 +43,14 @@ def test_manifest_change_makes_exactly_the_affected_files_stale(repo, mlenv):
     ]
 
 
-def test_removing_an_environment_removes_its_generated_files(repo, mlenv):
+def test_removing_an_environment_archives_it_and_removes_its_permission_file(repo, mlenv):
     assert mlenv("--repository", repo, "render").code == 0
     (repo / "environments/preprod.yaml").unlink()
-    assert "  mlenv_preprod.tf" in mlenv("--repository", repo, "render", "--check").err
+    check = mlenv("--repository", repo, "render", "--check").err
+    assert "  mlenv_preprod.tf" in check and "  environments/archived/preprod.yaml" in check
     result = mlenv("--repository", repo, "render")
-    assert "removed mlenv_preprod.tf" in result.out and "removed permissions/preprod.md" in result.out
-    assert not (repo / "mlenv_preprod.tf").exists()
+    assert "wrote environments/archived/preprod.yaml" in result.out and "removed permissions/preprod.md" in result.out
+    assert 'module "preprod_archive"' in (repo / "mlenv_preprod.tf").read_text()
     assert (repo / "mlenv_prod.tf").exists()
 
 

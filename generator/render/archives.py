@@ -1,0 +1,49 @@
+"""The Terraform of a retired environment's archive, the same for every registry: one module call holding its
+data, ``moved`` blocks from the environment's module calls, and ``removed`` blocks that forget (never delete) its
+service principals. With ``delete: true`` in the record the file declares nothing, so the data is deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.addresses import archive_call, archive_module_source
+from generator.manifests.archives import Archive
+from generator.render.hcl import hcl_body
+from generator.render.registry import RenderInputs
+from generator.render.terraform_common import templates
+
+#: ``(from, to)``: one address the archive takes over.
+Move = tuple[str, str]
+
+
+def archive_file(
+    inputs: RenderInputs,
+    archive: Archive,
+    module_directory: str,
+    arguments: list[tuple[str, Any]],
+    moves: list[Move],
+    forgotten: list[str],
+) -> str:
+    """The file of ``archive``: a call of ``module_directory`` with ``arguments``, the ``moves`` into it and the
+    ``forgotten`` addresses."""
+    call = archive_call(archive.name)
+    source = archive_module_source(module_directory, inputs.layout.directory(archive.name))
+    keepers = " and ".join(inputs.model.archive_keepers)
+    return (
+        templates()
+        .get_template("archive.tf.j2")
+        .render(
+            header=inputs.header(archive_sources(inputs, archive), "#"),
+            archive=archive,
+            keepers=keepers,
+            call=call,
+            body=hcl_body([[("source", source)], arguments]),
+            moves=[(before, after.replace("{call}", f"module.{call}")) for before, after in moves],
+            archived=forgotten,
+        )
+    )
+
+
+def archive_sources(inputs: RenderInputs, archive: Archive) -> tuple[str, ...]:
+    """The inputs an archive's files are generated from: its record and the settings file."""
+    return tuple(sorted(filter(None, (archive.source, inputs.manifests.settings_source))))
