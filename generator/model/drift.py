@@ -24,6 +24,10 @@ UNDECLARED_PRODUCTION_MODEL = "undeclared-production-model"
 #: An object named like an environment's (``workspace.yaml``'s patterns) that no manifest declares: a retired
 #: environment's, or one made by hand; nobody manages its access.
 UNMANAGED = "unmanaged"
+#: A retired environment's data kept as an archive (not drift: what its record says, reported so auditors see it).
+ARCHIVED = "archived"
+#: A retired environment's group still in the workspace: access that outlived its manifest.
+ARCHIVE_ACCESS = "archive-access"
 #: Not drift, and not clean either: a check the audit's identity may not make (the detail says which, why and
 #: what the identity would need); the audit exits 1 while any is left.
 NOT_CHECKED = "not-checked"
@@ -38,6 +42,7 @@ DRIFT_KINDS = (
     MISSING_OBJECT,
     SQUATTING_RISK,
     UNDECLARED_PRODUCTION_MODEL,
+    ARCHIVE_ACCESS,
     UNMANAGED,
     WRONG_OWNER,
     EXTRA_GRANT,
@@ -120,10 +125,24 @@ def unmanaged_objects(model: PermissionModel, object_type: str, pattern: str, li
     goes) that the model does not declare."""
     declared = {name for _, kind, name in model.objects() if kind == object_type} | {model.all_principals_group}
     declared |= {facts.catalog for facts in model.environments.values()}
+    archived = {archive.name: archive for archive in model.archives}
     findings = []
     for name in sorted(set(live) - declared):
         environment = model.naming.environment_of(pattern, name)
-        if environment is not None and environment not in model.environments:
+        if environment in archived and object_type == GROUP and name == archived[environment].record.group:
+            findings.append(
+                Finding(
+                    environment,
+                    object_type,
+                    name,
+                    ARCHIVE_ACCESS,
+                    detail=f"the group of retired environment {environment} still exists: its members keep what it "
+                    "gives them; run mlenv plan and mlenv apply (the retirement deletes it)",
+                )
+            )
+        elif environment in archived:
+            continue  # the archive's data, which its record declares
+        elif environment is not None and environment not in model.environments:
             findings.append(
                 Finding(
                     environment,
@@ -135,6 +154,23 @@ def unmanaged_objects(model: PermissionModel, object_type: str, pattern: str, li
                 )
             )
     return findings
+
+
+def archive_findings(model: PermissionModel) -> list[Finding]:
+    """One finding per archive, not drift: what it keeps, since when and who may reach it."""
+    keepers = " and ".join(model.archive_keepers)
+    return [
+        Finding(
+            archive.name,
+            "archive",
+            archive.source,
+            ARCHIVED,
+            detail=f"retired {archive.record.archived_since}: directory {archive.record.experiment_directory} and "
+            f"models {', '.join(archive.record.models) or 'none'} kept, reachable only by {keepers}"
+            + ("; its record asks for the data's deletion" if archive.deleting else ""),
+        )
+        for archive in model.archives
+    ]
 
 
 def not_checked(environment: str, object_type: str, name: str, reason: str, needs: str) -> Finding:

@@ -15,7 +15,15 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound, PermissionDenied
 from databricks.sdk.service.workspace import ObjectType
 
-from generator.model.drift import AuditReport, Finding, audit_report, compare_object, not_checked, unmanaged_objects
+from generator.model.drift import (
+    AuditReport,
+    Finding,
+    archive_findings,
+    audit_report,
+    compare_object,
+    not_checked,
+    unmanaged_objects,
+)
 from generator.model.grants import DIRECTORY, GROUP
 from generator.model.permission_model import PermissionModel
 from generator.terminal import Counter
@@ -70,7 +78,7 @@ def audit(
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         results = list(pool.map(read, objects)) + list(pool.map(run, checks))
     tracker.finish()
-    findings = [finding for result in results for finding in result]
+    findings = [finding for result in results for finding in result] + archive_findings(model)
     return audit_report(findings, requests.count + identities.requests())
 
 

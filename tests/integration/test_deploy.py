@@ -13,7 +13,7 @@ import pytest
 
 from generator.terraform.toolchain import cache_directory
 from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module, write
-from tests.support.stand_in import FakeDatabricks, FakeWorkspace
+from tests.support.stand_in import FAKE_DEPLOYER, FakeDatabricks, FakeWorkspace
 
 PROVIDER = 'provider["registry.terraform.io/databricks/databricks"]'
 
@@ -166,7 +166,11 @@ def test_apply_then_audit_against_a_stand_in_workspace(rendered, mlenv, point_at
 
 
 @pytest.mark.terraform
-def test_removing_an_environment_deletes_it_only_with_allow_destroy(rendered, mlenv, point_at_stand_in):
+def test_removing_an_environment_revokes_its_access_at_once_and_keeps_its_data_until_deleted(
+    rendered, mlenv, point_at_stand_in
+):
+    """Retirement on the real provider: no flag revokes every access the environment gave and keeps its data; the
+    data goes only when its record says delete: true and apply is given --allow-destroy."""
     name_stand_in_deployer_as_terraform_identity(rendered)
     assert mlenv("--repository", rendered, "render").code == 0
     workspace = FakeWorkspace()
@@ -174,20 +178,59 @@ def test_removing_an_environment_deletes_it_only_with_allow_destroy(rendered, ml
         point_at_stand_in(server)
         assert run_module("--repository", rendered, "plan").code == 0
         assert run_module("--repository", rendered, "apply").code == 0
+        workspace.version("churn_preprod", 1, "Staging", "7c4d2e9a-1b3f-4a6c-8d5e-2f9a0b1c3d02")
+        runner = next(key for key, sp in workspace.service_principals.items() if sp["applicationId"].startswith("7c4d"))
         (rendered / "environments/preprod.yaml").unlink()
-        assert mlenv("--repository", rendered, "render").code == 0
+        render = mlenv("--repository", rendered, "render")
+        lingering = mlenv("--repository", rendered, "audit", "--format", "json")
         plan = run_module("--repository", rendered, "plan")
-        refused = run_module("--repository", rendered, "apply")
-        kept = (sorted(workspace.models), sorted(workspace.directories), sorted(workspace.groups))
-        allowed = run_module("--repository", rendered, "apply", "--allow-destroy")
+        retire = run_module("--repository", rendered, "apply")
         audit = mlenv("--repository", rendered, "audit", "--format", "json")
-    assert plan.code == 0, plan.out + plan.err
-    assert '  delete module.preprod_models.databricks_mlflow_model.this["churn_preprod"]' in plan.out
-    assert "  delete module.preprod_experiments.databricks_directory.this" in plan.out
-    assert refused.code == 4 and "rerun with --allow-destroy" in refused.err
-    assert "churn_preprod" in kept[0] and "/experiments/preprod" in kept[1] and "apps_preprod" in kept[2]
-    assert allowed.code == 0, allowed.out + allowed.err
-    assert "churn_preprod" not in workspace.models and "/experiments/preprod" not in workspace.directories
-    assert "apps_preprod" not in workspace.groups
+        replan = run_module("--repository", rendered, "plan")
+        archived = {name: workspace.models[name] for name in ("churn_preprod", "fraud_preprod")}
+        directory = workspace.directories.get("/experiments/preprod")
+        memberships = [
+            group
+            for group, facts in workspace.groups.items()
+            if any(member["value"] == runner for member in facts["members"])
+        ]
+        record = rendered / "environments/archived/preprod.yaml"
+        record.write_text(record.read_text().replace("delete: false", "delete: true"))
+        assert mlenv("--repository", rendered, "render").code == 0
+        assert run_module("--repository", rendered, "plan").code == 0
+        refused = run_module("--repository", rendered, "apply")
+        kept = sorted(workspace.models)
+        deleted = run_module("--repository", rendered, "apply", "--allow-destroy")
+        record.unlink()
+        assert mlenv("--repository", rendered, "render").code == 0
+        settled = run_module("--repository", rendered, "plan")
+    assert render.code == 0 and "environment preprod is retired" in render.err
+    assert plan.code == 0 and "0 deletes or replaces" in plan.out, plan.out
+    assert (
+        "delete module.preprod_group.databricks_group.this" in plan.out and "forget module.preprod_service" in plan.out
+    )
+    assert retire.code == 0, retire.out + retire.err
+    assert "apps_preprod" not in workspace.groups and memberships == [], "no membership outlives the manifest"
+    assert runner in workspace.service_principals, "the principal itself is kept (forgotten, not deleted)"
     assert [member["display"] for member in workspace.groups["apps_all"]["members"]].count("apps_preprod") == 0
-    assert audit.code == 0, audit.out
+    for name, model in archived.items():
+        holders = {
+            entry.get("group_name") or entry.get("service_principal_name") or entry.get("user_name")
+            for entry in model["acl"]
+        }
+        assert "apps_preprod" not in holders and holders <= {"admins", FAKE_DEPLOYER}, (
+            name,
+            holders,
+        )
+    assert [version["version"] for version in archived["churn_preprod"]["latest_versions"]] == ["1"]
+    assert directory is not None and {entry.get("group_name") for entry in directory["acl"]} <= {"admins", None}
+    before_apply = {(finding["kind"], finding["object"]) for finding in json.loads(lingering.out)["findings"]}
+    assert lingering.code == 1 and ("archive-access", "apps_preprod") in before_apply, "until the apply, it says so"
+    assert audit.code == 0, audit.out + audit.err
+    kinds = {(finding["kind"], finding["environment"]) for finding in json.loads(audit.out)["findings"]}
+    assert ("archived", "preprod") in kinds and not any(kind == "unmanaged" for kind, _ in kinds)
+    assert replan.code == 0 and "No changes." in replan.out, replan.out
+    assert refused.code == 4 and "--allow-destroy" in refused.err and "churn_preprod" in kept
+    assert deleted.code == 0, deleted.out + deleted.err
+    assert "churn_preprod" not in workspace.models and "/experiments/preprod" not in workspace.directories
+    assert settled.code == 0 and "No changes." in settled.out, settled.out + settled.err
