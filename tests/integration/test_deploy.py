@@ -189,11 +189,7 @@ def test_removing_an_environment_revokes_its_access_at_once_and_keeps_its_data_u
         replan = run_module("--repository", rendered, "plan")
         archived = {name: workspace.models[name] for name in ("churn_preprod", "fraud_preprod")}
         directory = workspace.directories.get("/experiments/preprod")
-        memberships = [
-            group
-            for group, facts in workspace.groups.items()
-            if any(member["value"] == runner for member in facts["members"])
-        ]
+        memberships = _groups_with_member(workspace, runner)
         record = rendered / "environments/archived/preprod.yaml"
         record.write_text(record.read_text().replace("delete: false", "delete: true"))
         assert mlenv("--repository", rendered, "render").code == 0
@@ -214,16 +210,9 @@ def test_removing_an_environment_revokes_its_access_at_once_and_keeps_its_data_u
     assert runner in workspace.service_principals, "the principal itself is kept (forgotten, not deleted)"
     assert [member["display"] for member in workspace.groups["apps_all"]["members"]].count("apps_preprod") == 0
     for name, model in archived.items():
-        holders = {
-            entry.get("group_name") or entry.get("service_principal_name") or entry.get("user_name")
-            for entry in model["acl"]
-        }
-        assert "apps_preprod" not in holders and holders <= {"admins", FAKE_DEPLOYER}, (
-            name,
-            holders,
-        )
+        assert _holders(model) <= {"admins", FAKE_DEPLOYER}, (name, _holders(model))
     assert [version["version"] for version in archived["churn_preprod"]["latest_versions"]] == ["1"]
-    assert directory is not None and {entry.get("group_name") for entry in directory["acl"]} <= {"admins", None}
+    assert directory is not None and _holders(directory) <= {"admins", FAKE_DEPLOYER}
     before_apply = {(finding["kind"], finding["object"]) for finding in json.loads(lingering.out)["findings"]}
     assert lingering.code == 1 and ("archive-access", "apps_preprod") in before_apply, "until the apply, it says so"
     assert audit.code == 0, audit.out + audit.err
@@ -234,3 +223,13 @@ def test_removing_an_environment_revokes_its_access_at_once_and_keeps_its_data_u
     assert deleted.code == 0, deleted.out + deleted.err
     assert "churn_preprod" not in workspace.models and "/experiments/preprod" not in workspace.directories
     assert settled.code == 0 and "No changes." in settled.out, settled.out + settled.err
+
+
+def _groups_with_member(workspace: FakeWorkspace, member_id: str) -> list[str]:
+    return [name for name, group in workspace.groups.items() if any(m["value"] == member_id for m in group["members"])]
+
+
+def _holders(item: dict) -> set[str]:
+    """Everyone on an object's access list."""
+    fields = ("group_name", "service_principal_name", "user_name")
+    return {next(entry[field] for field in fields if entry.get(field)) for entry in item["acl"]}
