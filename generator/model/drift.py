@@ -128,8 +128,9 @@ def unmanaged_objects(model: PermissionModel, object_type: str, pattern: str, li
     archived = {archive.name: archive for archive in model.archives}
     findings = []
     for name in sorted(set(live) - declared):
-        environment = model.naming.environment_of(pattern, name)
-        if environment in archived and object_type == GROUP and name == archived[environment].record.group:
+        environment = model.naming.environment_of(pattern, name) or ""
+        retired_group = environment in archived and object_type == GROUP and name == archived[environment].record.group
+        if retired_group and model.registry.archive_deletes_group:
             findings.append(
                 Finding(
                     environment,
@@ -142,7 +143,7 @@ def unmanaged_objects(model: PermissionModel, object_type: str, pattern: str, li
             )
         elif environment in archived:
             continue  # the archive's data, which its record declares
-        elif environment is not None and environment not in model.environments:
+        elif environment and environment not in model.environments:
             findings.append(
                 Finding(
                     environment,

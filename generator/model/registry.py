@@ -69,6 +69,9 @@ class ModelRegistry(ABC):
     inheritance: ClassVar[bool]
     #: What a model that no manifest declares in a production namespace means (an audit finding's detail).
     undeclared_risk: ClassVar[str]
+    #: Whether retiring an environment deletes its group at once (a group left is then access that outlived its
+    #: manifest); Unity Catalog keeps it, empty, until the archive goes: it owned the models.
+    archive_deletes_group: ClassVar[bool]
 
     @abstractmethod
     def environment_objects(self, inputs: EnvironmentSource) -> RegistryObjects:

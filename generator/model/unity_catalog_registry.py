@@ -32,6 +32,7 @@ class UnityCatalogRegistry(ModelRegistry):
     reading_level: ClassVar[str] = EXECUTE
     inheritance: ClassVar[bool] = True
     undeclared_risk: ClassVar[str] = "whoever created it owns it, and may have registered versions and set aliases"
+    archive_deletes_group: ClassVar[bool] = False
 
     def environment_objects(self, inputs: EnvironmentSource) -> RegistryObjects:
         return unity_catalog_grants(inputs)

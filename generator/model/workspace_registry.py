@@ -26,6 +26,7 @@ class WorkspaceModelRegistry(ModelRegistry):
     reading_level: ClassVar[str] = "CAN_READ"
     inheritance: ClassVar[bool] = False
     undeclared_risk: ClassVar[str] = "someone may be squatting a production name"
+    archive_deletes_group: ClassVar[bool] = True
 
     def environment_objects(self, inputs: EnvironmentSource) -> RegistryObjects:
         environment, group, at = inputs.environment, inputs.group, inputs.at

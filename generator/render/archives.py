@@ -10,7 +10,7 @@ from generator.addresses import archive_call, archive_module_source
 from generator.manifests.archives import Archive
 from generator.render.hcl import hcl_body
 from generator.render.registry import RenderInputs
-from generator.render.terraform_common import templates
+from generator.render.terraform_common import Block, templates
 
 #: ``(from, to)``: one address the archive takes over.
 Move = tuple[str, str]
@@ -23,9 +23,10 @@ def archive_file(
     arguments: list[tuple[str, Any]],
     moves: list[Move],
     forgotten: list[str],
+    kept: list[Block] | None = None,
 ) -> str:
-    """The file of ``archive``: a call of ``module_directory`` with ``arguments``, the ``moves`` into it and the
-    ``forgotten`` addresses."""
+    """The file of ``archive``: a call of ``module_directory`` with ``arguments``, the ``moves`` into it, the
+    ``forgotten`` addresses and the ``kept`` calls of the environment (emptied)."""
     call = archive_call(archive.name)
     source = archive_module_source(module_directory, inputs.layout.directory(archive.name))
     keepers = " and ".join(inputs.model.archive_keepers)
@@ -40,6 +41,7 @@ def archive_file(
             body=hcl_body([[("source", source)], arguments]),
             moves=[(before, after.replace("{call}", f"module.{call}")) for before, after in moves],
             archived=forgotten,
+            kept=kept or [],
         )
     )
 

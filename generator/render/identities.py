@@ -21,6 +21,7 @@ from generator.addresses import (
     environment_module_address,
     uc_module_source,
 )
+from generator.manifests.archives import Archive
 from generator.manifests.environments import Environment
 from generator.model.permission_model import PermissionModel
 from generator.render.hcl import Expression, hcl_body, hcl_value
@@ -83,6 +84,11 @@ class IdentityRendering(ABC):
     @abstractmethod
     def archive_forgets(self, environment: str) -> list[str]:
         """What the archive of the retired ``environment`` forgets without deleting: the principals it created."""
+
+    @abstractmethod
+    def archive_blocks(self, inputs: RenderInputs, archive: Archive) -> list[Block]:
+        """The calls an archive keeps besides its data: the group it created, emptied (no member, no workspace
+        assignment), which owned the models until the archive owner takes them and goes with the archive's data."""
 
 
 class AccountIdentities(IdentityRendering):
@@ -148,6 +154,13 @@ class AccountIdentities(IdentityRendering):
         principals = environment_module_address(environment, UnityCatalogModule.SERVICE_PRINCIPALS)
         return [f"{principals}.{SERVICE_PRINCIPAL_RESOURCE}"]
 
+    def archive_blocks(self, inputs: RenderInputs, archive: Archive) -> list[Block]:
+        # The group owned the models: deleting it in the apply that moves ownership could leave them owned by a
+        # deleted principal, so it stays, empty, until the archive is deleted.
+        root = inputs.layout.directory(archive.name)
+        inputs_of_group: list[tuple[str, Any]] = [("display_name", archive.record.group), ("member_ids", {})]
+        return [uc_call(root, archive.name, UnityCatalogModule.GROUP, _ACCOUNT, inputs_of_group)]
+
 
 class ExternalIdentities(IdentityRendering):
     """``identities: external``: groups and service principals an identity provider syncs, looked up here."""
@@ -195,6 +208,9 @@ class ExternalIdentities(IdentityRendering):
 
     def archive_forgets(self, environment: str) -> list[str]:
         return []  # the identity provider's principals were only looked up
+
+    def archive_blocks(self, inputs: RenderInputs, archive: Archive) -> list[Block]:
+        return []  # the identity provider's group was only looked up; its grants go with the retirement
 
 
 #: Every identity mode of the Unity Catalog files, by the value of ``identities:`` that chooses it.

@@ -92,6 +92,7 @@ class UnityCatalogRendering(RegistryRendering):
             ],
             moves,
             _identities(inputs.manifests).archive_forgets(name),
+            _identities(inputs.manifests).archive_blocks(inputs, archive),
         )
 
     def environment_checks(self, inputs: RenderInputs, environment: Environment, own_root: bool) -> list[Check]:

@@ -183,6 +183,8 @@ class UnityCatalog:
                 return _error(403, "PERMISSION_DENIED", "This API is disabled for users without account admin status.")
             return self._account(method, path, query)
         rest = path[len(UC) :]
+        if rest == "current-metastore-assignment" and method == "GET":  # the provider reads it to update a catalog
+            return 200, {"metastore_id": METASTORE_ID, "workspace_id": int(self.workspace_id)}, {}
         for prefix, handler in (
             ("permissions/", self._permissions),
             ("catalogs", self._catalogs),
