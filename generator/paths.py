@@ -35,6 +35,10 @@ def environment_manifest(environment: str) -> str:
 ARCHIVES_DIRECTORY = f"{ENVIRONMENTS_DIRECTORY}/archived"
 
 
+#: Production model versions the audit accepts although the production principal did not create them (optional).
+ACCEPTED_VERSIONS = f"{ENVIRONMENTS_DIRECTORY}/audit/accepted_versions.yaml"
+
+
 def archive_record(environment: str) -> str:
     """Path of the archive record of the retired ``environment``."""
     return f"{ARCHIVES_DIRECTORY}/{environment}{MANIFEST_SUFFIX}"

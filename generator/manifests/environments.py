@@ -41,6 +41,8 @@ class Manifests:
     root_versions: str | None = None
     #: The retired environments (``environments/archived/``, and those retired since the last render).
     archives: tuple[Archive, ...] = ()
+    #: ``(model, version)`` of the production model versions the audit accepts from other creators.
+    accepted_versions: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import InvalidInput, Problem
+from generator.manifests.accepted_versions import load_accepted_versions
 from generator.manifests.archives import Archive, archive_problems, load_archives
 from generator.manifests.cross_checks import (
     cross_environment_problems,
@@ -96,7 +97,8 @@ def read_manifests(root: Path) -> tuple[Manifests | None, list[Problem]]:
     problems.extend(archive_problems(archives, declared, settings))
     root_versions = _root_versions(root, problems) if settings.per_environment_state else None
     archives = tuple(sorted(archives, key=_name))
-    return Manifests(settings, tuple(environments), settings_source, root_versions, archives), problems
+    accepted = load_accepted_versions(root, problems)
+    return Manifests(settings, tuple(environments), settings_source, root_versions, archives, accepted), problems
 
 
 def _name(archive: Archive) -> str:

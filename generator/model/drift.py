@@ -26,6 +26,8 @@ UNDECLARED_PRODUCTION_MODEL = "undeclared-production-model"
 UNMANAGED = "unmanaged"
 #: A retired environment's data kept as an archive (not drift: what its record says, reported so auditors see it).
 ARCHIVED = "archived"
+#: A version of a production model that another principal than the environment's created (and no baseline accepts).
+FOREIGN_VERSION = "foreign-version"
 #: A retired environment's group still in the workspace: access that outlived its manifest.
 ARCHIVE_ACCESS = "archive-access"
 #: Not drift, and not clean either: a check the audit's identity may not make (the detail says which, why and
@@ -42,6 +44,7 @@ DRIFT_KINDS = (
     MISSING_OBJECT,
     SQUATTING_RISK,
     UNDECLARED_PRODUCTION_MODEL,
+    FOREIGN_VERSION,
     ARCHIVE_ACCESS,
     UNMANAGED,
     WRONG_OWNER,

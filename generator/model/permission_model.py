@@ -80,6 +80,8 @@ class PermissionModel:
     #: The retired environments whose data is kept, and who may still reach it.
     archives: tuple[Archive, ...] = ()
     archive_keepers: tuple[str, ...] = ()
+    #: ``(model, version)`` of the production model versions the audit accepts from other creators.
+    accepted_versions: frozenset[tuple[str, str]] = frozenset()
 
     def for_environment(self, name: str) -> tuple[Grant, ...]:
         """The grants of one environment."""
@@ -171,7 +173,14 @@ def build_permission_model(manifests: Manifests, registry: ModelRegistry) -> Per
     naming = Naming(settings.group_name_pattern, settings.experiment_root, settings.uc.catalog_name_pattern)
     keepers = registry.archive_keepers(settings, identity_principal)
     return PermissionModel(
-        tuple(sorted(grants)), facts, settings.all_principals_group, registry, naming, manifests.archives, keepers
+        tuple(sorted(grants)),
+        facts,
+        settings.all_principals_group,
+        registry,
+        naming,
+        manifests.archives,
+        keepers,
+        manifests.accepted_versions,
     )
 
 

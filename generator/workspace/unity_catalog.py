@@ -39,6 +39,7 @@ from generator.model.unity_catalog_drift import (
     compare_securable,
     unmanaged_catalog_risks,
 )
+from generator.model.version_creators import version_creator_findings
 from generator.workspace.connection import first_sentence
 from generator.workspace.lookups import ExistingObject, Lookup
 from generator.workspace.registry import Check, RegistryReader
@@ -63,6 +64,7 @@ class UnityCatalogReader(RegistryReader):
     def checks(self, model: PermissionModel, client: WorkspaceClient) -> list[Check]:
         production = [facts for facts in model.environments.values() if facts.production]
         checks: list[Check] = [partial(_undeclared, model, client, facts) for facts in production]
+        checks += [partial(_version_creators, client, model, facts) for facts in production]
         checks += [
             partial(_unmanaged_catalog, client, facts)
             for facts in production
@@ -134,6 +136,25 @@ def _container(
     found = ExistingObject(facts.name, kind, name, addresses[0], name, False, (f"owned by {owner}",))
     grants = ExistingObject(facts.name, "grants", f"{kind} {name}", addresses[1], grants_import_id(kind, name))
     return [found, grants] if _has_grants(client, kind, name) else [found]
+
+
+def _version_creators(client: WorkspaceClient, model: PermissionModel, facts: EnvironmentFacts) -> list[Finding]:
+    """Who created every version of the production models, and which aliases point at each."""
+    findings = []
+    for name in facts.models:
+        try:
+            info = client.registered_models.get(name, include_aliases=True)
+            creators = {str(version.version): version.created_by or "" for version in client.model_versions.list(name)}
+        except NotFound:
+            continue  # a missing model is the object's own finding
+        except PermissionDenied as error:
+            findings.append(not_checked(facts.name, REGISTERED_MODEL, name, first_sentence(error), "EXECUTE on it"))
+            continue
+        aliases: dict[str, list[str]] = {}
+        for alias in info.aliases or []:
+            aliases.setdefault(str(alias.version_num), []).append(alias.alias_name or "")
+        findings += version_creator_findings(model, facts, name, creators, aliases)
+    return findings
 
 
 def _has_grants(client: WorkspaceClient, object_type: str, full_name: str) -> bool:

@@ -22,7 +22,8 @@ from databricks.sdk.service.ml import ModelVersion
 from generator.addresses import registered_model_resource_address
 from generator.model.drift import Finding, compare_object, not_checked, undeclared_models, unmanaged_objects
 from generator.model.grants import REGISTERED_MODEL
-from generator.model.permission_model import PermissionModel
+from generator.model.permission_model import EnvironmentFacts, PermissionModel
+from generator.model.version_creators import version_creator_findings
 from generator.workspace.connection import first_sentence
 from generator.workspace.live_state import live_access, registered_models
 from generator.workspace.lookups import ExistingObject, Lookup
@@ -49,6 +50,7 @@ class WorkspaceRegistryReader(RegistryReader):
         production = [facts for facts in model.environments.values() if facts.production]
         if not production:
             return []
+        creators: list[Check] = [partial(_version_creators, client, model, facts) for facts in production]
 
         def undeclared() -> list[Finding]:
             try:
@@ -58,7 +60,7 @@ class WorkspaceRegistryReader(RegistryReader):
                 return [not_checked("", REGISTERED_MODEL, "*", first_sentence(error), needs)]
             return [finding for facts in production for finding in undeclared_models(model, facts, registered)]
 
-        return [undeclared]
+        return [undeclared, *creators]
 
     def unmanaged(self, model: PermissionModel, client: WorkspaceClient, environments: set[str]) -> list[Finding]:
         if not environments:  # no retired environment found: no second listing of every model
@@ -75,6 +77,24 @@ class WorkspaceRegistryReader(RegistryReader):
             for name, facts in sorted(model.environments.items())
             for full_name in facts.models
         ]
+
+
+def _version_creators(client: WorkspaceClient, model: PermissionModel, facts: EnvironmentFacts) -> list[Finding]:
+    """Who registered the latest version of each stage of the production models (the registry's API names no
+    other version's creator)."""
+    findings = []
+    for name in facts.models:
+        try:
+            registered = client.model_registry.get_model(name).registered_model_databricks
+        except NotFound:
+            continue  # a missing model is the object's own finding
+        except PermissionDenied as error:
+            findings.append(not_checked(facts.name, REGISTERED_MODEL, name, first_sentence(error), "CAN_READ on it"))
+            continue
+        latest = registered.latest_versions if registered is not None else None
+        creators = {version.version or "": version.user_id or "" for version in latest or []}
+        findings += version_creator_findings(model, facts, name, creators, {})
+    return findings
 
 
 def _existing_model(client: WorkspaceClient, environment: str, production: bool, name: str) -> list[ExistingObject]:

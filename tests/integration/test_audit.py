@@ -8,7 +8,7 @@ import pytest
 
 from generator.model.checked import load_and_check
 from generator.model.grants import DIRECTORY, REGISTERED_MODEL
-from tests.support.repository import REPOSITORY, synthetic_model
+from tests.support.repository import REPOSITORY, synthetic_model, write
 from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace
 
 MODEL = load_and_check(REPOSITORY).model
@@ -216,3 +216,25 @@ def test_objects_of_an_environment_no_manifest_declares_are_unmanaged(workspace,
         ("registered_model", "churn_old", "old"),
     }
     assert all(f["drift"] for f in _findings(result) if f["kind"] == "unmanaged")
+
+
+def test_a_production_version_another_principal_registered_is_drift_until_accepted(
+    workspace, mlenv, point_at_stand_in, repo
+):
+    workspace.version("churn_prod", 1, "Archived", PROD_SP)
+    workspace.version("churn_prod", 2, "Production", "jane.doe@example.com")
+    with FakeDatabricks(workspace) as server:
+        point_at_stand_in(server)
+        found = mlenv("--repository", repo, "audit", "--format", "json")
+        write(
+            repo, "environments/audit/accepted_versions.yaml", "churn_prod:\n  - version: 2\n    reason: before mlenv\n"
+        )
+        accepted = mlenv("--repository", repo, "audit", "--format", "json")
+        write(repo, "environments/audit/accepted_versions.yaml", "churn_prod:\n  - version: two\n")
+        invalid = mlenv("--repository", repo, "audit", "--format", "json")
+    assert found.code == 1
+    assert ("foreign-version", "churn_prod", "", PROD_SP, "jane.doe@example.com") in _drift(found), _drift(found)
+    foreign = [f["detail"] for f in _findings(found) if f["kind"] == "foreign-version"]
+    assert len(foreign) == 1 and foreign[0].startswith("version 2 "), "the principal's own version 1 is fine"
+    assert accepted.code == 0, accepted.out
+    assert invalid.code == 2 and "environments/audit/accepted_versions.yaml:2" in invalid.err, invalid.err

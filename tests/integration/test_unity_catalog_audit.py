@@ -488,3 +488,22 @@ def test_a_model_made_by_hand_in_a_production_schema_is_reported_with_its_owner_
     assert finding["object"] == "ml_prod.models.churn2"
     owner = re.search(r"\(owned by (\S+), created by (\S+)\)", finding["detail"])
     assert owner is not None and "unknown" not in owner.groups() and "nobody" not in owner.groups(), finding["detail"]
+
+
+def _foreign_champion(server: FakeDatabricks) -> None:
+    model = server.workspace.uc.models["ml_prod.models.churn"]
+    model.setdefault("versions", []).extend(
+        [
+            {"version": 1, "created_by": PROD_SP, "status": "READY"},
+            {"version": 2, "created_by": "jane.doe@example.com", "status": "READY"},
+        ]
+    )
+    model["aliases"] = [{"alias_name": "champion", "version_num": 2}]
+
+
+def test_a_production_version_from_another_creator_and_the_alias_on_it_are_drift(uc_audit):
+    result = uc_audit(_foreign_champion)
+    assert result.code == 1, result.out + result.err
+    (finding,) = [f for f in json.loads(result.out)["findings"] if f["kind"] == "foreign-version"]
+    assert finding["object"] == "ml_prod.models.churn" and finding["actual"] == "jane.doe@example.com"
+    assert "version 2" in finding["detail"] and "alias champion" in finding["detail"]
