@@ -11,6 +11,7 @@ from generator.errors import MlenvError
 from generator.manifests.roots import Root, roots_of, select_roots
 from generator.model.checked import Checked
 from generator.terraform import deploy
+from generator.terraform.plan_changes import DestroyConsent
 from generator.terraform.runner import TerraformRunner
 from generator.workspace.preflight import preflight
 
@@ -33,7 +34,7 @@ def apply(repository: Path, checked: Checked, options: ApplyOptions) -> None:
     def runner(root: Root) -> TerraformRunner:
         return runner_for(repository, settings, root, jobs if root.environment is not None else 1)
 
-    consent = deploy.DestroyConsent(
+    consent = DestroyConsent(
         options.allow_destroy,
         options.include_production,
         frozenset(archive.name for archive in checked.manifests.archives if archive.production),

@@ -22,6 +22,7 @@ from generator.model.checked import Checked
 from generator.render.generated import render_files
 from generator.render.writer import compare_outputs
 from generator.terraform import deploy
+from generator.terraform.plan_changes import Change
 from generator.workspace.preflight import preflight
 
 
@@ -68,11 +69,11 @@ def plan(repository: Path, checked: Checked, options: PlanOptions) -> list[str]:
     return planned
 
 
-def _plan(repository: Path, root: Root, checked: Checked, options: PlanOptions, jobs: int) -> list[deploy.Change]:
+def _plan(repository: Path, root: Root, checked: Checked, options: PlanOptions, jobs: int) -> list[Change]:
     runner = runner_for(repository, checked.manifests.settings, root, jobs)
     return plan_root(repository, root, checked, options, runner, jobs)
 
 
-def _creates_all_principals_group(changes: list[deploy.Change]) -> bool:
+def _creates_all_principals_group(changes: list[Change]) -> bool:
     address = f"{all_principals_group_address()}.{GROUP_RESOURCE}"
     return any(change.address == address and "create" in change.actions for change in changes)

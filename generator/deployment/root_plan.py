@@ -2,7 +2,8 @@
 
 Before planning, a Unity Catalog root that still holds the Workspace Model Registry setup's workspace-level
 identities is refused (or, with ``--move forget-workspace-identities``, they leave the state), and resources the state
-marks tainted are refused (or, with ``--adopt``, kept). After planning, the objects the plan would create that
+marks tainted are refused (or, with ``--adopt``, kept); what the state must forget or keep is recorded with the saved
+plan for the apply to do (a plan writes no state). After planning, the objects the plan would create that
 exist already are refused (or, with ``--adopt``, imported and planned again).
 """
 
@@ -27,6 +28,7 @@ from generator.model.checked import Checked
 from generator.paths import IMPORTS_TERRAFORM_FILE, in_root
 from generator.render.imports import add_imports
 from generator.terraform import deploy
+from generator.terraform.plan_changes import Change, StateSteps
 from generator.terraform.runner import TerraformRunner
 from generator.workspace.connection import workspace_client
 from generator.workspace.existing import existing_objects
@@ -44,23 +46,28 @@ def plan_root(
     options: PlanOptions,
     runner: TerraformRunner,
     processes: int,
-) -> list[deploy.Change]:
+) -> list[Change]:
     """Init and plan one root into its saved plan, keeping or refusing what an interrupted apply left (see the
     module docstring); print what the plan does and return its changes."""
     at = Where(repository, root, runner, processes)
     deploy.init(repository, root, runner)
     resources = deploy.state_resources(repository, root, runner)
-    split_or_refuse_single_state(at, checked, resources, options)
-    _forget_or_refuse_workspace_identities(at, checked, resources, options)
-    _keep_or_refuse_tainted(at, deploy.tainted_resources(resources), options)
-    changes = deploy.plan(repository, root, runner, refresh=options.refresh)
+    forget = [
+        *split_or_refuse_single_state(at, checked, resources, options),
+        *_forget_or_refuse_workspace_identities(at, checked, resources, options),
+    ]
+    untaint = _keep_or_refuse_tainted(at, deploy.tainted_resources(resources), options)
+    steps = StateSteps(tuple(forget), tuple(untaint))
+    changes = deploy.plan(repository, root, runner, refresh=options.refresh, steps=steps)
     if _adopt_or_refuse_what_exists(at, checked, changes, options):
-        changes = deploy.plan(repository, root, runner, refresh=options.refresh)
-    _report(at, changes)
+        changes = deploy.plan(repository, root, runner, refresh=options.refresh, steps=steps)
+    _report(at, changes, steps)
     return changes
 
 
-def _report(at: Where, changes: list[deploy.Change]) -> None:
+def _report(at: Where, changes: list[Change], steps: StateSteps) -> None:
+    stepped = [change for change in changes if steps.covers(change.address)]
+    changes = [change for change in changes if not steps.covers(change.address)]
     destructive = [change for change in changes if change.deletes_data]
     revoked = [change for change in changes if change.destructive and not change.deletes_data]
     imports = sum(1 for change in changes if change.importing)
@@ -82,21 +89,30 @@ def _report(at: Where, changes: list[deploy.Change]) -> None:
     if forgotten:
         lines.append(f"{len(forgotten)} resources forgotten, not deleted (they stay in the workspace, unmanaged):")
         lines += [f"  forget {address}" for address in forgotten]
+    if steps:
+        lines.append(
+            f"on apply, first (this plan wrote no state): forget {len(steps.forget)} and keep {len(steps.untaint)} "
+            "state entries, then plan again and apply only if the changes are the ones above"
+        )
+        lines += [f"  forget {address}" for address in steps.forget] + [
+            f"  keep {address}" for address in steps.untaint
+        ]
+        lines += [f"  (planned now as {' '.join(change.actions)} {change.address})" for change in stepped]
     at.say(*lines)
 
 
 def _forget_or_refuse_workspace_identities(
     at: Where, checked: Checked, resources: list[dict[str, Any]], options: PlanOptions
-) -> None:
+) -> list[str]:
     """The first Unity Catalog plan with ``identities: account`` after the Workspace Model Registry setup: the
     state still holds that setup's workspace-level groups and service principals at the addresses the
     account-level modules take. Refuse, naming them, unless ``--move forget-workspace-identities`` takes them out of
     the state (they stay in the workspace; nothing is deleted)."""
     settings = checked.manifests.settings
     if settings.identity_mode != "account":  # only account-level modules take the workspace-level ones' addresses
-        return
+        return []
     if not any(resource.get("type") == REGISTERED_MODEL_RESOURCE.partition(".")[0] for resource in resources):
-        return  # no workspace-registry models in the state: the identity modules are account-level already
+        return []  # no workspace-registry models in the state: the identity modules are account-level already
     calls = {all_principals_group_address()} | {
         environment_module_address(environment.name, module)
         for environment in checked.manifests.environments
@@ -104,7 +120,7 @@ def _forget_or_refuse_workspace_identities(
     }
     present = sorted({call for resource in resources for call in calls if resource["address"].startswith(f"{call}.")})
     if not present:
-        return
+        return []
     if not options.forget_workspace_identities:
         raise Refused(
             f"the state holds the Workspace Model Registry setup's workspace-level groups and service principals "
@@ -112,16 +128,16 @@ def _forget_or_refuse_workspace_identities(
             "forget-workspace-identities' to take them out of the state (they stay in the workspace, unmanaged; "
             "nothing is deleted)"
         )
-    deploy.forget(at.repository, at.root, at.runner, present)
-    at.say(f"forgot {', '.join(present)}: the workspace-level identities stay in the workspace, unmanaged")
+    at.say(f"the apply forgets {', '.join(present)}: the workspace-level identities stay in the workspace, unmanaged")
+    return present
 
 
-def _keep_or_refuse_tainted(at: Where, tainted: list[str], options: PlanOptions) -> None:
+def _keep_or_refuse_tainted(at: Where, tainted: list[str], options: PlanOptions) -> list[str]:
     """Resources an apply created but could not read back are tainted: the plan would replace them (delete and
     create again, which apply refuses, or which ``prevent_destroy`` stops). With ``--adopt``, untaint them (the
     plan's refresh then reads them and updates them in place); otherwise refuse before planning, naming them."""
     if not tainted:
-        return
+        return []
     listing = f"{len(tainted)} resources an interrupted apply created but could not read back ({', '.join(tainted)})"
     if not options.adopt:
         deploy.discard_saved_plan(at.repository, at.root)
@@ -129,13 +145,11 @@ def _keep_or_refuse_tainted(at: Where, tainted: list[str], options: PlanOptions)
             f"the state{at.root.of} holds {listing}; the plan would delete and create them again. Run "
             "'mlenv plan --adopt' to keep them"
         )
-    deploy.untaint(at.repository, at.root, at.runner, tainted)
-    at.say(f"adopt: kept {listing}")
+    at.say(f"adopt: the apply keeps {listing}")
+    return tainted
 
 
-def _adopt_or_refuse_what_exists(
-    at: Where, checked: Checked, changes: list[deploy.Change], options: PlanOptions
-) -> bool:
+def _adopt_or_refuse_what_exists(at: Where, checked: Checked, changes: list[Change], options: PlanOptions) -> bool:
     """Objects an interrupted apply created after its last state snapshot (or someone made by hand): the plan
     creates groups, models, catalogs or schemas that already exist, and applying it would fail on "already
     exists". With ``--adopt``, add import blocks for them and say so (True: plan again); otherwise discard the

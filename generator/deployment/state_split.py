@@ -4,8 +4,9 @@ After the switch, the shared root at the top still has the single root's state (
 new key starts empty and leaves the old state untouched): every environment's module calls and the
 all-principals group's memberships are in it. Planned as they are, they would be deleted. ``--move split-state``
 makes the shared root forget them instead: a ``removed`` block (``destroy = false``) per module call, written to
-``mlenv_moved.tf``, and ``terraform state rm`` for the memberships (a resource still declared, with no instances,
-cannot be named by a ``removed`` block). Each environment's root takes the objects over with ``--adopt``
+``mlenv_moved.tf``, and, recorded with the saved plan for the apply to carry out (a plan writes no state),
+``terraform state rm`` of the memberships (a resource still declared, with no instances, cannot be named by a
+``removed`` block). Each environment's root takes the objects over with ``--adopt``
 (imports). Nothing in the workspace is created again or deleted.
 """
 
@@ -26,7 +27,6 @@ from generator.model.checked import Checked
 from generator.paths import MOVED_TERRAFORM_FILE
 from generator.render.moved import render_moved
 from generator.render.writer import write_atomically
-from generator.terraform import deploy
 
 #: The all-principals group's memberships in the single root (one per environment group).
 _MEMBERSHIPS = f"module.{ALL_PRINCIPALS_GROUP_CALL}.databricks_group_member.this"
@@ -34,11 +34,11 @@ _MEMBERSHIPS = f"module.{ALL_PRINCIPALS_GROUP_CALL}.databricks_group_member.this
 
 def split_or_refuse_single_state(
     at: Where, checked: Checked, resources: list[dict[str, Any]], options: PlanOptions
-) -> None:
+) -> list[str]:
     """In the shared root of ``state: per_environment``: refuse while the state holds what the environments' own
     roots manage now, naming them, unless ``--move split-state`` forgets them (see the module docstring)."""
     if not checked.manifests.settings.per_environment_state or at.root.environment is not None:
-        return
+        return []
     calls = {
         environment_module_address(environment.name, module)
         for environment in checked.manifests.environments
@@ -49,7 +49,7 @@ def split_or_refuse_single_state(
         resource["address"] for resource in resources if resource["address"].startswith(f"{_MEMBERSHIPS}[")
     )
     if not present and not memberships:
-        return
+        return []
     listing = f"{len(present)} module calls and {len(memberships)} memberships of the environments"
     if not options.split_state:
         raise Refused(
@@ -59,8 +59,8 @@ def split_or_refuse_single_state(
             "production models listed): the shared root forgets them and the environments' roots import them"
         )
     write_atomically(at.repository / MOVED_TERRAFORM_FILE, render_moved(present))
-    deploy.forget(at.repository, at.root, at.runner, memberships)
     at.say(
-        f"split-state: {MOVED_TERRAFORM_FILE} forgets {len(present)} module calls in the shared root; "
-        f"{len(memberships)} memberships of {checked.model.all_principals_group} left its state (nothing is deleted)"
+        f"split-state: {MOVED_TERRAFORM_FILE} forgets {len(present)} module calls in the shared root; the apply "
+        f"forgets {len(memberships)} memberships of {checked.model.all_principals_group} (nothing is deleted)"
     )
+    return memberships

@@ -12,66 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from python_terraform import IsFlagged
 
-from generator.addresses import archive_call
 from generator.errors import Refused, TerraformFailed
 from generator.manifests.roots import Root
 from generator.terraform.failures import raise_for
+from generator.terraform.plan_changes import Change, DestroyConsent, StateSteps, refuse_destruction
 from generator.terraform.runner import StepResult, TerraformRunner
-
-#: Resource types whose deletion removes access and no data (a group, a membership, a permission or grant list, a
-#: workspace assignment): ``apply`` deletes them without ``--allow-destroy``, so access never waits for consent.
-ACCESS_ONLY_TYPES = frozenset(
-    {
-        "databricks_group",
-        "databricks_group_member",
-        "databricks_permissions",
-        "databricks_grants",
-        "databricks_grant",
-        "databricks_mws_permission_assignment",
-        "databricks_permission_assignment",
-    }
-)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One resource change in a saved plan, and the resource's type."""
-
-    address: str
-    actions: tuple[str, ...]
-    importing: bool = False
-    type: str = ""
-
-    @property
-    def destructive(self) -> bool:
-        """Whether the change deletes the resource (a delete, or a replace)."""
-        return "delete" in self.actions
-
-    @property
-    def deletes_data(self) -> bool:
-        """Whether the change deletes something besides access (what ``--allow-destroy`` consents to)."""
-        return self.destructive and self.type not in ACCESS_ONLY_TYPES
-
-    def describe(self) -> str:
-        """``replace``/``delete`` and the resource address."""
-        verb = "replace" if set(self.actions) == {"create", "delete"} else "delete"
-        return f"{verb} {self.address}"
-
-
-@dataclass(frozen=True)
-class DestroyConsent:
-    """What ``mlenv apply`` may delete: data with ``allow_destroy``, and a production archive's data (the module
-    calls of ``production_archives``) only with ``include_production`` too."""
-
-    allow_destroy: bool = False
-    include_production: bool = False
-    production_archives: frozenset[str] = frozenset()
 
 
 def fingerprint(repository: Path, root: Root) -> str:
@@ -90,9 +40,16 @@ def init(repository: Path, root: Root, runner: TerraformRunner) -> None:
     _require(runner.run(repository / root.directory, "init", input=False))
 
 
-def plan(repository: Path, root: Root, runner: TerraformRunner, refresh: bool = True) -> list[Change]:
-    """Plan into the root's saved plan (after :func:`init`) and record the inputs' fingerprint; return the
-    planned changes."""
+#: No state steps, no consent: the defaults.
+NO_STEPS = StateSteps()
+NO_CONSENT = DestroyConsent()
+
+
+def plan(
+    repository: Path, root: Root, runner: TerraformRunner, refresh: bool = True, steps: StateSteps = NO_STEPS
+) -> list[Change]:
+    """Plan into the root's saved plan (after :func:`init`) and record the inputs' fingerprint and the state
+    ``steps`` the apply carries out first; return the planned changes. Nothing here writes state."""
     discard_saved_plan(repository, root)
     result = runner.run(
         repository / root.directory,
@@ -105,13 +62,15 @@ def plan(repository: Path, root: Root, runner: TerraformRunner, refresh: bool = 
     if result.returncode not in (0, 2):
         raise_for(result, f"terraform plan{root.of} failed (exit {result.returncode}); nothing was saved")
     changes = read_changes(repository, root, runner)
-    record = json.dumps({"fingerprint": fingerprint(repository, root)}) + "\n"
-    (repository / root.saved_plan_record).write_text(record, encoding="utf-8")
+    recorded: dict[str, Any] = {"fingerprint": fingerprint(repository, root)}
+    if steps:
+        recorded["steps"] = {"forget": list(steps.forget), "untaint": list(steps.untaint), "refresh": refresh}
+    (repository / root.saved_plan_record).write_text(json.dumps(recorded) + "\n", encoding="utf-8")
     return changes
 
 
 def prepare_apply(
-    repository: Path, root: Root, runner: TerraformRunner, consent: DestroyConsent = DestroyConsent()
+    repository: Path, root: Root, runner: TerraformRunner, consent: DestroyConsent = NO_CONSENT
 ) -> list[Change]:
     """Check the root's saved plan before anything is applied: current, and deleting no data without ``consent``;
     return its changes.
@@ -122,7 +81,8 @@ def prepare_apply(
     verify_saved_plan(repository, root)
     _require(runner.run(repository / root.directory, "init", input=False))
     changes = read_changes(repository, root, runner)
-    refuse_destruction(root, changes, consent)
+    steps = recorded_steps(repository, root)
+    refuse_destruction(root, [change for change in changes if not steps.covers(change.address)], consent)
     return changes
 
 
@@ -133,33 +93,54 @@ def apply(repository: Path, root: Root, runner: TerraformRunner, host: str = "")
     provider's retries, a dropped connection, an object that already exists) raises
     :class:`ApplyIncomplete`, which says what to rerun.
     """
+    steps = recorded_steps(repository, root)
+    if steps:
+        _carry_out(repository, root, runner, steps)
     result = runner.run(repository / root.directory, "apply", _from_root(root, root.saved_plan), input=False)
     if not result.ok:
         raise_for(result, f"terraform apply failed (exit {result.returncode})", host, applying=True)
     (repository / root.saved_plan_record).write_text(json.dumps({"applied": True}) + "\n", encoding="utf-8")
 
 
-def refuse_destruction(root: Root, changes: list[Change], consent: DestroyConsent) -> None:
-    """Raise :class:`Refused` listing every delete or replace of data in the plan, unless ``consent`` covers it
-    (deletions of access alone need none)."""
-    destructive = [change for change in changes if change.deletes_data]
-    if destructive and not consent.allow_destroy:
-        listing = "; ".join(change.describe() for change in destructive)
+def recorded_steps(repository: Path, root: Root) -> StateSteps:
+    """The state steps the root's saved plan recorded (none when it recorded none)."""
+    try:
+        steps = json.loads((repository / root.saved_plan_record).read_text(encoding="utf-8")).get("steps") or {}
+    except (OSError, ValueError):
+        return StateSteps()
+    return StateSteps(tuple(steps.get("forget", ())), tuple(steps.get("untaint", ())))
+
+
+def _carry_out(repository: Path, root: Root, runner: TerraformRunner, steps: StateSteps) -> None:
+    """Apply time: forget and untaint what the reviewed plan recorded, plan again from that state and refuse unless
+    the new plan makes exactly the reviewed changes (those of the steps' addresses aside), so that what is applied
+    is what was reviewed."""
+    reviewed = {(change.address, change.actions) for change in read_changes(repository, root, runner)}
+    if steps.forget:
+        _require(runner.run(repository / root.directory, "state rm", *steps.forget))
+    for address in steps.untaint:
+        _require(runner.run(repository / root.directory, "untaint", address))
+    refresh = json.loads((repository / root.saved_plan_record).read_text(encoding="utf-8"))["steps"].get(
+        "refresh", True
+    )
+    result = runner.run(
+        repository / root.directory,
+        "plan",
+        input=False,
+        out=_from_root(root, root.saved_plan),
+        refresh=None if refresh else False,
+    )
+    if not result.ok:
+        raise_for(result, f"terraform plan{root.of} after the recorded state steps failed (exit {result.returncode})")
+    replanned = {(change.address, change.actions) for change in read_changes(repository, root, runner)}
+    differs = {item for item in reviewed ^ replanned if not steps.covers(item[0])}
+    if differs:
+        discard_saved_plan(repository, root)
+        listing = "; ".join(f"{' '.join(actions)} {address}" for address, actions in sorted(differs))
         raise Refused(
-            f"the plan{root.of} deletes or replaces {len(destructive)} resources ({listing}); "
-            "rerun with --allow-destroy if that is intended"
-        )
-    production = [
-        change
-        for change in destructive
-        for name in sorted(consent.production_archives)
-        if change.address.startswith(f"module.{archive_call(name)}.")
-    ]
-    if production and not consent.include_production:
-        listing = "; ".join(change.describe() for change in production)
-        raise Refused(
-            f"[production-archive] the plan{root.of} deletes the data of a production archive ({listing}); "
-            "rerun with --allow-destroy --include-production if that is intended"
+            f"the state steps of the saved plan{root.of} were carried out (forgot {len(steps.forget)}, kept "
+            f"{len(steps.untaint)}), but planned again the changes differ from the reviewed ones ({listing}): "
+            "run 'mlenv plan' again and review it"
         )
 
 
@@ -181,18 +162,6 @@ def tainted_resources(resources: list[dict[str, Any]]) -> list[str]:
     """The addresses of the ``resources`` the state marks tainted: an apply created them but failed right after
     (the provider could not read them back), so the next plan would replace them."""
     return sorted(resource["address"] for resource in resources if resource.get("tainted"))
-
-
-def forget(repository: Path, root: Root, runner: TerraformRunner, addresses: list[str]) -> None:
-    """``terraform state rm`` the ``addresses``: Terraform stops managing them; the objects stay as they are."""
-    if addresses:
-        _require(runner.run(repository / root.directory, "state rm", *addresses))
-
-
-def untaint(repository: Path, root: Root, runner: TerraformRunner, addresses: list[str]) -> None:
-    """``terraform untaint`` each address: keep the object an interrupted apply created instead of replacing it."""
-    for address in addresses:
-        _require(runner.run(repository / root.directory, "untaint", address))
 
 
 def discard_saved_plan(repository: Path, root: Root) -> None:

@@ -9,6 +9,7 @@ plans and applies only that environment's root (``--changed-since``, ``mlenv roo
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,11 @@ def _deploy_from_scratch(root: Path) -> None:
 def _no_changes_left(root: Path) -> None:
     replan = _ok(run_module("--repository", root, "plan"))
     assert replan.out.count(": 0 changes, 0 deletes or replaces") == 4, replan.out[-3000:]
+
+
+def _destroyed(apply: CliResult) -> list[int]:
+    """How many resources each root's apply destroyed (Terraform's summary line of each)."""
+    return [int(count) for count in re.findall(r"Apply complete! Resources: .*?(\d+) destroyed", apply.out)]
 
 
 def _states(root: Path) -> dict[str, bytes]:
@@ -168,13 +174,15 @@ def test_a_single_state_repository_moves_to_per_environment_state_without_creati
         assert refused.code == 4 and "--move split-state" in refused.err, refused.err
         assert _objects(workspace) == deployed
 
+        states = _states(repo)
         moved = run_module("--repository", repo, "plan", "--move", "split-state", "--adopt", "--include-production")
         _ok(moved)
+        assert _states(repo) == states, "a plan writes no state: the apply forgets what the split needs"
         assert "0 deletes or replaces" in moved.out and " deletes or replaces\n  " not in moved.out
         assert (repo / "mlenv_moved.tf").is_file()
         assert all((repo / f"roots/{name}/mlenv_imports.tf").is_file() for name in ENVIRONMENT_ROOTS)
         apply = _ok(run_module("--repository", repo, "apply"))
-        assert "0 destroyed" in apply.out and "destroyed" not in apply.out.replace("0 destroyed", "")
+        assert _destroyed(apply) == [0, 0, 0, 0], apply.out[-3000:]
         _no_changes_left(repo)
         assert _objects(workspace) == deployed, "the move created or deleted objects in the workspace"
         audit = run_module("--repository", repo, "audit")
@@ -209,8 +217,10 @@ def test_a_single_state_unity_catalog_repository_moves_to_per_environment_state(
         _ok(run_module("--repository", root, "apply"))
         deployed = _uc_objects(workspace)
         assert mlenv("--repository", _per_environment(root), "render").code == 0
+        states = _states(root)
         _ok(run_module("--repository", root, "plan", "--move", "split-state", "--adopt", "--include-production"))
+        assert _states(root) == states, "a plan writes no state"
         apply = _ok(run_module("--repository", root, "apply"))
-        assert "destroyed" not in apply.out.replace("0 destroyed", "")
+        assert _destroyed(apply) == [0, 0, 0, 0], apply.out[-3000:]
         _no_changes_left(root)
         assert _uc_objects(workspace) == deployed, "the move created or deleted objects"

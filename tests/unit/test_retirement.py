@@ -11,7 +11,7 @@ import pytest
 
 from generator.errors import Refused
 from generator.manifests.roots import Root
-from generator.terraform.deploy import Change, DestroyConsent, refuse_destruction
+from generator.terraform.plan_changes import Change, DestroyConsent, refuse_destruction
 from tests.support.repository import REPOSITORY, write
 
 #: 2026-12-05 00:00 UTC.
