@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.errors import Problem
+from generator.manifests.backend_config import backend_problems
 from generator.manifests.environments import Environment
 from generator.manifests.manifest import EnvironmentManifest, full_model_name
 from generator.manifests.settings import WorkspaceSettings
@@ -60,7 +61,7 @@ def settings_problems(settings: WorkspaceSettings, document: YamlDocument) -> li
     def refuse(location: Location, message: str, hint: str, rule: str) -> None:
         problems.append(Problem(document.path, document.line_of(location), message, hint, rule=rule))
 
-    problems += _backend_key_problems(settings, document)
+    problems += backend_problems(settings, document)
     if not settings.unity_catalog_mode:
         if settings.unity_catalog is not None:
             refuse(
@@ -106,25 +107,6 @@ def settings_problems(settings: WorkspaceSettings, document: YamlDocument) -> li
             "account-identities",
         )
     return problems
-
-
-def _backend_key_problems(settings: WorkspaceSettings, document: YamlDocument) -> list[Problem]:
-    """Each root's state under its own key: ``{env}`` in a backend value exactly when the state is per
-    environment (one shared key would make every root read and overwrite the same state)."""
-    if settings.backend is None:
-        return []
-    keyed = [key for key, value in settings.backend.config.items() if isinstance(value, str) and "{env}" in value]
-    if settings.per_environment_state and not keyed:
-        location: tuple[str, ...] = ("backend", "config")
-        message = "state: per_environment needs a backend config value with '{env}': every root would share one state"
-        hint = "write the key with '{env}', e.g. key: mlenv/{env}.tfstate (the shared root's is 'workspace')"
-    elif not settings.per_environment_state and keyed:
-        location = ("backend", "config", keyed[0])
-        message = "'{env}' in the backend needs state: per_environment; the one state would sit under a literal '{env}'"
-        hint = "add 'state: per_environment' or write the key without '{env}'"
-    else:
-        return []
-    return [Problem(document.path, document.line_of(location), message, hint, rule="state-key-per-root")]
 
 
 def unity_catalog_problems(settings: WorkspaceSettings, environments: Sequence[Environment]) -> list[Problem]:

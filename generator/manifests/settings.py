@@ -6,14 +6,13 @@ Defaults apply when the file or a key is absent; the patterns and limits are tho
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from generator.manifests.manifest import (
     BACKEND_KEY_PATTERN,
     CATALOG_PATTERN_PATTERN,
-    FREE_TEXT_PATTERN,
     GROUP_PATTERN_PATTERN,
     HOST_PATTERN,
     STORAGE_ROOT_PATTERN_PATTERN,
@@ -47,12 +46,12 @@ class Backend(Strict):
     """Where Terraform keeps its state; rendered as the root module's backend block."""
 
     type: Literal["azurerm", "s3"] = Field(description="Backend type: azurerm (Azure Storage) or s3.")
-    config: dict[
-        Annotated[str, Field(pattern=BACKEND_KEY_PATTERN)],
-        Annotated[str, Field(pattern=FREE_TEXT_PATTERN, max_length=1000)] | bool,
-    ] = Field(
-        description="Backend arguments, e.g. storage_account_name, container_name, key (azurerm) or "
-        "bucket, key, region (s3). Keep secrets out: pass them with environment variables."
+    # Checked key by key, each at its line, by generator.manifests.backend_config.
+    config: dict[str, Any] = Field(
+        json_schema_extra={"propertyNames": {"pattern": BACKEND_KEY_PATTERN}},
+        description="Backend arguments as the backend's documentation names them: text, numbers, booleans, lists of "
+        "text and mappings of them, e.g. storage_account_name, container_name, key (azurerm) or bucket, key, region, "
+        "use_lockfile, endpoints: {s3: URL} (s3). No credentials: the backend reads them from the environment."
     )
 
 

@@ -3,6 +3,7 @@ change touches, and the settings that must go together (no Terraform, no network
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -146,3 +147,59 @@ def test_saved_plans_live_under_one_directory(repository):
         ".mlenv/roots/preprod/tfplan",
         ".mlenv/roots/prod/tfplan",
     ]
+
+
+def _with_backend(tmp_path, config: str) -> tuple[object, str]:
+    root = tmp_path / "repo"
+    shutil.copytree(REPOSITORY / "environments", root / "environments")
+    settings = root / "environments/workspace.yaml"
+    text = settings.read_text() + "backend:\n  type: s3\n  config:\n" + config
+    settings.write_text(text)
+    return root, text
+
+
+def test_backend_values_pass_through_as_terraform_expects(tmp_path):
+    root, _ = _with_backend(
+        tmp_path,
+        "    bucket: state\n    key: mlenv.tfstate\n    use_lockfile: true\n    max_retries: 5\n"
+        "    endpoints:\n      s3: http://127.0.0.1:9000\n    shared_config_files: [/etc/aws/config]\n",
+    )
+    checked = load_and_check(root)
+    backend = render_files(checked)["mlenv_backend.tf"]
+    assert re.search(r"max_retries +=  ?5\n", backend) and re.search(r"use_lockfile +=  ?true\n", backend), backend
+    assert 'endpoints = {\n      s3 = "http://127.0.0.1:9000"\n    }' in backend
+    assert re.search(r'shared_config_files += \["/etc/aws/config"\]', backend), backend
+
+
+@pytest.mark.parametrize(
+    ("config", "line_of", "rule", "named"),
+    [
+        (
+            "    bucket: state\n    key: k\n    secret_key: abc\n",
+            "secret_key:",
+            "backend-credentials",
+            "AWS_SECRET_ACCESS_KEY",
+        ),
+        (
+            "    bucket: state\n    key: k\n    assume_role:\n      sas_token: x\n",
+            "sas_token:",
+            "backend-credentials",
+            "ARM_SAS_TOKEN",
+        ),
+        ("    bucket: state\n    key: k\n    Region: eu\n", "Region:", "", "backend.config.Region"),
+        (
+            "    bucket: state\n    key: k\n    endpoints:\n      s3: {deep: x}\n",
+            "s3:",
+            "",
+            "backend.config.endpoints.s3",
+        ),
+    ],
+)
+def test_backend_values_are_refused_at_their_line_in_the_users_words(tmp_path, config, line_of, rule, named):
+    root, text = _with_backend(tmp_path, config)
+    with pytest.raises(InvalidInput) as raised:
+        load_and_check(root)
+    [problem] = raised.value.problems
+    assert problem.rule == rule and named in str(problem)
+    assert text.splitlines()[problem.line - 1].strip().startswith(line_of)
+    assert "constrained-str" not in str(problem) and ".bool" not in str(problem)
