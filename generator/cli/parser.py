@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.cli.deprecated import DeprecatedSpelling
 from generator.cli.migrate_parser import add_migrate_command
-from generator.cli.plan_parser import add_plan_commands
+from generator.cli.plan_parser import add_plan_commands, add_terraform_passthrough_commands
 from generator.errors import EXIT_CODE_MEANINGS
 
 if TYPE_CHECKING:
@@ -187,6 +187,7 @@ def _add_terraform_commands(commands: Commands) -> None:
     module_docs.set_defaults(command="terraform_commands:module_docs", writes=True)
 
     add_plan_commands(commands)
+    add_terraform_passthrough_commands(commands)
 
 
 def _add_workspace_commands(commands: Commands) -> None:

@@ -112,6 +112,46 @@ def add_plan_commands(commands: Commands) -> None:
     apply.set_defaults(command="plan_commands:apply", writes=True)
 
 
+def add_terraform_passthrough_commands(commands: Commands) -> None:
+    """``mlenv init`` (a root's backend changed) and ``mlenv terraform`` (any Terraform command in a root)."""
+    init = commands.add_parser(
+        "init",
+        help="initialise roots again after their backend block changed",
+        description="Run terraform init in each chosen root (every root by default) with mlenv's provider, CLI "
+        "configuration and environment, saying what happens to the state when a root's backend block changed "
+        "since its working directory was initialised: --migrate-state carries the state from the old place to "
+        "the new one (terraform init -migrate-state -force-copy); --reconfigure starts from whatever state the "
+        "new place holds and leaves the old state where it is (terraform init -reconfigure).",
+    )
+    choice = init.add_mutually_exclusive_group()
+    choice.add_argument("--migrate-state", action="store_true", help="copy each root's state to its new backend")
+    choice.add_argument("--reconfigure", action="store_true", help="use the new backend's state as it is")
+    init.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this root (repeatable): an environment's name, or 'workspace' for the root at the top",
+    )
+    init.set_defaults(command="terraform_commands:init", writes=True)
+
+    terraform = commands.add_parser(
+        "terraform",
+        help="run any Terraform command in a root, set up as mlenv runs it",
+        description="Run 'terraform ARGS' in one root with the provider mlenv built, its CLI configuration, the "
+        "request budget and the credentials of the environment, e.g. 'mlenv terraform --env env005 -- "
+        "force-unlock -force LOCK_ID' or 'mlenv terraform -- state list'. Exits with Terraform's exit code.",
+    )
+    terraform.add_argument(
+        "--env",
+        default="",
+        metavar="NAME",
+        help="the root: an environment's name, or 'workspace' (the default) for the root at the top",
+    )
+    terraform.add_argument("arguments", nargs=argparse.REMAINDER, metavar="-- ARGS", help="Terraform's arguments")
+    terraform.set_defaults(command="terraform_commands:terraform", writes=True)
+
+
 def _add_root_selection(command: argparse.ArgumentParser, verb: str) -> None:
     """``--env`` and ``--changed-since``: which roots."""
     command.add_argument(

@@ -1,5 +1,6 @@
-"""Commands that run Terraform on the modules and the generated tests: toolchain, validate --terraform, tftest,
-module-docs (``plan`` and ``apply`` are in :mod:`.plan_commands`)."""
+"""Commands that run Terraform on the modules, the generated tests and the roots: toolchain, validate --terraform,
+tftest, module-docs, init (after a backend change) and terraform (any command in a root, set up as mlenv runs it);
+``plan`` and ``apply`` are in :mod:`.plan_commands`."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.errors import ExitCode
+from python_terraform import IsFlagged
+
+from generator.deployment.parallel import runner_for
+from generator.errors import ExitCode, InvalidInput, Problem
 from generator.manifests.environments import Manifests
-from generator.manifests.roots import roots_of
+from generator.manifests.roots import roots_of, select_roots
 from generator.model.checked import load_and_check
+from generator.paths import SHARED_ROOT_NAME
 from generator.render.writer import write_atomically
+from generator.terraform.failures import raise_for
 from generator.terraform.module_docs import render_module_docs
 from generator.terraform.runner import StepResult, TerraformRunner
 from generator.terraform.toolchain import locate, prepare
@@ -56,6 +62,42 @@ def module_docs(arguments: argparse.Namespace) -> int:
         print(f"wrote {path}")
     print(f"{len(readmes)} module READMEs, {len(stale)} written")
     return ExitCode.OK
+
+
+def init(arguments: argparse.Namespace) -> int:
+    """``mlenv init``: ``terraform init`` of the chosen roots, carrying their state to a changed backend
+    (``--migrate-state``) or starting from the new backend's (``--reconfigure``)."""
+    repository: Path = arguments.repository
+    checked = load_and_check(repository)
+    settings = checked.manifests.settings
+    chosen = select_roots(roots_of(checked.manifests), arguments.env, None, repository)
+    if arguments.migrate_state:
+        options: dict[str, object] = {"migrate_state": IsFlagged, "force_copy": IsFlagged}
+    else:
+        options = {"reconfigure": IsFlagged} if arguments.reconfigure else {}
+    for root in chosen:
+        result = runner_for(repository, settings, root, 1).run(
+            repository / root.directory, "init", input=False, **options
+        )
+        if not result.ok:
+            raise_for(result, f"terraform init{root.of} failed (exit {result.returncode})")
+    print(f"initialised {len(chosen)} roots: {', '.join(root.name for root in chosen)}")
+    return ExitCode.OK
+
+
+def terraform(arguments: argparse.Namespace) -> int:
+    """``mlenv terraform [--env NAME] -- ARGS``: Terraform's own exit code."""
+    repository: Path = arguments.repository
+    checked = load_and_check(repository)
+    [root] = select_roots(roots_of(checked.manifests), [arguments.env or SHARED_ROOT_NAME], None, repository)
+    given: list[str] = arguments.arguments
+    passed = given[1:] if given[:1] == ["--"] else given
+    if not passed:
+        raise InvalidInput(
+            [Problem("mlenv terraform", None, "no Terraform command given", "e.g. mlenv terraform -- state list")]
+        )
+    runner = runner_for(repository, checked.manifests.settings, root, 1)
+    return runner.passthrough(repository / root.directory, passed).returncode
 
 
 def _steps(root: Path, steps: Callable[[TerraformRunner], list[StepResult]]) -> int:

@@ -51,7 +51,7 @@ class Backend(Strict):
         json_schema_extra={"propertyNames": {"pattern": BACKEND_KEY_PATTERN}},
         description="Backend arguments as the backend's documentation names them: text, numbers, booleans, lists of "
         "text and mappings of them, e.g. storage_account_name, container_name, key (azurerm) or bucket, key, region, "
-        "use_lockfile, endpoints: {s3: URL} (s3). No credentials: the backend reads them from the environment."
+        "use_lockfile, endpoints: {s3: URL} (s3). No credentials: the backend reads them from the environment.",
     )
 
 

@@ -4,6 +4,8 @@ Each line of Terraform's error output has at most one cause (:data:`CAUSES`, the
 mlenv raises depends on the causes found and on whether an apply was running (:func:`raise_for`):
 
 - stale plan (``Saved plan is stale``, on apply): :class:`Refused`, another run applied in between;
+- backend changed (``Backend configuration changed``): :class:`Refused`, naming ``mlenv init --migrate-state`` and
+  ``--reconfigure`` for that root and what each means;
 - locked (``Error acquiring the state lock``): :class:`Refused`, naming the holder and the lock ID;
 - interrupted (the workspace throttled, failed or dropped a request beyond the provider's retries) or exists (an
   object already exists): on apply, when every error is one of these, :class:`ApplyIncomplete` (rerun plan, apply);
@@ -19,6 +21,7 @@ from enum import Enum
 from typing import NoReturn
 
 from generator.errors import ApplyIncomplete, Refused, TerraformFailed, WorkspaceUnreachable
+from generator.paths import ENVIRONMENT_ROOTS_DIRECTORY
 from generator.terraform.runner import StepResult
 
 
@@ -26,6 +29,7 @@ class Cause(Enum):
     """What a line of Terraform's error output says went wrong."""
 
     STALE_PLAN = "the saved plan is stale"
+    BACKEND_CHANGED = "the root's backend block changed since its working directory was initialised"
     LOCKED = "the state is locked"
     UNCONFIGURED = "the provider cannot authenticate"
     UNREACHABLE = "the workspace cannot be reached"
@@ -36,6 +40,7 @@ class Cause(Enum):
 #: Every cause and what shows it, in the order lines are matched: each pattern appears once.
 CAUSES: tuple[tuple[Cause, re.Pattern[str]], ...] = (
     (Cause.STALE_PLAN, re.compile(r"Saved plan is stale")),
+    (Cause.BACKEND_CHANGED, re.compile(r"Backend configuration changed|Backend initialization required")),
     (Cause.LOCKED, re.compile(r"Error acquiring the state lock")),
     (
         Cause.UNCONFIGURED,
@@ -80,8 +85,17 @@ def raise_for(result: StepResult, failed: str, host: str = "", applying: bool = 
             "the state changed after the saved plan was made (another run applied in the meantime), so Terraform "
             "applied nothing from it; run 'mlenv plan' again to see what is left"
         )
+    if Cause.BACKEND_CHANGED in found:
+        option = _root_option(result.directory)
+        raise Refused(
+            f"terraform {result.command} in {result.directory}: its backend block changed since its working directory "
+            f"was initialised. 'mlenv init{option} --migrate-state' carries its state from the old place to the new "
+            f"one (a moved bucket or key, the same state); 'mlenv init{option} --reconfigure' starts from whatever "
+            "state the new place holds and leaves the old one where it is (a state already moved, or a new key that "
+            "is meant to start empty, as the shared root's after the move to per-environment state)"
+        )
     if Cause.LOCKED in found:
-        _raise_locked(result.command, lines)
+        _raise_locked(result.command, lines, _root_option(result.directory))
     if applying:
         _raise_if_interrupted(causes, host)
     reason = next((line for cause, line in causes if cause in _UNAVAILABLE), None)
@@ -97,7 +111,12 @@ def raise_for(result: StepResult, failed: str, host: str = "", applying: bool = 
 _UNAVAILABLE = (Cause.UNCONFIGURED, Cause.UNREACHABLE, Cause.INTERRUPTED)
 
 
-def _raise_locked(command: str, lines: list[str]) -> NoReturn:
+def _root_option(directory: str) -> str:
+    """`` --env NAME`` of the root whose working directory Terraform ran in (``roots/NAME``), else nothing."""
+    return f" --env {directory.rpartition('/')[2]}" if directory.startswith(f"{ENVIRONMENT_ROOTS_DIRECTORY}/") else ""
+
+
+def _raise_locked(command: str, lines: list[str], option: str) -> NoReturn:
     """:class:`Refused` naming the holder: another plan or apply of the same state is running, or one died holding
     a remote backend's lock."""
     fields: dict[str, str] = {}
@@ -110,7 +129,7 @@ def _raise_locked(command: str, lines: list[str]) -> NoReturn:
     raise Refused(
         f"terraform {command}: the state is locked by another run ({holder or 'holder unknown'}; lock ID "
         f"{lock_id}); nothing was changed by this one. Wait for that run to finish, then run 'mlenv plan' again; "
-        f"if it died, release its lock with 'terraform force-unlock {lock_id}'"
+        f"if it died, release its lock with 'mlenv terraform{option} -- force-unlock -force {lock_id}'"
     )
 
 

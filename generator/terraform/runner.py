@@ -109,6 +109,14 @@ class TerraformRunner:
         finished = run_streamed(argv, directory, self.environment(), hidden, self.prefix)
         return StepResult(self._display(directory), command, finished.returncode, finished.stderr_tail)
 
+    def passthrough(self, directory: Path, arguments: list[str]) -> StepResult:
+        """Run ``terraform ARGUMENTS`` as given in ``directory``, with the same environment as every other command,
+        streaming its output."""
+        argv = [str(self.toolchain.terraform), *arguments]
+        finished = run_streamed(argv, directory, self.environment(), (), self.prefix)
+        command = arguments[0] if arguments else ""
+        return StepResult(self._display(directory), command, finished.returncode, finished.stderr_tail)
+
     def capture(self, directory: Path, command: str, *args: str) -> tuple[int, str]:
         """Run ``terraform COMMAND ARGS`` in ``directory`` and return its exit code and stdout."""
         terraform = _Terraform(working_dir=str(directory), terraform_bin_path=str(self.toolchain.terraform))

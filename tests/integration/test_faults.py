@@ -268,7 +268,7 @@ def test_two_applies_at_once_one_applies_and_the_other_is_refused_naming_the_loc
     assert first.returncode == 0, first_out + first_err
     assert second.code == 4, second.out + second.err
     assert "the state is locked by another run" in second.err and "who " in second.err, second.err
-    assert "terraform force-unlock" in second.err
+    assert "mlenv terraform -- force-unlock -force" in second.err
     creates = [path for method, path in workspace.requests if path == "/api/2.0/mlflow/registered-models/create"]
     assert len(creates) == len(EXAMPLE_MODELS), "every model was created exactly once"
 

@@ -1,0 +1,148 @@
+"""Remote state as platform teams run it: Terraform's S3 backend on moto's S3 server (native locking, ``use_lockfile``),
+one state per environment, the real provider against the stand-in workspace.
+
+A first deployment, every plan leaving each state object's bytes (its ETag) unchanged, a lock left by a run that died
+refused naming its holder and released with the command mlenv prints, and a changed backend key carried over with
+``mlenv init --migrate-state``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from tests.integration.test_state_layout import _deploy_from_scratch, _ok
+from tests.support.repository import name_stand_in_deployer_as_terraform_identity, run_module
+from tests.support.stand_in import FakeDatabricks, FakeWorkspace
+
+pytestmark = pytest.mark.terraform
+
+BUCKET = "tfstate"
+ROOTS = ("workspace", "acc", "preprod", "prod")
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """moto's S3 server with the state bucket; the backend's credentials in the environment, as a pipeline has them."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    client = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    client.endpoint = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    yield client
+    server.stop()
+
+
+def _backend(endpoint: str, per_environment: bool) -> str:
+    state, key = ("state: per_environment\n", "mlenv/{env}.tfstate") if per_environment else ("", "mlenv/all.tfstate")
+    return (
+        f"{state}backend:\n  type: s3\n  config:\n"
+        f"    bucket: {BUCKET}\n    key: {key}\n    region: us-east-1\n    use_lockfile: true\n"
+        "    use_path_style: true\n    skip_credentials_validation: true\n    skip_requesting_account_id: true\n"
+        "    skip_metadata_api_check: true\n    skip_region_validation: true\n"
+        f"    endpoints:\n      s3: {endpoint}\n"
+    )
+
+
+def _etags(client: object) -> dict[str, str]:
+    listed = client.list_objects_v2(Bucket=BUCKET)  # type: ignore[attr-defined]
+    return {item["Key"]: item["ETag"] for item in listed.get("Contents", [])}
+
+
+@pytest.mark.parametrize("per_environment", [True, False], ids=["per-environment", "single"])
+def test_state_on_s3_plans_read_only_locks_per_root_and_moves_keys(repo, mlenv, point_at_stand_in, s3, per_environment):
+    settings = repo / "environments/workspace.yaml"
+    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment))  # type: ignore[attr-defined]
+    name_stand_in_deployer_as_terraform_identity(repo)
+    assert mlenv("--repository", repo, "render").code == 0
+    roots = ROOTS if per_environment else ("all",)
+    locked, option = ("preprod", ["--env", "preprod"]) if per_environment else ("all", [])
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server:
+        point_at_stand_in(server)
+        if per_environment:
+            _deploy_from_scratch(repo, local_state=False)
+        else:
+            _ok(run_module("--repository", repo, "plan"))
+            _ok(run_module("--repository", repo, "apply"))
+        states = _etags(s3)
+        assert sorted(states) == sorted(f"mlenv/{name}.tfstate" for name in roots), states
+        _ok(run_module("--repository", repo, "plan"))
+        assert _etags(s3) == states, "a plan writes no state object"
+
+        lock = {
+            "ID": "7a3c0f52-dead-beef-0000-000000000001",
+            "Operation": "OperationTypeApply",
+            "Info": "",
+            "Who": "ci@runner-17",
+            "Version": "1.15.5",
+            "Created": "2026-12-05T10:00:00Z",
+            "Path": "",
+        }
+        lock_key = f"mlenv/{locked}.tfstate.tflock"
+        s3.put_object(Bucket=BUCKET, Key=lock_key, Body=json.dumps(lock).encode())  # type: ignore[attr-defined]
+        held = run_module("--repository", repo, "plan", *option)
+        printed = " ".join(["mlenv terraform", *option, "-- force-unlock -force"])
+        command = re.search(rf"'({re.escape(printed)} [^']+)'", held.err)
+        assert held.code == 4 and "ci@runner-17" in held.err and command, held.err
+        unlock = run_module("--repository", repo, *command[1].split()[1:])
+        assert unlock.code == 0, unlock.out + unlock.err
+        assert lock_key not in _etags(s3)
+        _ok(run_module("--repository", repo, "plan", *option))
+
+        settings.write_text(settings.read_text().replace("key: mlenv/", "key: teams/"))
+        assert mlenv("--repository", repo, "render").code == 0
+        changed = run_module("--repository", repo, "plan")
+        assert changed.code == 4, changed.out[-2000:] + changed.err
+        assert "mlenv init --migrate-state" in changed.err and "--reconfigure" in changed.err, changed.err
+        _ok(run_module("--repository", repo, "init", "--migrate-state"))
+        moved = _etags(s3)
+        replan = _ok(run_module("--repository", repo, "plan"))
+    assert all(f"teams/{name}.tfstate" in moved for name in roots), moved
+    assert replan.out.count(": 0 changes, 0 deletes or replaces") == len(roots), replan.out[-3000:]
+
+
+def test_a_checkout_that_ran_before_moves_to_per_environment_state_on_s3(repo, mlenv, point_at_stand_in, s3):
+    """The README's move on a remote backend: the shared root's key changes, which Terraform calls a backend
+    change; mlenv says which init to run, and the move then works as it does with local state."""
+    settings = repo / "environments/workspace.yaml"
+    single = settings.read_text() + _backend(s3.endpoint, per_environment=False)  # type: ignore[attr-defined]
+    settings.write_text(single)
+    name_stand_in_deployer_as_terraform_identity(repo)
+    assert mlenv("--repository", repo, "render").code == 0
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server:
+        point_at_stand_in(server)
+        _ok(run_module("--repository", repo, "plan"))
+        _ok(run_module("--repository", repo, "apply"))
+        before = {name: dict(group) for name, group in workspace.groups.items()}
+        text = settings.read_text().replace("key: mlenv/all.tfstate", "key: mlenv/{env}.tfstate")
+        settings.write_text("state: per_environment\n" + text)
+        assert mlenv("--repository", repo, "render").code == 0
+        changed = run_module("--repository", repo, "plan", "--move", "split-state", "--adopt", "--include-production")
+        assert changed.code == 4 and "mlenv init --migrate-state" in changed.err, changed.err
+        _ok(run_module("--repository", repo, "init", "--env", "workspace", "--migrate-state"))
+        etags = _etags(s3)
+        moved = _ok(
+            run_module("--repository", repo, "plan", "--move", "split-state", "--adopt", "--include-production")
+        )
+        assert _etags(s3) == etags, "the split plan writes no state object"
+        _ok(run_module("--repository", repo, "apply"))
+        replan = _ok(run_module("--repository", repo, "plan"))
+    assert "split-state" in moved.out
+    assert {name: group["id"] for name, group in workspace.groups.items()} == {
+        name: group["id"] for name, group in before.items()
+    }, "no group was created again or deleted"
+    assert replan.out.count(": 0 changes, 0 deletes or replaces") == 4, replan.out[-3000:]
