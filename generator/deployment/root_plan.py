@@ -35,6 +35,14 @@ from generator.workspace.existing import existing_objects
 from generator.workspace.lookups import ExistingObject, describe_production_model, production_models
 from generator.workspace.registries import identity_reader
 
+#: Why the shared root of ``state: per_environment`` may find everything it declares existing already.
+_LAYOUT_HINT = (
+    ". If this repository ran with state: single before, the shared root's state key changed with the switch to "
+    "state: per_environment and this checkout starts from its empty state: on the checkout that ran before, "
+    "'mlenv init --env workspace --migrate-state' carries the old state there (then 'mlenv plan --move split-state "
+    "--adopt'); or --adopt takes the objects over here"
+)
+
 #: Seconds databricks-sdk keeps retrying the existence check of a plan's creates.
 EXISTENCE_CHECK_TIMEOUT = 300
 
@@ -172,6 +180,7 @@ def _adopt_or_refuse_what_exists(at: Where, checked: Checked, changes: list[Chan
             f"the plan{at.root.of} creates {listing}: an apply was interrupted after creating them, or they were "
             f"made by hand. Run 'mlenv plan --adopt{consent}' to import and keep them"
             + (" (read the production models' versions listed above first)" if production else "")
+            + (_LAYOUT_HINT if checked.manifests.settings.per_environment_state and at.root.environment is None else "")
             + f"; the saved plan {at.root.saved_plan} was discarded"
         )
     imports = in_root(at.root.directory, IMPORTS_TERRAFORM_FILE)

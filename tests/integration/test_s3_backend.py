@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -146,3 +149,37 @@ def test_a_checkout_that_ran_before_moves_to_per_environment_state_on_s3(repo, m
         name: group["id"] for name, group in before.items()
     }, "no group was created again or deleted"
     assert replan.out.count(": 0 changes, 0 deletes or replaces") == 4, replan.out[-3000:]
+
+
+def test_two_applies_of_one_root_at_once_on_s3_the_second_is_refused_naming_holder_and_root(
+    repo, mlenv, point_at_stand_in, s3
+):
+    settings = repo / "environments/workspace.yaml"
+    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment=True))  # type: ignore[attr-defined]
+    name_stand_in_deployer_as_terraform_identity(repo)
+    assert mlenv("--repository", repo, "render").code == 0
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server:
+        point_at_stand_in(server)
+        _deploy_from_scratch(repo, local_state=False)
+        manifest = repo / "environments/acc.yaml"
+        manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
+        assert mlenv("--repository", repo, "render").code == 0
+        scoped = _ok(run_module("--repository", repo, "plan", "--env", "acc"))
+        workspace.latency = 1.0  # the first apply holds the lock for seconds
+        started = len(workspace.requests)
+        first = subprocess.Popen(
+            [sys.executable, "-m", "generator", "--repository", str(repo), "apply", "--env", "acc"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while first.poll() is None and not any(m != "GET" for m, _ in list(workspace.requests)[started:]):
+            time.sleep(0.05)
+        second = run_module("--repository", repo, "apply", "--env", "acc")
+        first_out, first_err = first.communicate(timeout=600)
+    assert "acc: saved plan .mlenv/roots/acc/tfplan: 2 changes" in scoped.out, scoped.out[-2000:]
+    assert first.returncode == 0, first_out[-2000:] + first_err
+    assert second.code == 4 and "the state is locked by another run" in second.err, second.err
+    assert "who " in second.err and "mlenv terraform --env acc -- force-unlock -force" in second.err, second.err
+    assert "upsell_acc" in workspace.models
