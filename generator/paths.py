@@ -130,6 +130,8 @@ MIGRATION_VERIFICATION_MARKDOWN = f"{PERMISSIONS_DIRECTORY}/migration/verificati
 MIGRATION_VERIFICATION_JSON = f"{PERMISSIONS_DIRECTORY}/migration/verification.json"
 #: mlenv's working directory for Terraform runs (git-ignored).
 STATE_DIRECTORY = ".mlenv"
+#: What ``mlenv migrate`` verified, so that a rerun downloads only what changed (git-ignored).
+MIGRATION_RECORDS = f"{STATE_DIRECTORY}/migration/verified.json"
 #: File name of a saved plan and of the fingerprint of the inputs it was made from.
 SAVED_PLAN_NAME = "tfplan"
 SAVED_PLAN_RECORD_NAME = "tfplan.json"

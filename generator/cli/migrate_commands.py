@@ -22,9 +22,10 @@ from generator.migration.report import (
     verification_markdown,
     verification_text,
 )
+from generator.migration.verified import VerificationRecords
 from generator.migration.verify import verify
 from generator.model.checked import load_and_check
-from generator.paths import MIGRATION_VERIFICATION_JSON, MIGRATION_VERIFICATION_MARKDOWN
+from generator.paths import MIGRATION_RECORDS, MIGRATION_VERIFICATION_JSON, MIGRATION_VERIFICATION_MARKDOWN
 from generator.render.writer import write_atomically
 
 
@@ -44,7 +45,8 @@ def migrate(arguments: argparse.Namespace) -> int:
 def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[ModelPair]) -> int:
     mode = chosen_mode(arguments)
     uris = registries.uris
-    plan = make_plan(read_inventories(registries, pairs, arguments.jobs))
+    records = VerificationRecords(arguments.repository, reuse=not arguments.full)
+    plan = make_plan(read_inventories(registries, pairs, arguments.jobs, records))
     if mode == "dry-run":
         writers = {"json": plan_json, "markdown": plan_markdown, "table": plan_text}
         sys.stdout.write(writers[arguments.format](plan))
@@ -59,8 +61,13 @@ def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[
             )
         print(plan_summary(plan), flush=True)
         copy_versions(registries, plan, arguments.jobs)
-        plan = make_plan(read_inventories(registries, pairs, arguments.jobs))
-    verification = verify(registries, plan.inventories, arguments.jobs)
+        plan = make_plan(read_inventories(registries, pairs, arguments.jobs, records))
+    verification = verify(registries, plan.inventories, arguments.jobs, records)
+    print(
+        f"verification: {registries.downloads} downloads ({MIGRATION_RECORDS} spared the versions unchanged since "
+        "their last clean check; --full checks every one)",
+        file=sys.stderr,
+    )
     write_atomically(
         arguments.repository / MIGRATION_VERIFICATION_MARKDOWN, verification_markdown(verification, uris.source)
     )

@@ -49,6 +49,12 @@ def add_migrate_command(commands: Commands) -> None:
         )
     migrate.add_argument("--include-production", action="store_true", help="with delete-archive: production models too")
     migrate.add_argument(
+        "--full",
+        action="store_true",
+        help="download and check every version again, ignoring the records of earlier clean checks "
+        "(.mlenv/migration/verified.json)",
+    )
+    migrate.add_argument(
         "--env", action="append", metavar="NAME", help="only this environment (repeatable; default: all)"
     )
     migrate.add_argument(

@@ -16,6 +16,14 @@ from typing import Any
 from generator.migration.model_files import absent_files, signature_problem
 from generator.migration.pairs import ModelPair
 from generator.migration.registries import NOT_FOUND, Registries, error_code, guarded
+from generator.migration.verified import (
+    SOURCE_FIELDS,
+    TARGET_FIELDS,
+    SourceFacts,
+    VerificationRecords,
+    Verified,
+    fingerprint,
+)
 
 #: The tag on every copied version naming its source version.
 PROVENANCE_TAG = "mlenv.migrated_from"
@@ -47,6 +55,8 @@ class SourceVersion:
     size: int
     #: The files the version lacks (``MLmodel`` itself, or files its ``MLmodel`` names), ``""`` when none.
     missing_files: str = ""
+    #: What the registry says about it that changes when it may have (:func:`.verified.fingerprint`).
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,8 @@ class TargetVersion:
     provenance: str
     description: str
     tags: Mapping[str, str]
+    #: What the registry says about it that changes when it may have (:func:`.verified.fingerprint`).
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,14 +108,17 @@ class ModelInventory:
         return {number: alias for alias, number in self.expected_aliases().items() if self.pair.may_hold(alias)}
 
 
-def read_inventories(registries: Registries, pairs: list[ModelPair], jobs: int) -> list[ModelInventory]:
+def read_inventories(
+    registries: Registries, pairs: list[ModelPair], jobs: int, records: VerificationRecords
+) -> list[ModelInventory]:
     """Read both registries for every pair, ``jobs`` models at a time; the result keeps the pairs' order."""
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda pair: read_inventory(registries, pair), pairs))
+        return list(pool.map(lambda pair: read_inventory(registries, pair, records), pairs))
 
 
-def read_inventory(registries: Registries, pair: ModelPair) -> ModelInventory:
-    """Both sides of ``pair``: the source model and its versions, the target model and its versions."""
+def read_inventory(registries: Registries, pair: ModelPair, records: VerificationRecords) -> ModelInventory:
+    """Both sides of ``pair``: the source model and its versions (what their files say comes from ``records``
+    while a version is unchanged), the target model and its versions."""
     source = registries.source
     model = _get_or_none(
         f"read {pair.source} in the Workspace Model Registry", lambda: source.get_registered_model(pair.source)
@@ -114,7 +129,7 @@ def read_inventory(registries: Registries, pair: ModelPair) -> ModelInventory:
             f"list the versions of {pair.source}",
             lambda: source.search_model_versions(f"name='{pair.source}'"),
         )
-        versions = tuple(sorted((_source_version(registries, pair, v) for v in found), key=lambda v: v.number))
+        versions = tuple(sorted((_source_version(registries, pair, v, records) for v in found), key=lambda v: v.number))
     target = registries.target(pair.environment)
     uc_model = _get_or_none(f"read {pair.target} in Unity Catalog", lambda: target.get_registered_model(pair.target))
     target_versions: tuple[TargetVersion, ...] = ()
@@ -161,8 +176,32 @@ def _get_or_none(what: str, call: Any) -> Any:
     return guarded(what, attempt)
 
 
-def _source_version(registries: Registries, pair: ModelPair, version: Any) -> SourceVersion:
+def _source_version(
+    registries: Registries, pair: ModelPair, version: Any, records: VerificationRecords
+) -> SourceVersion:
     uri = source_uri(pair.source, version.version)
+    marks = fingerprint(version, *SOURCE_FIELDS)
+    facts = records.source_facts(uri, marks)
+    if facts is None:
+        facts = _source_facts(registries, uri)
+        records.remember(uri, Verified(marks, "", facts, {}))  # what its files say; no copy checked yet
+    return SourceVersion(
+        number=int(version.version),
+        stage=str(version.current_stage or "None"),
+        description=version.description or "",
+        tags=dict(version.tags or {}),
+        run_id=version.run_id or "",
+        signature_problem=facts.signature_problem,
+        has_input_example=facts.has_input_example,
+        files=facts.files,
+        size=facts.size,
+        missing_files=facts.missing_files,
+        fingerprint=marks,
+    )
+
+
+def _source_facts(registries: Registries, uri: str) -> SourceFacts:
+    """What the files of source version ``uri`` say: listed, and its ``MLmodel`` read."""
     registry = registries.uris.source
     files = guarded(f"list the files of {uri}", lambda: registries.files(uri, registry))
     problem, example, missing = "", False, "no MLmodel file"
@@ -171,18 +210,7 @@ def _source_version(registries: Registries, pair: ModelPair, version: Any) -> So
         problem, example = signature_problem(text)
         absent = absent_files(text, files)
         missing = f"files its MLmodel names are missing ({', '.join(absent)})" if absent else ""
-    return SourceVersion(
-        number=int(version.version),
-        stage=str(version.current_stage or "None"),
-        description=version.description or "",
-        tags=dict(version.tags or {}),
-        run_id=version.run_id or "",
-        signature_problem=problem,
-        has_input_example=example,
-        files=len(files),
-        size=sum(files.values()),
-        missing_files=missing,
-    )
+    return SourceFacts(len(files), sum(files.values()), problem, example, missing)
 
 
 def _target_version(version: Any) -> TargetVersion:
@@ -193,4 +221,5 @@ def _target_version(version: Any) -> TargetVersion:
         provenance=tags.get(PROVENANCE_TAG, ""),
         description=version.description or "",
         tags=tags,
+        fingerprint=fingerprint(version, *TARGET_FIELDS),
     )

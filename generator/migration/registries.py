@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ class Registries:
         self._mlflow = mlflow_module()
         self._targets: dict[str, Any] = {}
         self.source = self._mlflow.MlflowClient(tracking_uri=uris.tracking, registry_uri=uris.source)
+        #: How many downloads (a whole version, or one file of it) this migration made.
+        self.downloads = 0
+        self._counting = threading.Lock()
 
     def target(self, environment: str) -> Any:
         """The MLflow client that writes ``environment``'s Unity Catalog models as its principal."""
@@ -104,12 +108,14 @@ class Registries:
 
     def read_file(self, model_uri: str, registry_uri: str, path: str) -> bytes:
         """One file of the model version ``model_uri`` (``MLmodel``)."""
+        self._count_download()
         with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
             return Path(self._repository(model_uri, registry_uri).download_artifacts(path, directory)).read_bytes()
 
     def checksums(self, model_uri: str, registry_uri: str) -> tuple[dict[str, str], bytes | None]:
         """The sha256 of every file of the model version ``model_uri`` (downloaded to a temporary directory),
         and its ``MLmodel`` file (``None`` when it has none)."""
+        self._count_download()
         with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
             local = Path(self._repository(model_uri, registry_uri).download_artifacts("", directory))
             sums = {
@@ -119,6 +125,10 @@ class Registries:
             }
             mlmodel = local / "MLmodel"
             return sums, mlmodel.read_bytes() if mlmodel.is_file() else None
+
+    def _count_download(self) -> None:
+        with self._counting:
+            self.downloads += 1
 
     def _repository(self, model_uri: str, registry_uri: str) -> Any:
         """The files of ``model_uri`` in ``registry_uri``: Unity Catalog's repository for the target; for the

@@ -2,7 +2,8 @@
 
 Per version: exactly one finished copy (found by its provenance tag), the same files with the same
 sha256, a signature with inputs and outputs, the source's tags and description, and the alias its
-stage maps to. Per model: the source's tags and description.
+stage maps to. Per model: the source's tags and description. Files are downloaded only when no clean record of
+the version (:mod:`.verified`) holds with both sides unchanged since.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from generator.migration.inventory import READY, ModelInventory, SourceVersion, source_uri
 from generator.migration.model_files import signature_problem
 from generator.migration.registries import Registries, guarded
+from generator.migration.verified import SourceFacts, VerificationRecords, Verified
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,20 @@ class Verification:
         return all(check.ok for check in self.checks)
 
 
-def verify(registries: Registries, inventories: list[ModelInventory], jobs: int) -> Verification:
-    """Check every version of every model, ``jobs`` models at a time."""
+def verify(
+    registries: Registries, inventories: list[ModelInventory], jobs: int, records: VerificationRecords
+) -> Verification:
+    """Check every version of every model, ``jobs`` models at a time; files are downloaded only for versions that
+    ``records`` has no clean check of with both sides unchanged since (the records are updated and saved)."""
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        per_model = list(pool.map(lambda inventory: _verify_model(registries, inventory), inventories))
+        per_model = list(pool.map(lambda inventory: _verify_model(registries, inventory, records), inventories))
+    records.save()
     return Verification(tuple(check for checks in per_model for check in checks))
 
 
-def _verify_model(registries: Registries, inventory: ModelInventory) -> list[VersionCheck]:
+def _verify_model(
+    registries: Registries, inventory: ModelInventory, records: VerificationRecords
+) -> list[VersionCheck]:
     pair = inventory.pair
     problems = []
     if inventory.source_exists and not inventory.target_exists:
@@ -68,14 +76,14 @@ def _verify_model(registries: Registries, inventory: ModelInventory) -> list[Ver
     checks = [VersionCheck(pair.environment, 0, model_uri, pair.target, None, 0, "", tuple(problems))]
     aliases = inventory.aliases_to_set()
     checks += [
-        _verify_version(registries, inventory, version, aliases.get(version.number, ""))
+        _verify_version(registries, inventory, version, aliases.get(version.number, ""), records)
         for version in inventory.versions
     ]
     return checks
 
 
 def _verify_version(
-    registries: Registries, inventory: ModelInventory, version: SourceVersion, alias: str
+    registries: Registries, inventory: ModelInventory, version: SourceVersion, alias: str, records: VerificationRecords
 ) -> VersionCheck:
     pair = inventory.pair
     uri = source_uri(pair.source, version.number)
@@ -95,17 +103,25 @@ def _verify_version(
     copy = ready[0]
     target_uri = source_uri(pair.target, copy.number)
     target_registry = registries.uris.target_for(pair.environment)
-    source_sums, _ = guarded(f"download {uri}", lambda: registries.checksums(uri, registries.uris.source))
-    target_sums, mlmodel = guarded(f"download {target_uri}", lambda: registries.checksums(target_uri, target_registry))
+    recorded = records.checksums(uri, version.fingerprint, copy.fingerprint)
+    if recorded is not None:  # checked clean before, and neither side changed since: nothing to download
+        source_sums, target_sums, mlmodel = recorded, recorded, None
+    else:
+        source_sums, _ = guarded(f"download {uri}", lambda: registries.checksums(uri, registries.uris.source))
+        target_sums, mlmodel = guarded(
+            f"download {target_uri}", lambda: registries.checksums(target_uri, target_registry)
+        )
     missing = sorted(set(source_sums) - set(target_sums))
     extra = sorted(set(target_sums) - set(source_sums))
     changed = sorted(path for path in set(source_sums) & set(target_sums) if source_sums[path] != target_sums[path])
     for what, paths in (("missing files", missing), ("extra files", extra), ("files differ", changed)):
         if paths:
             problems.append(f"{what}: {', '.join(paths[:5])}{' ...' if len(paths) > 5 else ''}")
-    problem = "no MLmodel file" if mlmodel is None else signature_problem(mlmodel)[0]
-    if problem:
-        problems.append(f"signature: {problem}")
+    if recorded is None:
+        problem = "no MLmodel file" if mlmodel is None else signature_problem(mlmodel)[0]
+        if problem:
+            problems.append(f"signature: {problem}")
+        file_problems = list(problems)
     for key, value in sorted(version.tags.items()):
         if copy.tags.get(key) != value:
             problems.append(f"tag {key}: {copy.tags.get(key)!r}, source {value!r}")
@@ -113,6 +129,16 @@ def _verify_version(
         problems.append("description differs from the source's")
     if alias and inventory.target_aliases.get(alias) != copy.number:
         problems.append(f"alias {alias} is on version {inventory.target_aliases.get(alias)}, not {copy.number}")
+    if recorded is None and not file_problems:  # the files and the signature matched: remember it
+        facts = SourceFacts(
+            version.files, version.size, version.signature_problem, version.has_input_example, version.missing_files
+        )
+        records.remember(uri, Verified(version.fingerprint, copy.fingerprint, facts, source_sums))
+    elif recorded is None:  # keep what the source's files say, not a clean check
+        facts = SourceFacts(
+            version.files, version.size, version.signature_problem, version.has_input_example, version.missing_files
+        )
+        records.remember(uri, Verified(version.fingerprint, "", facts, {}))
     return VersionCheck(
         pair.environment, version.number, uri, pair.target, copy.number, len(target_sums), alias, tuple(problems)
     )

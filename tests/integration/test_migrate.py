@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -238,6 +239,10 @@ def test_a_second_run_copies_nothing(world):
     assert again.returncode == 0, again.stdout + again.stderr
     assert "copied:" not in again.stdout
     assert "0 to copy, 36 copied before" in again.stdout
+    assert "verification: 0 downloads" in again.stderr, "nothing changed since the first run's clean checks"
+    full = migrate(world, "verify", "--full")
+    downloads = re.search(r"verification: (\d+) downloads", full.stderr)
+    assert full.returncode == 0 and downloads and int(downloads[1]) >= 2 * 36, full.stderr
 
 
 def test_the_archive_is_deleted_only_after_a_clean_verification_and_production_only_with_consent(world):

@@ -98,3 +98,30 @@ def test_unity_catalog_retirement_gives_the_data_to_the_archive_owner(repo, mlen
     assert granted == {}, f"no grant outlives the manifest: {granted}"
     assert audit.code == 0, audit.out[-3000:]
     assert "No changes." in replan.out, replan.out[-2000:]
+
+
+def test_unity_catalog_retirement_in_its_own_root(repo, mlenv, point_at_stand_in, monkeypatch):
+    workspace = FakeWorkspace()
+    with FakeDatabricks(workspace) as server:
+        root = unity_catalog_repo(repo, "account", server.host)
+        settings = root / "environments/workspace.yaml"
+        settings.write_text(settings.read_text() + f"  archive_owner: {ARCHIVE_OWNER}\n")
+        _per_environment(root)
+        name_stand_in_deployer_as_terraform_identity(root)
+        assert mlenv("--repository", root, "render").code == 0
+        point_at_stand_in(server)
+        monkeypatch.setenv("DATABRICKS_ACCOUNT_ID", ACCOUNT_ID)
+        workspace.uc.account_group(ARCHIVE_OWNER)
+        workspace.uc.metastore_admins.add(FAKE_DEPLOYER)
+        _deploy_from_scratch(root)
+        plan, _ = _retire(root, mlenv, "preprod")
+        audit = mlenv("--repository", root, "audit", "--format", "json")
+        replan = _ok(run_module("--repository", root, "plan"))
+    uc = workspace.uc
+    assert "preprod: saved plan .mlenv/roots/preprod/tfplan" in plan.out, plan.out[-2000:]
+    assert all(uc.models[name]["owner"] == ARCHIVE_OWNER for name in uc.models if name.startswith("ml_preprod."))
+    assert not {key: holders for key, holders in uc.grants.items() if "ml_preprod" in key[1] and holders}
+    group = next(group for group in uc.account_groups.values() if group["displayName"] == "apps_preprod")
+    assert not group.get("members") and group["id"] not in uc.assignments
+    assert audit.code == 0, audit.out[-3000:]
+    assert replan.out.count(": 0 changes, 0 deletes or replaces") == 4, replan.out[-3000:]

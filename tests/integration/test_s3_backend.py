@@ -9,12 +9,16 @@ refused naming its holder and released with the command mlenv prints, and a chan
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +43,8 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         port = probe.getsockname()[1]
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    # moto keeps its buckets in the process, across servers: each test starts from none.
+    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/moto-api/reset", method="POST"))
     for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_REGION", "us-east-1")):
         monkeypatch.setenv(name, value)
     client = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1")
@@ -57,6 +63,22 @@ def _backend(endpoint: str, per_environment: bool) -> str:
         "    skip_metadata_api_check: true\n    skip_region_validation: true\n"
         f"    endpoints:\n      s3: {endpoint}\n"
     )
+
+
+def _terraform_holding_the_lock(directory: Path, client: object, lock: str, run: subprocess.Popen[str]) -> int:
+    """The pid of the ``terraform apply`` running in ``directory`` once the lock object ``lock`` exists."""
+    while run.poll() is None:
+        for process in Path("/proc").glob("[0-9]*"):
+            try:
+                command = (process / "cmdline").read_bytes().split(b"\0")
+                here = (process / "cwd").resolve() == directory.resolve()
+            except OSError:
+                continue
+            terraform = any(part.endswith(b"terraform") for part in command[:2])
+            if here and terraform and b"apply" in command and lock in _etags(client):
+                return int(process.name)
+        time.sleep(0.02)
+    raise AssertionError(f"the first apply ended before it was seen holding the lock: {run.communicate()}")
 
 
 def _etags(client: object) -> dict[str, str]:
@@ -166,17 +188,19 @@ def test_two_applies_of_one_root_at_once_on_s3_the_second_is_refused_naming_hold
         manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
         assert mlenv("--repository", repo, "render").code == 0
         scoped = _ok(run_module("--repository", repo, "plan", "--env", "acc"))
-        workspace.latency = 1.0  # the first apply holds the lock for seconds
-        started = len(workspace.requests)
+        workspace.latency = 0.5
         first = subprocess.Popen(
             [sys.executable, "-m", "generator", "--repository", str(repo), "apply", "--env", "acc"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        while first.poll() is None and not any(m != "GET" for m, _ in list(workspace.requests)[started:]):
-            time.sleep(0.05)
-        second = run_module("--repository", repo, "apply", "--env", "acc")
+        holder = _terraform_holding_the_lock(repo / "roots/acc", s3, "mlenv/acc.tfstate.tflock", first)
+        os.kill(holder, signal.SIGSTOP)  # the first run holds the lock for as long as the second one needs
+        try:
+            second = run_module("--repository", repo, "apply", "--env", "acc")
+        finally:
+            os.kill(holder, signal.SIGCONT)
         first_out, first_err = first.communicate(timeout=600)
     assert "acc: saved plan .mlenv/roots/acc/tfplan: 2 changes" in scoped.out, scoped.out[-2000:]
     assert first.returncode == 0, first_out[-2000:] + first_err

@@ -24,15 +24,6 @@ run "keeps_the_directory_and_the_models_and_grants_nothing" {
   }
 }
 
-run "applies_with_the_mock_provider" {
-  command = apply
-
-  assert {
-    condition     = output.experiment_directory == "/experiments/acc" && length(output.models) == 2
-    error_message = "outputs are ${output.experiment_directory} and ${jsonencode(output.models)}"
-  }
-}
-
 run "an_archive_without_models_keeps_the_directory" {
   command = plan
 
@@ -54,4 +45,13 @@ run "refuses_a_relative_directory" {
   }
 
   expect_failures = [var.experiment_directory]
+}
+
+run "applies_with_the_mock_provider" {
+  command = apply
+
+  assert {
+    condition     = output.experiment_directory == "/experiments/acc" && length(output.models) == 2
+    error_message = "outputs are ${output.experiment_directory} and ${jsonencode(output.models)}"
+  }
 }

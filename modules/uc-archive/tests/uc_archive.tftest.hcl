@@ -32,20 +32,6 @@ run "gives_every_securable_to_the_archive_owner" {
   }
 }
 
-run "applies_with_the_mock_provider" {
-  command = apply
-
-  assert {
-    condition     = output.schema == "ml_acc.models" && length(output.owners) == 4
-    error_message = "outputs are ${output.schema} and ${jsonencode(output.owners)}"
-  }
-
-  assert {
-    condition     = alltrue([for owner in values(output.owners) : owner == "platform-archive"])
-    error_message = "owners are ${jsonencode(output.owners)}"
-  }
-}
-
 run "a_catalog_governed_elsewhere_is_not_archived" {
   command = plan
 
@@ -67,4 +53,18 @@ run "refuses_an_archive_without_owner" {
   }
 
   expect_failures = [var.owner]
+}
+
+run "applies_with_the_mock_provider" {
+  command = apply
+
+  assert {
+    condition     = output.schema == "ml_acc.models" && length(output.owners) == 4
+    error_message = "outputs are ${output.schema} and ${jsonencode(output.owners)}"
+  }
+
+  assert {
+    condition     = alltrue([for owner in values(output.owners) : owner == "platform-archive"])
+    error_message = "owners are ${jsonencode(output.owners)}"
+  }
 }
