@@ -86,46 +86,78 @@ def _etags(client: object) -> dict[str, str]:
     return {item["Key"]: item["ETag"] for item in listed.get("Contents", [])}
 
 
-@pytest.mark.parametrize("per_environment", [True, False], ids=["per-environment", "single"])
-def test_state_on_s3_plans_read_only_locks_per_root_and_moves_keys(repo, mlenv, point_at_stand_in, s3, per_environment):
+#: A lock a run that died left behind (Terraform's lock info, as it writes it into the ``.tflock`` object).
+DEAD_RUN_LOCK = {
+    "ID": "7a3c0f52-dead-beef-0000-000000000001",
+    "Operation": "OperationTypeApply",
+    "Info": "",
+    "Who": "ci@runner-17",
+    "Version": "1.15.5",
+    "Created": "2026-12-05T10:00:00Z",
+    "Path": "",
+}
+
+
+def _dead_run_lock_is_refused_then_released(repo: Path, s3: object, state: str, option: list[str]) -> None:
+    """A lock a dead run left on ``state``: plan refused naming its holder and the command; that command releases it."""
+    lock_key = f"{state}.tflock"
+    s3.put_object(Bucket=BUCKET, Key=lock_key, Body=json.dumps(DEAD_RUN_LOCK).encode())  # type: ignore[attr-defined]
+    held = run_module("--repository", repo, "plan", *option)
+    printed = " ".join(["mlenv terraform", *option, "-- force-unlock -force"])
+    command = re.search(rf"'({re.escape(printed)} [^']+)'", held.err)
+    assert held.code == 4 and "ci@runner-17" in held.err and command, held.err
+    unlock = run_module("--repository", repo, *command[1].split()[1:])
+    assert unlock.code == 0, unlock.out + unlock.err
+    assert lock_key not in _etags(s3)
+    _ok(run_module("--repository", repo, "plan", *option))
+
+
+def _two_applies_of_one_root_at_once(repo: Path, s3: object, workspace: FakeWorkspace) -> None:
+    """A change to acc, planned for its root alone, applied twice at once: the first run is stopped while it holds
+    the S3 lock, the second is refused naming holder and root, the first then completes."""
+    manifest = repo / "environments/acc.yaml"
+    manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
+    assert run_module("--repository", repo, "render").code == 0
+    scoped = _ok(run_module("--repository", repo, "plan", "--env", "acc"))
+    assert "acc: saved plan .mlenv/roots/acc/tfplan: 2 changes" in scoped.out, scoped.out[-2000:]
+    workspace.latency = 0.5
+    first = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--repository", str(repo), "apply", "--env", "acc"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    holder = _terraform_holding_the_lock(repo / "roots/acc", s3, "mlenv/acc.tfstate.tflock", first)
+    os.kill(holder, signal.SIGSTOP)  # the first run holds the lock for as long as the second one needs
+    try:
+        second = run_module("--repository", repo, "apply", "--env", "acc")
+    finally:
+        os.kill(holder, signal.SIGCONT)
+    first_out, first_err = first.communicate(timeout=600)
+    workspace.latency = 0.0
+    assert first.returncode == 0, first_out[-2000:] + first_err
+    assert second.code == 4 and "the state is locked by another run" in second.err, second.err
+    assert "who " in second.err and "mlenv terraform --env acc -- force-unlock -force" in second.err, second.err
+    assert "upsell_acc" in workspace.models
+
+
+def test_per_environment_state_on_s3(repo, mlenv, point_at_stand_in, s3):
+    """First deployment, plans that write no state, a dead run's lock, two applies of one root at once, and a
+    backend key change carried over with mlenv init --migrate-state."""
     settings = repo / "environments/workspace.yaml"
-    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment))  # type: ignore[attr-defined]
+    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment=True))  # type: ignore[attr-defined]
     name_stand_in_deployer_as_terraform_identity(repo)
     assert mlenv("--repository", repo, "render").code == 0
-    roots = ROOTS if per_environment else ("all",)
-    locked, option = ("preprod", ["--env", "preprod"]) if per_environment else ("all", [])
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
-        if per_environment:
-            _deploy_from_scratch(repo, local_state=False)
-        else:
-            _ok(run_module("--repository", repo, "plan"))
-            _ok(run_module("--repository", repo, "apply"))
+        _deploy_from_scratch(repo, local_state=False)
         states = _etags(s3)
-        assert sorted(states) == sorted(f"mlenv/{name}.tfstate" for name in roots), states
+        assert sorted(states) == sorted(f"mlenv/{name}.tfstate" for name in ROOTS), states
         _ok(run_module("--repository", repo, "plan"))
         assert _etags(s3) == states, "a plan writes no state object"
-
-        lock = {
-            "ID": "7a3c0f52-dead-beef-0000-000000000001",
-            "Operation": "OperationTypeApply",
-            "Info": "",
-            "Who": "ci@runner-17",
-            "Version": "1.15.5",
-            "Created": "2026-12-05T10:00:00Z",
-            "Path": "",
-        }
-        lock_key = f"mlenv/{locked}.tfstate.tflock"
-        s3.put_object(Bucket=BUCKET, Key=lock_key, Body=json.dumps(lock).encode())  # type: ignore[attr-defined]
-        held = run_module("--repository", repo, "plan", *option)
-        printed = " ".join(["mlenv terraform", *option, "-- force-unlock -force"])
-        command = re.search(rf"'({re.escape(printed)} [^']+)'", held.err)
-        assert held.code == 4 and "ci@runner-17" in held.err and command, held.err
-        unlock = run_module("--repository", repo, *command[1].split()[1:])
-        assert unlock.code == 0, unlock.out + unlock.err
-        assert lock_key not in _etags(s3)
-        _ok(run_module("--repository", repo, "plan", *option))
+        _dead_run_lock_is_refused_then_released(repo, s3, "mlenv/preprod.tfstate", ["--env", "preprod"])
+        _two_applies_of_one_root_at_once(repo, s3, workspace)
 
         settings.write_text(settings.read_text().replace("key: mlenv/", "key: teams/"))
         assert mlenv("--repository", repo, "render").code == 0
@@ -135,16 +167,18 @@ def test_state_on_s3_plans_read_only_locks_per_root_and_moves_keys(repo, mlenv, 
         _ok(run_module("--repository", repo, "init", "--migrate-state"))
         moved = _etags(s3)
         replan = _ok(run_module("--repository", repo, "plan"))
-    assert all(f"teams/{name}.tfstate" in moved for name in roots), moved
-    assert replan.out.count(": 0 changes, 0 deletes or replaces") == len(roots), replan.out[-3000:]
+    assert all(f"teams/{name}.tfstate" in moved for name in ROOTS), moved
+    assert replan.out.count(": 0 changes, 0 deletes or replaces") == len(ROOTS), replan.out[-3000:]
 
 
-def test_a_checkout_that_ran_before_moves_to_per_environment_state_on_s3(repo, mlenv, point_at_stand_in, s3):
-    """The README's move on a remote backend: the shared root's key changes, which Terraform calls a backend
-    change; mlenv says which init to run, and the move then works as it does with local state."""
+def test_one_state_on_s3_then_the_move_to_per_environment_state_on_a_checkout_that_ran_before(
+    repo, mlenv, point_at_stand_in, s3
+):
+    """state: single on S3 (plans that write no state, a dead run's lock), then the README's move on that remote
+    backend: the shared root's key changes, which Terraform calls a backend change; mlenv says which init to run,
+    and the move then works as it does with local state."""
     settings = repo / "environments/workspace.yaml"
-    single = settings.read_text() + _backend(s3.endpoint, per_environment=False)  # type: ignore[attr-defined]
-    settings.write_text(single)
+    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment=False))  # type: ignore[attr-defined]
     name_stand_in_deployer_as_terraform_identity(repo)
     assert mlenv("--repository", repo, "render").code == 0
     workspace = FakeWorkspace()
@@ -152,6 +186,12 @@ def test_a_checkout_that_ran_before_moves_to_per_environment_state_on_s3(repo, m
         point_at_stand_in(server)
         _ok(run_module("--repository", repo, "plan"))
         _ok(run_module("--repository", repo, "apply"))
+        single = _etags(s3)
+        assert sorted(single) == ["mlenv/all.tfstate"], single
+        _ok(run_module("--repository", repo, "plan"))
+        assert _etags(s3) == single, "a plan writes no state object"
+        _dead_run_lock_is_refused_then_released(repo, s3, "mlenv/all.tfstate", [])
+
         before = {name: dict(group) for name, group in workspace.groups.items()}
         text = settings.read_text().replace("key: mlenv/all.tfstate", "key: mlenv/{env}.tfstate")
         settings.write_text("state: per_environment\n" + text)
@@ -171,39 +211,3 @@ def test_a_checkout_that_ran_before_moves_to_per_environment_state_on_s3(repo, m
         name: group["id"] for name, group in before.items()
     }, "no group was created again or deleted"
     assert replan.out.count(": 0 changes, 0 deletes or replaces") == 4, replan.out[-3000:]
-
-
-def test_two_applies_of_one_root_at_once_on_s3_the_second_is_refused_naming_holder_and_root(
-    repo, mlenv, point_at_stand_in, s3
-):
-    settings = repo / "environments/workspace.yaml"
-    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment=True))  # type: ignore[attr-defined]
-    name_stand_in_deployer_as_terraform_identity(repo)
-    assert mlenv("--repository", repo, "render").code == 0
-    workspace = FakeWorkspace()
-    with FakeDatabricks(workspace) as server:
-        point_at_stand_in(server)
-        _deploy_from_scratch(repo, local_state=False)
-        manifest = repo / "environments/acc.yaml"
-        manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
-        assert mlenv("--repository", repo, "render").code == 0
-        scoped = _ok(run_module("--repository", repo, "plan", "--env", "acc"))
-        workspace.latency = 0.5
-        first = subprocess.Popen(
-            [sys.executable, "-m", "generator", "--repository", str(repo), "apply", "--env", "acc"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        holder = _terraform_holding_the_lock(repo / "roots/acc", s3, "mlenv/acc.tfstate.tflock", first)
-        os.kill(holder, signal.SIGSTOP)  # the first run holds the lock for as long as the second one needs
-        try:
-            second = run_module("--repository", repo, "apply", "--env", "acc")
-        finally:
-            os.kill(holder, signal.SIGCONT)
-        first_out, first_err = first.communicate(timeout=600)
-    assert "acc: saved plan .mlenv/roots/acc/tfplan: 2 changes" in scoped.out, scoped.out[-2000:]
-    assert first.returncode == 0, first_out[-2000:] + first_err
-    assert second.code == 4 and "the state is locked by another run" in second.err, second.err
-    assert "who " in second.err and "mlenv terraform --env acc -- force-unlock -force" in second.err, second.err
-    assert "upsell_acc" in workspace.models
