@@ -45,7 +45,9 @@ def _saved_plans(root: Path) -> set[str]:
     return {path.parent.relative_to(root).as_posix() for path in root.glob(".mlenv/**/tfplan")}
 
 
-def _deploy_from_scratch(root: Path, local_state: bool = True) -> None:
+def _deploy_from_scratch(
+    root: Path, local_state: bool = True, environments: tuple[str, ...] = tuple(ENVIRONMENT_ROOTS)
+) -> None:
     """Plan (the shared root alone), apply, plan every root, apply; every root then has its own state (a local
     ``terraform.tfstate`` in its directory when ``local_state``)."""
     first = _ok(run_module("--repository", root, "plan"))
@@ -53,11 +55,12 @@ def _deploy_from_scratch(root: Path, local_state: bool = True) -> None:
     assert _saved_plans(root) == {".mlenv"}, "only the shared root is planned while apps_all does not exist"
     _ok(run_module("--repository", root, "apply"))
     second = _ok(run_module("--repository", root, "plan", "--jobs", "2"))
-    assert "4 of 4 roots planned, 2 at a time: workspace, acc, preprod, prod" in second.out
-    assert _saved_plans(root) == {".mlenv", *(f".mlenv/roots/{name}" for name in ENVIRONMENT_ROOTS)}
-    assert "acc: Plan:" in second.out, "each line of a root's Terraform output names the root"
+    count = len(environments) + 1
+    assert f"{count} of {count} roots planned, 2 at a time: workspace, {', '.join(environments)}" in second.out
+    assert _saved_plans(root) == {".mlenv", *(f".mlenv/roots/{name}" for name in environments)}
+    assert f"{environments[0]}: Plan:" in second.out, "each line of a root's Terraform output names the root"
     _ok(run_module("--repository", root, "apply", "--jobs", "2"))
-    for directory in [".", *(f"roots/{name}" for name in ENVIRONMENT_ROOTS)] if local_state else []:
+    for directory in [".", *(f"roots/{name}" for name in environments)] if local_state else []:
         assert (root / directory / "terraform.tfstate").is_file(), f"{directory} keeps its own state"
 
 
