@@ -29,7 +29,7 @@ def report_deletions(root: Path, model: PermissionModel) -> None:
                 f"its group {record.group} with every membership and grant to it or its principals (no flag "
                 f"needed); its data (directory {record.experiment_directory}, models "
                 f"{', '.join(record.models) or 'none'}) is kept as an archive reachable only by {keepers}; "
-                f"recorded in {archive.source}",
+                f"its record: {archive.source} (mlenv render writes it; commit it)",
                 file=sys.stderr,
             )
         elif archive.deleting:
