@@ -4,8 +4,10 @@ Source: a local MLflow server (the Workspace Model Registry API) with ENVIRONMEN
 versions, each with its own small files, stages, tags and descriptions. Target: the Unity Catalog stand-in
 (MLflow's UC registry API, ownership enforced) answering every request after ``--latency`` seconds, with
 moto's S3 server for the files. For each ``--jobs`` value the target starts empty, then ``mlenv migrate``
-copies and verifies everything as each environment's principal; a second run (nothing to copy) and a
-verify-only run are timed too. Prints seconds, versions per minute and the ratio to one job.
+copies and verifies everything as each environment's principal; a second run (nothing to copy, every version
+verified before: its records spare the downloads), a verify-only run and a ``verify --full`` run (every version
+downloaded again, as before the records) are timed too. Prints seconds, versions per minute and the ratio to one
+job.
 
     .venv/bin/python -m benchmarks.migrate_throughput [--environments 3] [--models 3] [--versions 4]
         [--latency 0.05] [--jobs 1 4]
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +28,7 @@ from pathlib import Path
 from mlflow import MlflowClient
 
 from env_mlflow_client.testing import start_server
+from generator.paths import MIGRATION_RECORDS
 from tests.support.migration_source import add_models, register
 from tests.support.repository import unity_catalog_repository
 from tests.support.uc_registry_server import profiles, running
@@ -80,9 +84,13 @@ def main() -> None:
                     register(source, base / "models", f"{model}_{environment}", number, STAGES[number % 4])
         print(f"source: {total} versions registered in {time.perf_counter() - started:.1f} s")
         print(f"stand-in latency {arguments.latency * 1000:.0f} ms per request\n")
-        print(f"{'jobs':>4}  {'copy+verify':>11}  {'versions/min':>12}  {'vs 1 job':>8}  {'rerun':>7}  {'verify':>7}")
+        print(
+            f"{'jobs':>4}  {'copy+verify':>11}  {'versions/min':>12}  {'vs 1 job':>8}  {'rerun':>7}  {'verify':>7}  "
+            f"{'verify --full':>13}"
+        )
         first = None
         for jobs in arguments.jobs:
+            shutil.rmtree((repository / MIGRATION_RECORDS).parent, ignore_errors=True)  # each target starts empty
             with running(base / f"uc-{jobs}", repository=repository, latency=arguments.latency) as ready:
                 environment = {
                     **{k: v for k, v in os.environ.items() if not k.startswith(("DATABRICKS_", "MLFLOW_"))},
@@ -97,10 +105,11 @@ def main() -> None:
                 copy = timed(command, environment)
                 rerun = timed(command, environment)
                 verify = timed([*command, "verify"], environment)
+                full = timed([*command, "verify", "--full"], environment)
             first = first or copy
             print(
                 f"{jobs:>4}  {copy:>9.1f} s  {total / copy * 60:>12.0f}  {first / copy:>7.2f}x  {rerun:>5.1f} s  "
-                f"{verify:>5.1f} s"
+                f"{verify:>5.1f} s  {full:>11.1f} s"
             )
         server.stop()
 
