@@ -63,6 +63,11 @@ class Archive:
         return self.record.production
 
     @property
+    def consent(self) -> str:
+        """The flags ``mlenv apply`` needs to delete its data."""
+        return "--allow-destroy" + (" --include-production" if self.production else "")
+
+    @property
     def deleting(self) -> bool:
         """Whether its record asks for the data's deletion."""
         return self.record.delete

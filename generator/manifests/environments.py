@@ -53,8 +53,9 @@ class Manifests:
             paths.append(self.settings_source)
         return tuple(sorted(paths))
 
-    def sources_of(self, environment: Environment) -> tuple[str, ...]:
-        """The manifests one environment's files are generated from: its own and the settings file."""
+    def sources_of(self, environment: Environment | Archive) -> tuple[str, ...]:
+        """The manifests one environment's (or archive's) files are generated from: its own manifest (or record)
+        and the settings file."""
         return tuple(sorted(filter(None, (environment.source, self.settings_source))))
 
     def display_names(self) -> dict[str, str]:

@@ -36,7 +36,7 @@ def retirements(
 ) -> tuple[Archive, ...]:
     """The archives of the environments retired since the last render (not yet recorded), by name; problems
     with removed records and unaccounted roots in ``problems``."""
-    rendered = _last_render(repository)
+    rendered = last_render(repository)
     environments: dict[str, Any] = rendered.get("environments", {})
     recorded = {archive.name for archive in archives}
     found = []
@@ -98,7 +98,8 @@ def retirement_date() -> str:
     return moment.date().isoformat()
 
 
-def _last_render(repository: Path) -> dict[str, Any]:
+def last_render(repository: Path) -> dict[str, Any]:
+    """What the last render wrote to ``permissions/workspace.json`` (empty when there is none or it is unreadable)."""
     try:
         document = json.loads((repository / PERMISSIONS_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):

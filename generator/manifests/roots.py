@@ -91,39 +91,21 @@ def roots_of(manifests: Manifests) -> list[Root]:
     if not manifests.settings.per_environment_state:
         return [Root(SHARED_ROOT_NAME, ".", None, PLAN_INPUT_GLOBS)]
     shared = Root(SHARED_ROOT_NAME, ".", None, (SETTINGS_MANIFEST, "*.tf", "*.tfvars"))
-    environments = [
-        Root(
-            environment.name,
-            environment_root_directory(environment.name),
-            environment.name,
-            (
-                environment_manifest(environment.name),
-                SETTINGS_MANIFEST,
-                VERSIONS_FILE,
-                f"{environment_root_directory(environment.name)}/*.tf",
-                f"{environment_root_directory(environment.name)}/*.tfvars",
-            ),
-        )
-        for environment in sorted(manifests.environments, key=lambda environment: environment.name)
-    ]
     # A retired environment's root stays a root: its state holds the archive (and, once its record says
-    # delete: true, what is deleted), so it is planned like any other.
-    archives = [
-        Root(
-            archive.name,
-            environment_root_directory(archive.name),
-            archive.name,
-            (
-                archive.source,
-                SETTINGS_MANIFEST,
-                VERSIONS_FILE,
-                f"{environment_root_directory(archive.name)}/*.tf",
-                f"{environment_root_directory(archive.name)}/*.tfvars",
-            ),
-        )
-        for archive in manifests.archives
+    # delete: true, what is deleted), so it is planned like any other; its record is its input.
+    own = [
+        _own_root(environment.name, environment_manifest(environment.name)) for environment in manifests.environments
     ]
-    return [shared, *sorted(environments + archives, key=lambda root: root.name)]
+    own += [_own_root(archive.name, archive.source) for archive in manifests.archives]
+    return [shared, *sorted(own, key=lambda root: root.name)]
+
+
+def _own_root(name: str, source: str) -> Root:
+    """The own root of environment (or archive) ``name``, planned from ``source`` (its manifest or record)."""
+    directory = environment_root_directory(name)
+    return Root(
+        name, directory, name, (source, SETTINGS_MANIFEST, VERSIONS_FILE, f"{directory}/*.tf", f"{directory}/*.tfvars")
+    )
 
 
 def select_roots(roots: list[Root], names: list[str], changed: set[str] | None, repository: Path) -> list[Root]:

@@ -58,6 +58,11 @@ class SourceVersion:
     #: What the registry says about it that changes when it may have (:func:`.verified.fingerprint`).
     fingerprint: str = ""
 
+    @property
+    def facts(self) -> SourceFacts:
+        """What its files say, as a verification record keeps it."""
+        return SourceFacts(self.files, self.size, self.signature_problem, self.has_input_example, self.missing_files)
+
 
 @dataclass(frozen=True)
 class TargetVersion:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from generator.migration.inventory import READY, ModelInventory, SourceVersion, source_uri
 from generator.migration.model_files import signature_problem
 from generator.migration.registries import Registries, guarded
-from generator.migration.verified import SourceFacts, VerificationRecords, Verified
+from generator.migration.verified import VerificationRecords, Verified
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,11 @@ def _verify_version(
         problem = "no MLmodel file" if mlmodel is None else signature_problem(mlmodel)[0]
         if problem:
             problems.append(f"signature: {problem}")
-        file_problems = list(problems)
+        # A clean check of the files and the signature is recorded with both fingerprints; otherwise only what the
+        # source's files say, so that the next run checks the copy again.
+        clean = not problems
+        target, sums = (copy.fingerprint, source_sums) if clean else ("", {})
+        records.remember(uri, Verified(version.fingerprint, target, version.facts, sums))
     for key, value in sorted(version.tags.items()):
         if copy.tags.get(key) != value:
             problems.append(f"tag {key}: {copy.tags.get(key)!r}, source {value!r}")
@@ -129,16 +133,6 @@ def _verify_version(
         problems.append("description differs from the source's")
     if alias and inventory.target_aliases.get(alias) != copy.number:
         problems.append(f"alias {alias} is on version {inventory.target_aliases.get(alias)}, not {copy.number}")
-    if recorded is None and not file_problems:  # the files and the signature matched: remember it
-        facts = SourceFacts(
-            version.files, version.size, version.signature_problem, version.has_input_example, version.missing_files
-        )
-        records.remember(uri, Verified(version.fingerprint, copy.fingerprint, facts, source_sums))
-    elif recorded is None:  # keep what the source's files say, not a clean check
-        facts = SourceFacts(
-            version.files, version.size, version.signature_problem, version.has_input_example, version.missing_files
-        )
-        records.remember(uri, Verified(version.fingerprint, "", facts, {}))
     return VersionCheck(
         pair.environment, version.number, uri, pair.target, copy.number, len(target_sums), alias, tuple(problems)
     )

@@ -162,7 +162,6 @@ def unmanaged_objects(model: PermissionModel, object_type: str, pattern: str, li
 
 def archive_findings(model: PermissionModel) -> list[Finding]:
     """One finding per archive, not drift: what it keeps, since when and who may reach it."""
-    keepers = " and ".join(model.archive_keepers)
     return [
         Finding(
             archive.name,
@@ -170,7 +169,7 @@ def archive_findings(model: PermissionModel) -> list[Finding]:
             archive.source,
             ARCHIVED,
             detail=f"retired {archive.record.archived_since}: directory {archive.record.experiment_directory} and "
-            f"models {', '.join(archive.record.models) or 'none'} kept, reachable only by {keepers}"
+            f"models {', '.join(archive.record.models) or 'none'} kept, reachable only by {model.archive_reach}"
             + ("; its record asks for the data's deletion" if archive.deleting else ""),
         )
         for archive in model.archives

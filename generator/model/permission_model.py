@@ -83,6 +83,11 @@ class PermissionModel:
     #: ``(model, version)`` of the production model versions the audit accepts from other creators.
     accepted_versions: frozenset[tuple[str, str]] = frozenset()
 
+    @property
+    def archive_reach(self) -> str:
+        """Who may still reach an archive's data, as one phrase (``the admins group and the Terraform identity``)."""
+        return " and ".join(self.archive_keepers)
+
     def for_environment(self, name: str) -> tuple[Grant, ...]:
         """The grants of one environment."""
         return self._by_environment.get(name, ())

@@ -18,7 +18,6 @@ def archive_reports(model: PermissionModel, sources: tuple[str, ...], header: He
     """``permissions/archives.md`` when there are archives (none otherwise)."""
     if not model.archives:
         return {}
-    keepers = " and ".join(model.archive_keepers)
     rows = []
     for archive in model.archives:
         record = archive.record
@@ -48,7 +47,8 @@ def archive_reports(model: PermissionModel, sources: tuple[str, ...], header: He
         "",
         "Each retired environment's data, kept after its manifest was removed. Its group, the group's memberships",
         "and every grant to it or its principals are gone; its service principals exist with no membership and no",
-        f"grant. Only {keepers} reach the data. Its record (`environments/archived/<env>.yaml`) is the consent",
+        f"grant. Only {model.archive_reach} reach the data. Its record (`environments/archived/<env>.yaml`) "
+        "is the consent",
         "to delete it: `delete: true`, then `mlenv apply --allow-destroy` (and `--include-production` for a",
         "production archive).",
         "",
@@ -89,6 +89,5 @@ def _archive_json(archive: Archive, keepers: tuple[str, ...]) -> Mapping[str, ob
 
 def _status(archive: Archive) -> str:
     if archive.deleting:
-        consent = "--allow-destroy" + (" --include-production" if archive.production else "")
-        return f"deletion requested: the next mlenv apply {consent} deletes the data"
+        return f"deletion requested: the next mlenv apply {archive.consent} deletes the data"
     return "kept"

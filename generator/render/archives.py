@@ -29,14 +29,13 @@ def archive_file(
     ``forgotten`` addresses and the ``kept`` calls of the environment (emptied)."""
     call = archive_call(archive.name)
     source = archive_module_source(module_directory, inputs.layout.directory(archive.name))
-    keepers = " and ".join(inputs.model.archive_keepers)
     return (
         templates()
         .get_template("archive.tf.j2")
         .render(
-            header=inputs.header(archive_sources(inputs, archive), "#"),
+            header=inputs.header(inputs.manifests.sources_of(archive), "#"),
             archive=archive,
-            keepers=keepers,
+            keepers=inputs.model.archive_reach,
             call=call,
             body=hcl_body([[("source", source)], arguments]),
             moves=[(before, after.replace("{call}", f"module.{call}")) for before, after in moves],
@@ -44,8 +43,3 @@ def archive_file(
             kept=kept or [],
         )
     )
-
-
-def archive_sources(inputs: RenderInputs, archive: Archive) -> tuple[str, ...]:
-    """The inputs an archive's files are generated from: its record and the settings file."""
-    return tuple(sorted(filter(None, (archive.source, inputs.manifests.settings_source))))

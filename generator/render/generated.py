@@ -18,8 +18,7 @@ def render_files(checked: Checked) -> dict[str, str]:
     files = render_terraform(checked.manifests, checked.model, generated_header)
     files.update(render_reports(checked.manifests, checked.model, generated_header))
     files.update(render_schemas(generated_header((SCHEMA_SOURCE,), None)))
-    keepers = " and ".join(checked.model.archive_keepers)
     for archive in checked.manifests.archives:
         if not archive.recorded:  # retired since the last render: its record, written once, is an input from now on
-            files[archive.source] = record_text(archive, keepers)
+            files[archive.source] = record_text(archive, checked.model.archive_reach)
     return dict(sorted(files.items()))

@@ -51,17 +51,7 @@ def plan(
     """Plan into the root's saved plan (after :func:`init`) and record the inputs' fingerprint and the state
     ``steps`` the apply carries out first; return the planned changes. Nothing here writes state."""
     discard_saved_plan(repository, root)
-    result = runner.run(
-        repository / root.directory,
-        "plan",
-        input=False,
-        out=_from_root(root, root.saved_plan),
-        detailed_exitcode=IsFlagged,
-        refresh=None if refresh else False,
-    )
-    if result.returncode not in (0, 2):
-        raise_for(result, f"terraform plan{root.of} failed (exit {result.returncode}); nothing was saved")
-    changes = read_changes(repository, root, runner)
+    changes = _plan_into_saved_plan(repository, root, runner, refresh, "nothing was saved")
     recorded: dict[str, Any] = {"fingerprint": fingerprint(repository, root)}
     if steps:
         recorded["steps"] = {"forget": list(steps.forget), "untaint": list(steps.untaint), "refresh": refresh}
@@ -108,7 +98,7 @@ def recorded_steps(repository: Path, root: Root) -> StateSteps:
         steps = json.loads((repository / root.saved_plan_record).read_text(encoding="utf-8")).get("steps") or {}
     except (OSError, ValueError):
         return StateSteps()
-    return StateSteps(tuple(steps.get("forget", ())), tuple(steps.get("untaint", ())))
+    return StateSteps(tuple(steps.get("forget", ())), tuple(steps.get("untaint", ())), steps.get("refresh", True))
 
 
 def _carry_out(repository: Path, root: Root, runner: TerraformRunner, steps: StateSteps) -> None:
@@ -120,19 +110,8 @@ def _carry_out(repository: Path, root: Root, runner: TerraformRunner, steps: Sta
         _require(runner.run(repository / root.directory, "state rm", *steps.forget))
     for address in steps.untaint:
         _require(runner.run(repository / root.directory, "untaint", address))
-    refresh = json.loads((repository / root.saved_plan_record).read_text(encoding="utf-8"))["steps"].get(
-        "refresh", True
-    )
-    result = runner.run(
-        repository / root.directory,
-        "plan",
-        input=False,
-        out=_from_root(root, root.saved_plan),
-        refresh=None if refresh else False,
-    )
-    if not result.ok:
-        raise_for(result, f"terraform plan{root.of} after the recorded state steps failed (exit {result.returncode})")
-    replanned = {(change.address, change.actions) for change in read_changes(repository, root, runner)}
+    changes = _plan_into_saved_plan(repository, root, runner, steps.refresh, "after the recorded state steps")
+    replanned = {(change.address, change.actions) for change in changes}
     differs = {item for item in reviewed ^ replanned if not steps.covers(item[0])}
     if differs:
         discard_saved_plan(repository, root)
@@ -142,6 +121,23 @@ def _carry_out(repository: Path, root: Root, runner: TerraformRunner, steps: Sta
             f"{len(steps.untaint)}), but planned again the changes differ from the reviewed ones ({listing}): "
             "run 'mlenv plan' again and review it"
         )
+
+
+def _plan_into_saved_plan(
+    repository: Path, root: Root, runner: TerraformRunner, refresh: bool, when: str
+) -> list[Change]:
+    """``terraform plan -out`` into the root's saved plan; its changes. ``when`` ends the failure's message."""
+    result = runner.run(
+        repository / root.directory,
+        "plan",
+        input=False,
+        out=_from_root(root, root.saved_plan),
+        detailed_exitcode=IsFlagged,
+        refresh=None if refresh else False,
+    )
+    if result.returncode not in (0, 2):
+        raise_for(result, f"terraform plan{root.of} failed (exit {result.returncode}); {when}")
+    return read_changes(repository, root, runner)
 
 
 def state_resources(repository: Path, root: Root, runner: TerraformRunner) -> list[dict[str, Any]]:

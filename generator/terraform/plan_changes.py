@@ -53,10 +53,12 @@ class Change:
 class StateSteps:
     """What a plan asks the state to do before its changes, carried out by ``apply`` (a plan writes no state):
     ``forget`` (``terraform state rm``: Terraform stops managing them, the objects stay) and ``untaint`` (keep what
-    an interrupted apply created instead of replacing it). Addresses may name module calls."""
+    an interrupted apply created instead of replacing it), and whether the plan refreshed (so the apply plans again
+    as it did). Addresses may name module calls."""
 
     forget: tuple[str, ...] = ()
     untaint: tuple[str, ...] = ()
+    refresh: bool = True
 
     def __bool__(self) -> bool:
         return bool(self.forget or self.untaint)

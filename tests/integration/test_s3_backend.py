@@ -29,7 +29,7 @@ from tests.support.stand_in import FakeDatabricks, FakeWorkspace
 pytestmark = pytest.mark.terraform
 
 BUCKET = "tfstate"
-#: The roots of the two environments the tests deploy (``prod`` is removed: two are enough, and half the deployment).
+#: The two environments the tests deploy (see :func:`_on_s3`) and their roots.
 ENVIRONMENTS = ("acc", "preprod")
 ROOTS = ("workspace", *ENVIRONMENTS)
 
@@ -100,6 +100,17 @@ DEAD_RUN_LOCK = {
 }
 
 
+def _on_s3(repo: Path, mlenv: object, s3: object, per_environment: bool) -> Path:
+    """The repository with two environments (``prod`` removed: half the deployment) and its state on ``s3``,
+    rendered; its settings file."""
+    (repo / "environments/prod.yaml").unlink()
+    settings = repo / "environments/workspace.yaml"
+    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment))  # type: ignore[attr-defined]
+    name_stand_in_deployer_as_terraform_identity(repo)
+    assert mlenv("--repository", repo, "render").code == 0  # type: ignore[operator]
+    return settings
+
+
 def _dead_run_lock_is_refused_then_released(repo: Path, s3: object, state: str, option: list[str]) -> None:
     """A lock a dead run left on ``state``: plan refused naming its holder and the command; that command releases it."""
     lock_key = f"{state}.tflock"
@@ -146,11 +157,7 @@ def _two_applies_of_one_root_at_once(repo: Path, s3: object, workspace: FakeWork
 def test_per_environment_state_on_s3(repo, mlenv, point_at_stand_in, s3):
     """First deployment, plans that write no state, a dead run's lock, two applies of one root at once, and a
     backend key change carried over with mlenv init --migrate-state."""
-    (repo / "environments/prod.yaml").unlink()
-    settings = repo / "environments/workspace.yaml"
-    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment=True))  # type: ignore[attr-defined]
-    name_stand_in_deployer_as_terraform_identity(repo)
-    assert mlenv("--repository", repo, "render").code == 0
+    settings = _on_s3(repo, mlenv, s3, per_environment=True)
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
@@ -180,11 +187,7 @@ def test_one_state_on_s3_then_the_move_to_per_environment_state_on_a_checkout_th
     """state: single on S3 (plans that write no state, a dead run's lock), then the README's move on that remote
     backend: the shared root's key changes, which Terraform calls a backend change; mlenv says which init to run,
     and the move then works as it does with local state."""
-    (repo / "environments/prod.yaml").unlink()
-    settings = repo / "environments/workspace.yaml"
-    settings.write_text(settings.read_text() + _backend(s3.endpoint, per_environment=False))  # type: ignore[attr-defined]
-    name_stand_in_deployer_as_terraform_identity(repo)
-    assert mlenv("--repository", repo, "render").code == 0
+    settings = _on_s3(repo, mlenv, s3, per_environment=False)
     workspace = FakeWorkspace()
     with FakeDatabricks(workspace) as server:
         point_at_stand_in(server)
