@@ -10,6 +10,7 @@ from generator.errors import ExitCode, InvalidInput, Problem, Refused
 from generator.migration.archive import delete_archive
 from generator.migration.copy import copy_versions
 from generator.migration.inventory import read_inventories
+from generator.migration.pacing import paced_requests
 from generator.migration.pairs import ModelPair, model_pairs
 from generator.migration.plan import plan_migration as make_plan
 from generator.migration.registries import Registries, RegistryUris
@@ -27,6 +28,7 @@ from generator.migration.verify import verify
 from generator.model.checked import load_and_check
 from generator.paths import MIGRATION_RECORDS, MIGRATION_VERIFICATION_JSON, MIGRATION_VERIFICATION_MARKDOWN
 from generator.render.writer import write_atomically
+from generator.request_budget import process_share
 
 
 def migrate(arguments: argparse.Namespace) -> int:
@@ -38,7 +40,7 @@ def migrate(arguments: argparse.Namespace) -> int:
     pairs = model_pairs(checked, tuple(arguments.env or ()))
     uris = RegistryUris(arguments.tracking_uri, arguments.source_registry_uri, arguments.target_registry_uri)
     registries = Registries(uris)
-    with registries.source_as_default():
+    with registries.source_as_default(), paced_requests(process_share(checked.manifests.settings.request_budget, 1)):
         return _migrate(arguments, registries, pairs)
 
 

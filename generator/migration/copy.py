@@ -1,18 +1,24 @@
 """Copy the planned versions into Unity Catalog and restore what a bare copy drops.
 
 Each model's versions are copied in order (so that, into an empty model, version numbers stay the
-source's), ``jobs`` models at a time. A version is created with its description, its tags and the
-provenance tag in one request; MLflow's Unity Catalog store then uploads the files from the source
-(``models:/churn_prod/7``) and finalizes it. Then the model's tags, and the aliases: the newest
+source's), ``jobs`` models at a time; within a model, the next version's files download while the current
+one's upload (one version ahead, so at most two on disk per model). A version is created from its downloaded
+files with its source (``models:/churn_prod/7``), description, tags and the provenance tag in one request;
+MLflow's Unity Catalog store then uploads the files and finalizes it. Then the model's tags, and the aliases: the newest
 ``Production`` version gets ``champion``, the newest ``Staging`` one ``challenger``. An alias already
 held by a version that did not come from this migration is left where it is and reported.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import shutil
+import tempfile
+from collections.abc import Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from threading import Lock
 from typing import Any
 
@@ -65,6 +71,28 @@ def copy_versions(registries: Registries, plan: MigrationPlan, jobs: int) -> Cop
 def _copy_model(registries: Registries, inventory: ModelInventory, moves: list[VersionMove], log: CopyLog) -> None:
     pair = inventory.pair
     client = registries.target(pair.environment)
+    with closing(_downloaded_one_ahead(registries, [move for move in moves if move.action in (COPY, REDO)])) as files:
+        numbers = _copy_in_order(client, inventory, moves, files, log)
+    for key, value in sorted(inventory.source_tags.items()):
+        if inventory.target_tags.get(key) != value:
+            guarded(
+                f"tag {pair.target}",
+                partial(client.set_registered_model_tag, pair.target, key, value),
+            )
+            log.add("restored", f"{pair.target}: model tag {key}")
+    _set_aliases(client, inventory, numbers, log)
+
+
+def _copy_in_order(
+    client: Any,
+    inventory: ModelInventory,
+    moves: list[VersionMove],
+    files: Iterator[tuple[VersionMove, Path]],
+    log: CopyLog,
+) -> dict[int, int]:
+    """Copy ``moves`` in the order of creation from their downloaded ``files`` and finish the versions an earlier
+    run copied; the target version of each source version."""
+    target = inventory.pair.target
     numbers: dict[int, int] = {}
     for move in moves:
         version = move.version
@@ -77,34 +105,57 @@ def _copy_model(registries: Registries, inventory: ModelInventory, moves: list[V
         if move.action == REDO:
             for stale in inventory.copies_of(version.number):
                 guarded(
-                    f"delete the interrupted copy {pair.target}/{stale.number}",
-                    partial(client.delete_model_version, pair.target, str(stale.number)),
+                    f"delete the interrupted copy {target}/{stale.number}",
+                    partial(client.delete_model_version, target, str(stale.number)),
                 )
-        assert move.action in (COPY, REDO)
-        created = _create(client, move)
-        numbers[version.number] = created
-        log.add("copied", f"{move.source} -> {pair.target} version {created}")
-    for key, value in sorted(inventory.source_tags.items()):
-        if inventory.target_tags.get(key) != value:
-            guarded(
-                f"tag {pair.target}",
-                partial(client.set_registered_model_tag, pair.target, key, value),
+        downloaded, directory = next(files)
+        assert downloaded is move, "the downloads follow the copies' order"
+        numbers[version.number] = _create(client, move, directory)
+        log.add("copied", f"{move.source} -> {target} version {numbers[version.number]}")
+    return numbers
+
+
+def _downloaded_one_ahead(
+    registries: Registries, moves: list[VersionMove]
+) -> Generator[tuple[VersionMove, Path], None, None]:
+    """Each of ``moves`` in order with its source files downloaded: the next one's download runs while the caller
+    copies the current one, whose files are removed when the caller asks for the next."""
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlenv-download") as downloader,
+        tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as scratch,
+    ):
+
+        def download(index: int) -> Future[Path]:
+            move = moves[index]
+            return downloader.submit(
+                guarded,
+                f"download {move.source}",
+                partial(registries.download, move.source, Path(scratch) / str(index)),
             )
-            log.add("restored", f"{pair.target}: model tag {key}")
-    _set_aliases(client, inventory, numbers, log)
+
+        ahead = download(0) if moves else None
+        for index, move in enumerate(moves):
+            assert ahead is not None
+            directory = ahead.result()
+            ahead = download(index + 1) if index + 1 < len(moves) else None
+            yield move, directory
+            shutil.rmtree(directory)
 
 
-def _create(client: Any, move: VersionMove) -> int:
-    """Create the copy of ``move``'s version with its description, its tags and the provenance tag; its number."""
+def _create(client: Any, move: VersionMove, directory: Path) -> int:
+    """Create the copy of ``move``'s version from its files in ``directory``, with its source, description, tags
+    and the provenance tag; its number. MLflow's ``local_model_path`` (what its own ``log_model`` registers with,
+    in every MLflow since 3.4) spares the store a second download."""
     version = move.version
     created = guarded(
         f"copy {move.source} to {move.target}",
-        lambda: client.create_model_version(
+        lambda: client._create_model_version(
             name=move.target,
             source=move.source,
             run_id=version.run_id or None,
             tags={**version.tags, PROVENANCE_TAG: move.source},
             description=version.description or None,
+            local_model_path=str(directory),
         ),
     )
     return int(created.version)

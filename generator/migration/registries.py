@@ -64,7 +64,7 @@ class Registries:
         self._mlflow = mlflow_module()
         self._targets: dict[str, Any] = {}
         self.source = self._mlflow.MlflowClient(tracking_uri=uris.tracking, registry_uri=uris.source)
-        #: How many downloads (a whole version, or one file of it) this migration made.
+        #: How many downloads (a whole version, or one file of it) this migration's checks made.
         self.downloads = 0
         self._counting = threading.Lock()
 
@@ -79,9 +79,8 @@ class Registries:
     @contextmanager
     def source_as_default(self) -> Iterator[None]:
         """MLflow's default tracking and registry URIs set to the source while the block runs (all of a
-        migration): Unity Catalog's store downloads a new version's files from its ``source``
-        (``models:/churn_prod/7``) through MLflow's default registry, as MLflow's own ``copy_model_version``
-        does, and MLflow resolves a ``models:/`` URI of a registry other than Databricks' through it too.
+        migration): MLflow resolves a source version's ``models:/churn_prod/7`` through its default registry (as
+        its own ``copy_model_version`` does), for the copy's downloads and for the checks'.
         """
         tracking = self._mlflow.get_tracking_uri()
         registry = self._mlflow.get_registry_uri()
@@ -125,6 +124,12 @@ class Registries:
             }
             mlmodel = local / "MLmodel"
             return sums, mlmodel.read_bytes() if mlmodel.is_file() else None
+
+    def download(self, model_uri: str, directory: Path) -> Path:
+        """The files of the source version ``model_uri`` downloaded into ``directory`` (for a copy: not counted
+        among the checks' :attr:`downloads`)."""
+        directory.mkdir(parents=True)
+        return Path(self._repository(model_uri, self.uris.source).download_artifacts("", str(directory)))
 
     def _count_download(self) -> None:
         with self._counting:

@@ -9,34 +9,11 @@ budget (:func:`generator.request_budget.process_share`), like each Terraform pro
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from databricks.sdk import WorkspaceClient
 
-
-class TokenBucket:
-    """``rate`` tokens per second, at most one saved; :meth:`take` waits for one."""
-
-    def __init__(self, rate: float):
-        self.rate = rate
-        self._tokens = 1.0
-        self._last = time.monotonic()
-        self._lock = threading.Lock()
-
-    def take(self) -> None:
-        """Wait until a token is free, then use it."""
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                self._tokens = min(1.0, self._tokens + (now - self._last) * self.rate)
-                self._last = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    return
-                wait = (1 - self._tokens) / self.rate
-            time.sleep(wait)
+from generator.request_budget import TokenBucket
 
 
 def limit_requests(client: WorkspaceClient, rate: float) -> WorkspaceClient:

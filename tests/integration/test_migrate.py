@@ -27,6 +27,7 @@ from mlflow.exceptions import MlflowException
 from env_mlflow_client.testing import start_server
 from tests.support.migration_source import add_models, register
 from tests.support.repository import unity_catalog_repository
+from tests.support.stand_in import unthrottled
 from tests.support.uc_registry_server import profiles, running
 
 pytestmark = [
@@ -48,7 +49,7 @@ STAGES = {
 def world(tmp_path_factory) -> dict[str, Any]:
     """Both registries populated, the repository and the environment variables mlenv runs with."""
     base = tmp_path_factory.mktemp("migrate")
-    repository = unity_catalog_repository(base / "repository")
+    repository = unthrottled(unity_catalog_repository(base / "repository"))  # the pacing: tests/unit/test_pacing.py
     add_models(repository, ENVIRONMENTS, ("uplift",))
     server = start_server(base / "mlflow")
     source = MlflowClient(tracking_uri=server.uri, registry_uri=server.uri)
