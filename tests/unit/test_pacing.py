@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from mlflow.utils.rest_utils import MlflowHostCreds, http_request
@@ -19,10 +20,10 @@ from generator.migration.pacing import paced_requests
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    arrivals: list[tuple[float, str]] = []
+    arrivals: ClassVar[list[tuple[float, str]]] = []
     lock = threading.Lock()
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         with self.lock:
             self.arrivals.append((time.monotonic(), self.path))
         self.send_response(200)
