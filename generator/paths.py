@@ -132,6 +132,10 @@ MIGRATION_VERIFICATION_JSON = f"{PERMISSIONS_DIRECTORY}/migration/verification.j
 STATE_DIRECTORY = ".mlenv"
 #: What ``mlenv migrate`` verified, so that a rerun downloads only what changed (git-ignored).
 MIGRATION_RECORDS = f"{STATE_DIRECTORY}/migration/verified.json"
+#: What the permission model is computed from, in git's history (``mlenv access --history``).
+HISTORY_INPUTS = (ENVIRONMENTS_DIRECTORY,)
+#: The access history computed so far, one file per version of mlenv's policy (git-ignored).
+HISTORY_CACHE_DIRECTORY = f"{STATE_DIRECTORY}/history"
 #: File name of a saved plan and of the fingerprint of the inputs it was made from.
 SAVED_PLAN_NAME = "tfplan"
 SAVED_PLAN_RECORD_NAME = "tfplan.json"

@@ -1,0 +1,122 @@
+"""Why an access appeared or went: the manifest line it comes from, or the setting that changed.
+
+An access comes from manifest entries (its grant, the memberships it goes through: ``Sources``). When one of
+their files changed in the commit, the cause is that entry's line, read from the commit (an access granted) or
+from the commit before (an access revoked). Otherwise the change came from a setting all environments share
+(``workspace.yaml``: ``group_name_pattern``, the registry, ...), named with its old and new value, or from a file
+added or removed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from generator.history.items import AccessItem, Sources
+from generator.history.snapshots import Snapshot
+from generator.paths import SETTINGS_MANIFEST, environment_manifest
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why: ``file`` and ``line`` (``None`` for a whole file) and what is there (a manifest line, a setting's
+    change, a file added or removed)."""
+
+    file: str
+    line: int | None
+    text: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where} {self.text}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The cause as the documented JSON object."""
+        return {"file": self.file, "line": self.line, "text": self.text}
+
+
+def cause_of(
+    item: AccessItem,
+    sources: Sources,
+    granted: bool,
+    before: Snapshot,
+    after: Snapshot,
+    text: Callable[[str], str],
+) -> Cause:
+    """Why ``item`` (coming from ``sources``) was granted (or revoked) between ``before`` and ``after``; ``text``
+    reads a file's blob."""
+    side = after if granted else before
+    changed = {path for path in set(before.files) | set(after.files) if before.files.get(path) != after.files.get(path)}
+    for source in sources:
+        path, _, line = source.rpartition(":")
+        if path in changed and path in side.files:
+            lines = text(side.files[path]).splitlines()
+            number = int(line)
+            added = " (file added)" if path not in before.files else ""
+            return Cause(path, number, f"`{lines[number - 1].strip()}`{added}" if number <= len(lines) else added)
+    manifest = environment_manifest(item.environment)
+    if manifest in changed:
+        return _file_change(manifest, before, after, text, item)
+    if SETTINGS_MANIFEST in changed:
+        return _setting_change(SETTINGS_MANIFEST, before, after, text)
+    return next(
+        (_file_change(path, before, after, text, item) for path in sorted(changed)),
+        Cause(SETTINGS_MANIFEST, None, "no input changed"),
+    )
+
+
+def _file_change(path: str, before: Snapshot, after: Snapshot, text: Callable[[str], str], item: AccessItem) -> Cause:
+    if path not in after.files:
+        return Cause(path, None, "removed")
+    if path not in before.files:
+        return Cause(path, None, "added")
+    return _first_changed_line(path, text(before.files[path]), text(after.files[path]), item)
+
+
+def _setting_change(path: str, before: Snapshot, after: Snapshot, text: Callable[[str], str]) -> Cause:
+    old = _mapping(text(before.files[path])) if path in before.files else {}
+    new_text = text(after.files[path]) if path in after.files else ""
+    new = _mapping(new_text)
+    keys = sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+    if not keys:
+        return Cause(path, None, "comments or formatting changed")
+    described = "; ".join(f"setting {key}: {_value(old.get(key))} → {_value(new.get(key))}" for key in keys)
+    lines = new_text.splitlines()
+    line = next((number for number, body in enumerate(lines, 1) if body.startswith(f"{keys[0]}:")), None)
+    return Cause(path, line, described)
+
+
+def _first_changed_line(path: str, old: str, new: str, item: AccessItem) -> Cause:
+    """The first line of ``new`` that differs from ``old`` and names the item's object or principal (else the
+    first line that differs)."""
+    lines = new.splitlines()
+    added = [
+        number
+        for tag, _, _, start, end in difflib.SequenceMatcher(None, old.splitlines(), lines).get_opcodes()
+        if tag != "equal"
+        for number in range(start + 1, end + 1)
+    ]
+    names = {item.principal, item.object, *item.object.replace(".", "_").split("_")}
+    chosen = next((n for n in added if any(name and name in lines[n - 1] for name in names)), None)
+    chosen = chosen or (added[0] if added else None)
+    return Cause(path, chosen, f"`{lines[chosen - 1].strip()}`" if chosen else "lines removed")
+
+
+def _mapping(text: str) -> dict[str, Any]:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def _value(value: Any) -> str:
+    return (
+        "(unset)"
+        if value is None
+        else yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+    )

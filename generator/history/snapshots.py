@@ -1,0 +1,114 @@
+"""The permission model at a commit: ``environments/`` of the commit written into a scratch repository (only the
+files that differ from the commit before), loaded and checked with this mlenv's policy."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from generator.errors import InvalidInput
+from generator.history.commits import git
+from generator.history.items import AccessItem, Sources, access_items
+from generator.model.checked import load_and_check
+from generator.paths import HISTORY_INPUTS
+
+#: How many snapshots stay in memory (a commit and the ones just before it are asked for together).
+_KEPT = 8
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The access of one commit (``problem`` says why none could be computed), and the blob of every input file."""
+
+    items: dict[AccessItem, Sources]
+    files: dict[str, str]
+    problem: str = ""
+    display_names: dict[str, str] = field(default_factory=dict)
+
+
+class Snapshots:
+    """Snapshots of commits of the repository at ``root``; use as a context manager (it owns a scratch directory)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._scratch = tempfile.TemporaryDirectory(prefix="mlenv-history-")
+        self._checkout = Path(self._scratch.name)
+        self._written: dict[str, str] = {}
+        self._kept: OrderedDict[tuple[tuple[str, str], ...], Snapshot] = OrderedDict()
+        self._texts: dict[str, str] = {}
+
+    def __enter__(self) -> Snapshots:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._scratch.cleanup()
+
+    def at(self, sha: str) -> Snapshot:
+        """The snapshot of commit ``sha`` (computed once for the same input files)."""
+        files = self._files(sha)
+        key = tuple(sorted(files.items()))
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return self._kept[key]
+        self._write(files)
+        try:
+            checked = load_and_check(self._checkout)
+            snapshot = Snapshot(access_items(checked.model), files, display_names=checked.manifests.display_names())
+        except InvalidInput as error:
+            problem = "; ".join(
+                f"{found.file}:{found.line}: {found.message}" if found.line else f"{found.file}: {found.message}"
+                for found in error.problems
+            )
+            snapshot = Snapshot({}, files, problem if error.problems else "")
+        self._kept[key] = snapshot
+        if len(self._kept) > _KEPT:
+            self._kept.popitem(last=False)
+        return snapshot
+
+    def text(self, blob: str) -> str:
+        """The text of the file whose blob is ``blob``."""
+        if blob not in self._texts:
+            self._texts[blob] = git(self.root, "cat-file", "blob", blob).decode("utf-8", "replace")
+        return self._texts[blob]
+
+    def _files(self, sha: str) -> dict[str, str]:
+        listing = git(self.root, "ls-tree", "-r", "-z", sha, "--", *HISTORY_INPUTS).decode()
+        files = {}
+        for entry in listing.split("\0"):
+            if entry:
+                meta, _, path = entry.partition("\t")
+                kind, blob = meta.split()[1:3]
+                if kind == "blob":
+                    files[path] = blob
+        return files
+
+    def _write(self, files: dict[str, str]) -> None:
+        for path in set(self._written) - set(files):
+            (self._checkout / path).unlink()
+        changed = sorted(path for path, blob in files.items() if self._written.get(path) != blob)
+        if changed:
+            contents = _blobs(self.root, [files[path] for path in changed])
+            for path in changed:
+                target = self._checkout / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(contents[files[path]])
+        self._written = dict(files)
+
+
+def _blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """The contents of ``blobs``, read with one ``git cat-file --batch``."""
+    output = git(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob in blobs).encode())
+    contents: dict[str, bytes] = {}
+    position = 0
+    while position < len(output):
+        header_end = output.index(b"\n", position)
+        blob, _, size = output[position:header_end].decode().split()
+        start = header_end + 1
+        contents[blob] = output[start : start + int(size)]
+        position = start + int(size) + 1
+    return contents
