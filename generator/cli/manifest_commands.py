@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.cli.history_commands import check_history_options, show_history
 from generator.cli.render_notes import report_deletions
 from generator.errors import ExitCode, InvalidInput, Problem
 from generator.manifests.environments import Manifests
@@ -133,9 +134,15 @@ def client_config(arguments: argparse.Namespace) -> int:
 
 
 def access(arguments: argparse.Namespace) -> int:
-    """``mlenv access``: effective access, followed through group memberships."""
+    """``mlenv access``: effective access, followed through group memberships (``--history``: since when)."""
+    check_history_options(arguments)
+    if arguments.history:
+        return show_history(arguments)
     checked = load_and_check(arguments.repository)
     grants = effective_access(checked.model)
+    production = {name for name, facts in checked.model.environments.items() if facts.production}
+    if arguments.production:
+        grants = tuple(grant for grant in grants if grant.environment in production)
     if arguments.env is not None:
         _check_environment(arguments.env, checked.model.environments)
         grants = tuple(grant for grant in grants if grant.environment == arguments.env)
@@ -145,7 +152,6 @@ def access(arguments: argparse.Namespace) -> int:
     if arguments.object is not None:
         _check_known("--object", arguments.object, {grant.object for grant in grants}, "object")
         grants = tuple(grant for grant in grants if grant.object == arguments.object)
-    production = {name for name, facts in checked.model.environments.items() if facts.production}
     names = checked.manifests.display_names()
     inheritance = checked.model.registry.inheritance
     writers: dict[str, Callable[[Sequence[Any]], str]] = {

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.cli.deprecated import DeprecatedSpelling
+from generator.cli.history_parser import add_evidence_command, add_history_options
 from generator.cli.migrate_parser import add_migrate_command
 from generator.cli.plan_parser import add_plan_commands, add_terraform_passthrough_commands
 from generator.errors import EXIT_CODE_MEANINGS
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_terraform_commands(commands)
     _add_workspace_commands(commands)
     add_migrate_command(commands)
+    add_evidence_command(commands)
     return parser
 
 
@@ -101,11 +103,12 @@ def _add_manifest_commands(commands: Commands) -> None:
     access.add_argument("--env", metavar="NAME", help="only objects of this environment")
     access.add_argument(
         "--format",
-        choices=("table", "json", "csv", "mermaid", "dot"),
+        choices=("table", "json", "csv", "markdown", "mermaid", "dot"),
         default="table",
-        help="output format: a table, JSON, CSV, or a picture as a Mermaid flowchart or a Graphviz digraph "
-        "(default: table)",
+        help="output format: a table, JSON, CSV, or a picture as a Mermaid flowchart or a Graphviz digraph; "
+        "with --history: a table, Markdown, CSV or JSON (default: table)",
     )
+    add_history_options(access)
     access.set_defaults(command="manifest_commands:access")
 
     diff = commands.add_parser(

@@ -51,11 +51,17 @@ def cause_of(
     reads a file's blob."""
     side = after if granted else before
     changed = {path for path in set(before.files) | set(after.files) if before.files.get(path) != after.files.get(path)}
-    for source in sources:
-        path, _, line = source.rpartition(":")
-        if path in changed and path in side.files:
+    located = [(path, int(line)) for path, _, line in (source.rpartition(":") for source in sources) if path in changed]
+    edited = {
+        path: _changed_lines(text(before.files[path]), text(after.files[path]), granted)
+        for path, _ in located
+        if path in before.files and path in after.files
+    }
+    # the entry whose line the commit edited (a membership added to an existing grant), else the first one
+    ordered = sorted(located, key=lambda found: found[1] not in edited.get(found[0], {found[1]}))
+    for path, number in ordered:
+        if path in side.files:
             lines = text(side.files[path]).splitlines()
-            number = int(line)
             added = " (file added)" if path not in before.files else ""
             return Cause(path, number, f"`{lines[number - 1].strip()}`{added}" if number <= len(lines) else added)
     manifest = environment_manifest(item.environment)
@@ -90,16 +96,22 @@ def _setting_change(path: str, before: Snapshot, after: Snapshot, text: Callable
     return Cause(path, line, described)
 
 
+def _changed_lines(old: str, new: str, new_side: bool) -> set[int]:
+    """The numbers of the lines that differ between ``old`` and ``new``, on the new side (or the old one)."""
+    opcodes = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False).get_opcodes()
+    return {
+        number
+        for tag, old_start, old_end, new_start, new_end in opcodes
+        if tag != "equal"
+        for number in (range(new_start + 1, new_end + 1) if new_side else range(old_start + 1, old_end + 1))
+    }
+
+
 def _first_changed_line(path: str, old: str, new: str, item: AccessItem) -> Cause:
     """The first line of ``new`` that differs from ``old`` and names the item's object or principal (else the
     first line that differs)."""
     lines = new.splitlines()
-    added = [
-        number
-        for tag, _, _, start, end in difflib.SequenceMatcher(None, old.splitlines(), lines).get_opcodes()
-        if tag != "equal"
-        for number in range(start + 1, end + 1)
-    ]
+    added = sorted(_changed_lines(old, new, new_side=True))
     names = {item.principal, item.object, *item.object.replace(".", "_").split("_")}
     chosen = next((n for n in added if any(name and name in lines[n - 1] for name in names)), None)
     chosen = chosen or (added[0] if added else None)

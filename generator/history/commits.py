@@ -78,8 +78,18 @@ def git(root: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
 
 
 def commit_id(root: Path, revision: str) -> str:
-    """The commit ``revision`` names."""
-    return git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    """The commit ``revision`` names; invalid input when it names none."""
+    try:
+        return git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    except InvalidInput:
+        raise InvalidInput(
+            [Problem("git", None, f"{revision!r} is not a commit of this repository", "name a commit, branch or tag")]
+        ) from None
+
+
+def commit_date(root: Path, revision: str) -> str:
+    """The date ``revision``'s commit was made (ISO 8601)."""
+    return git(root, "show", "--no-patch", "--format=%cI", commit_id(root, revision)).decode().strip()
 
 
 def main_line(root: Path, head: str) -> list[Commit]:

@@ -1,0 +1,2 @@
+"""The access history: since when, and through which reviewed change, each access exists (``mlenv access
+--history``, ``mlenv evidence``)."""
