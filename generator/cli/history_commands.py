@@ -11,7 +11,7 @@ from generator.cli.evidence_bundle import write_bundle
 from generator.errors import ExitCode, InvalidInput, MlenvError, Problem
 from generator.history.commits import commit_date, require_history
 from generator.history.report import history_csv, history_json, history_markdown, history_table
-from generator.history.selection import Period, Selection, is_date, principals_named, selected
+from generator.history.selection import Period, Selection, is_date, principals_named, revision_of, selected
 from generator.history.walk import History, access_history
 from generator.model.checked import load_and_check
 
@@ -67,7 +67,7 @@ def history_of(root: Path, branch: str, period: Period) -> History:
     """The history of ``branch``, after checking that the clone holds the part of it ``period`` needs."""
     since = period.since
     if since and not is_date(since):
-        since = commit_date(root, since)
+        since = commit_date(root, revision_of(root, "--since", since))
     require_history(root, since)
     return access_history(root, branch)
 

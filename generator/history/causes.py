@@ -62,8 +62,10 @@ def cause_of(
     for path, number in ordered:
         if path in side.files:
             lines = text(side.files[path]).splitlines()
-            added = " (file added)" if path not in before.files else ""
-            return Cause(path, number, f"`{lines[number - 1].strip()}`{added}" if number <= len(lines) else added)
+            whole = (
+                " (file added)" if path not in before.files else " (file removed)" if path not in after.files else ""
+            )
+            return Cause(path, number, f"`{lines[number - 1].strip()}`{whole}" if number <= len(lines) else whole)
     manifest = environment_manifest(item.environment)
     if manifest in changed:
         return _file_change(manifest, before, after, text, item)

@@ -85,10 +85,14 @@ def _bound(root: Path, option: str, value: str) -> str | frozenset[str]:
     """A date as it is, or the commits a revision contains."""
     if not value or is_date(value):
         return value
+    return frozenset(git(root, "rev-list", revision_of(root, option, value)).decode().split())
+
+
+def revision_of(root: Path, option: str, value: str) -> str:
+    """The commit ``value`` (given with ``option``) names; invalid input naming the option when none."""
     try:
-        sha = commit_id(root, value)
+        return commit_id(root, value)
     except InvalidInput:
         raise InvalidInput(
             [Problem(option, None, f"{value!r} is neither a date (YYYY-MM-DD) nor a commit of this repository")]
         ) from None
-    return frozenset(git(root, "rev-list", sha).decode().split())
