@@ -1,9 +1,10 @@
 """Benchmark: versions copied per minute by ``mlenv migrate`` at a workspace's latency.
 
 Source: a local MLflow server (the Workspace Model Registry API) with ENVIRONMENTS x MODELS x VERSIONS
-versions, each with its own small files, stages, tags and descriptions. Target: the Unity Catalog stand-in
-(MLflow's UC registry API, ownership enforced) answering every request after ``--latency`` seconds, with
-moto's S3 server for the files. For each ``--jobs`` value the target starts empty, then ``mlenv migrate``
+versions, each with its own small files, stages, tags and descriptions, answering mlenv after ``--latency`` seconds
+too (through :mod:`tests.support.latency_proxy`: the source registry is a workspace's API as well). Target: the
+Unity Catalog stand-in (MLflow's UC registry API, ownership enforced) answering every request after ``--latency``
+seconds, with moto's S3 server for the files. For each ``--jobs`` value the target starts empty, then ``mlenv migrate``
 copies and verifies everything as each environment's principal; a second run (nothing to copy, every version
 verified before: its records spare the downloads), a verify-only run and a ``verify --full`` run (every version
 downloaded again, as before the records) are timed too. Prints seconds, versions per minute and the ratio to one
@@ -26,12 +27,14 @@ import sys
 import tempfile
 import time
 import warnings
+from contextlib import ExitStack
 from pathlib import Path
 
 from mlflow import MlflowClient
 
 from env_mlflow_client.testing import start_server
 from generator.paths import MIGRATION_RECORDS
+from tests.support.latency_proxy import delayed
 from tests.support.migration_source import add_models, register
 from tests.support.repository import unity_catalog_repository
 from tests.support.uc_registry_server import profiles, running
@@ -95,6 +98,8 @@ def main() -> None:
             f"{'verify --full':>13}"
         )
         first = None
+        source_far = ExitStack()
+        source_uri = source_far.enter_context(delayed(server.uri, arguments.latency))
         for jobs in arguments.jobs:
             shutil.rmtree((repository / MIGRATION_RECORDS).parent, ignore_errors=True)  # each target starts empty
             with running(base / f"uc-{jobs}", repository=repository, latency=arguments.latency) as ready:
@@ -105,7 +110,7 @@ def main() -> None:
                 }
                 command = [
                     sys.executable, "-m", "generator", "--repository", str(repository), "migrate", "--jobs", str(jobs),
-                    "--source-registry-uri", server.uri, "--tracking-uri", server.uri,
+                    "--source-registry-uri", source_uri, "--tracking-uri", source_uri,
                     "--target-registry-uri", "databricks-uc://{env}",
                 ]  # fmt: skip
                 copy = timed(command, environment)
@@ -117,6 +122,7 @@ def main() -> None:
                 f"{jobs:>4}  {copy:>9.1f} s  {total / copy * 60:>12.0f}  {first / copy:>7.2f}x  {rerun:>5.1f} s  "
                 f"{verify:>5.1f} s  {full:>11.1f} s"
             )
+        source_far.close()
         server.stop()
 
 
