@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,13 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
         ) from None
     except OSError as error:
         raise InvalidInput([Problem(display_path, None, f"cannot read file: {error.strerror}")]) from None
+    return _parsed(text, display_path)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str, display_path: str) -> YamlDocument:
+    """The document of ``text``, parsed once per content (``mlenv access --history`` reads the same manifests at
+    commit after commit); callers read documents and never change them."""
     return _read_events(text, display_path)
 
 
