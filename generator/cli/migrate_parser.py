@@ -77,7 +77,12 @@ def add_migrate_command(commands: Commands) -> None:
         "Databricks profile per environment (default: databricks-uc)",
     )
     migrate.add_argument(
-        "--jobs", type=int, default=4, metavar="N", help="models copied or verified at once (default: 4)"
+        "--jobs",
+        type=int,
+        default=4,
+        metavar="N",
+        help="models copied or verified at once (default: 4); every request keeps to the share of request_budget "
+        "one process has",
     )
     migrate.set_defaults(command="migrate_commands:migrate", writes=True)
 
