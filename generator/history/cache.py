@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ class HistoryCache:
     def save(self) -> None:
         """Write the cache (whole, then renamed into place) and remove the files of other fingerprints."""
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self._path.with_suffix(".partial")
+        partial = self._path.with_suffix(f".{os.getpid()}.partial")  # two runs at once never share one
         partial.write_text(
             json.dumps({"entries": self._entries, "commits": self._commits}, sort_keys=True, separators=(",", ":")),
             encoding="utf-8",
