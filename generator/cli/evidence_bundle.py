@@ -18,7 +18,14 @@ from generator.errors import InvalidInput, Problem
 from generator.history.commits import commit_id, require_history
 from generator.history.events import GRANTED, AccessEvent
 from generator.history.items import AccessItem, access_items
-from generator.history.report import REVIEWED_RULE, history_csv, history_json, history_markdown, review_text
+from generator.history.report import (
+    REVIEWED_RULE,
+    computed_with,
+    history_csv,
+    history_json,
+    history_markdown,
+    review_text,
+)
 from generator.history.selection import Period, Selection, selected
 from generator.history.walk import access_history
 from generator.manifests.git_revision import manifests_at
@@ -121,7 +128,7 @@ def _index(files: Mapping[str, bytes], at: str, period: Period) -> str:
         [
             "# Access review evidence",
             "",
-            f"Revision `{at}`; access changes {period.describe()}.",
+            f"Revision `{at}`; access changes {period.describe()}; computed with {computed_with()}.",
             "",
             f"_{REVIEWED_RULE[0].upper()}{REVIEWED_RULE[1:]}._",
             "",

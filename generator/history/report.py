@@ -6,6 +6,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from generator import __version__
+from generator.history.cache import code_fingerprint
 from generator.history.events import GRANTED, AccessEvent, Unreadable
 from generator.history.selection import Period
 from generator.tables import Table
@@ -95,7 +97,7 @@ def history_markdown(
     lines = [
         "# Access history",
         "",
-        f"Branch at `{head}`, {period.describe()}: {_summary(events)}.",
+        f"Branch at `{head}`, {period.describe()}: {_summary(events)}. Computed with {computed_with()}.",
         "",
         f"_{REVIEWED_RULE[0].upper()}{REVIEWED_RULE[1:]}._",
         "",
@@ -157,6 +159,7 @@ def history_json(events: Sequence[AccessEvent], unreadable: Sequence[Unreadable]
     """The documented JSON document: head, period, rule, events, unreadable commits."""
     document: dict[str, Any] = {
         "head": head,
+        "computed_with": computed_with(),
         "since": period.since,
         "until": period.until,
         "reviewed_rule": REVIEWED_RULE,
@@ -164,6 +167,11 @@ def history_json(events: Sequence[AccessEvent], unreadable: Sequence[Unreadable]
         "unreadable": [{"commit": item.commit.sha, "problem": item.problem} for item in unreadable],
     }
     return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def computed_with() -> str:
+    """Which policy computed the history: mlenv's version and the fingerprint of its loading and policy code."""
+    return f"mlenv {__version__} (policy code {code_fingerprint()})"
 
 
 def _summary(events: Sequence[AccessEvent]) -> str:
