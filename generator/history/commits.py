@@ -9,11 +9,11 @@ whose change touches an input of the permission model are listed (:data:`generat
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import InvalidInput, Problem, Unavailable
+from generator.manifests.git_revision import git
 from generator.paths import HISTORY_INPUTS
 
 #: ``git log`` fields of one commit, separated by NUL, commits by the record separator.
@@ -57,24 +57,6 @@ class Commit:
             if found:
                 return found[1]
         return ""
-
-
-def git(root: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
-    """``git ARGUMENTS`` in ``root``; its output. A failure is invalid input naming git's reason."""
-    result = subprocess.run(["git", "-C", str(root), *arguments], input=stdin, capture_output=True, check=False)
-    if result.returncode != 0:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InvalidInput(
-            [
-                Problem(
-                    "git",
-                    None,
-                    reason[-1] if reason else f"git {arguments[0]} failed",
-                    "name a commit of this repository",
-                )
-            ]
-        )
-    return result.stdout
 
 
 def commit_id(root: Path, revision: str) -> str:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import InvalidInput, Problem
-from generator.history.commits import commit_id, git
+from generator.history.commits import commit_id
 from generator.history.events import AccessEvent
+from generator.manifests.git_revision import git
 
 #: A date as ``--since``/``--until`` take it (``YYYY-MM-DD``); anything else is a git revision.
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -10,8 +10,8 @@ from pathlib import Path
 from types import TracebackType
 
 from generator.errors import InvalidInput
-from generator.history.commits import git
 from generator.history.items import AccessItem, Sources, access_items
+from generator.manifests.git_revision import git
 from generator.model.checked import load_and_check
 from generator.paths import HISTORY_INPUTS
 

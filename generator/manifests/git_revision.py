@@ -19,14 +19,14 @@ def manifests_at(root: Path, revision: str) -> Iterator[Path]:
     Problems found while loading it are reported as ``REVISION:FILE``. Raises :class:`InvalidInput`
     when ``revision`` is not a commit, branch or tag of the repository.
     """
-    files = _git(root, "ls-tree", "-r", "--name-only", revision, "--", ENVIRONMENTS_DIRECTORY).decode().splitlines()
+    files = git(root, "ls-tree", "-r", "--name-only", revision, "--", ENVIRONMENTS_DIRECTORY).decode().splitlines()
     with tempfile.TemporaryDirectory() as directory:
         checkout = Path(directory)
         (checkout / ENVIRONMENTS_DIRECTORY).mkdir()
         for name in files:
             target = checkout / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(_git(root, "show", f"{revision}:{name}"))
+            target.write_bytes(git(root, "show", f"{revision}:{name}"))
         try:
             yield checkout
         except InvalidInput as error:
@@ -38,8 +38,9 @@ def manifests_at(root: Path, revision: str) -> Iterator[Path]:
             ) from None
 
 
-def _git(root: Path, *arguments: str) -> bytes:
-    result = subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, check=False)
+def git(root: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
+    """``git ARGUMENTS`` in the repository at ``root``; its output. A failure is invalid input naming git's reason."""
+    result = subprocess.run(["git", "-C", str(root), *arguments], input=stdin, capture_output=True, check=False)
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InvalidInput(
@@ -58,6 +59,6 @@ def _git(root: Path, *arguments: str) -> bytes:
 def changed_since(root: Path, revision: str) -> set[str]:
     """Every path (relative to ``root``) that differs between git ``revision`` and the working tree: changed,
     added, deleted or renamed (both names) tracked files, and untracked files that are not ignored."""
-    tracked = _git(root, "diff", "--name-only", "--no-renames", "--relative", revision, "--").decode()
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard").decode()
+    tracked = git(root, "diff", "--name-only", "--no-renames", "--relative", revision, "--").decode()
+    untracked = git(root, "ls-files", "--others", "--exclude-standard").decode()
     return {line for line in (tracked + untracked).splitlines() if line}
