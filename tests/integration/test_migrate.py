@@ -210,6 +210,9 @@ def test_an_interrupted_migration_resumes_and_copies_each_version_once(world):
     for name, versions in after.items():
         sources = [next(t["value"] for t in v["tags"] if t["key"] == "mlenv.migrated_from") for v in versions]
         assert len(sources) == len(set(sources)) == 4, (name, sources)  # each version exactly once
+        by_number = {int(version["version"]): source for version, source in zip(versions, sources, strict=True)}
+        in_target_order = [by_number[number] for number in sorted(by_number)]
+        assert in_target_order == sorted(sources), f"{name}: created out of the source's order: {in_target_order}"
         assert {v["status"] for v in versions} == {"READY"}
     report = json.loads((world["repository"] / "permissions/migration/verification.json").read_text())
     assert report["clean"] is True
