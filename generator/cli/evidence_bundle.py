@@ -37,8 +37,8 @@ from generator.tables import Table
 #: What each file of the bundle is, for INDEX.md (the permission files are described by their own headers).
 DESCRIPTIONS = {
     "access-history.md": "every access change of the period: production changes without review first",
-    "access-history.csv": "the same, one row per change, every field",
-    "access-history.json": "the same as JSON, with the rule of what counts as reviewed",
+    "access-history.csv": "every access change of the period, one row per change, every field",
+    "access-history.json": "every access change of the period as JSON, with the rule of what counts as reviewed",
     "production-access.csv": "every production access held at the revision, since when and through which change; "
     "fill in the decision column (keep or revoke)",
     "audit.json": "the mlenv audit result given with --audit, as it was",
