@@ -62,7 +62,7 @@ def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[
                 "environment groups; nothing was copied"
             )
         print(plan_summary(plan), flush=True)
-        copy_versions(registries, plan, arguments.jobs)
+        copy_versions(registries, plan, arguments.jobs, records)
         plan = make_plan(read_inventories(registries, pairs, arguments.jobs, records))
     verification = verify(registries, plan.inventories, arguments.jobs, records)
     print(

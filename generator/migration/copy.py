@@ -32,7 +32,8 @@ from generator.migration.inventory import (
     source_uri,
 )
 from generator.migration.plan import MigrationPlan, VersionMove
-from generator.migration.registries import Registries, guarded
+from generator.migration.registries import Registries, guarded, sha256_of
+from generator.migration.verified import VerificationRecords, Verified
 
 
 @dataclass
@@ -51,15 +52,17 @@ class CopyLog:
             print(f"{'conflict' if kind == 'conflicts' else kind}: {line}", flush=True)
 
 
-def copy_versions(registries: Registries, plan: MigrationPlan, jobs: int) -> CopyLog:
-    """Carry out ``plan``: copy, remake interrupted copies, restore tags, descriptions and aliases."""
+def copy_versions(registries: Registries, plan: MigrationPlan, jobs: int, records: VerificationRecords) -> CopyLog:
+    """Carry out ``plan``: copy, remake interrupted copies, restore tags, descriptions and aliases. The sha256 of
+    each copied version's files, read from the download the copy made, goes into ``records`` for the verification
+    (which then downloads only the copy)."""
     log = CopyLog()
     moves: dict[str, list[VersionMove]] = {}
     for move in plan.moves:
         moves.setdefault(move.target, []).append(move)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         done = [
-            pool.submit(_copy_model, registries, inventory, moves.get(inventory.pair.target, []), log)
+            pool.submit(_copy_model, registries, inventory, moves.get(inventory.pair.target, []), log, records)
             for inventory in plan.inventories
             if inventory.target_exists
         ]
@@ -68,11 +71,17 @@ def copy_versions(registries: Registries, plan: MigrationPlan, jobs: int) -> Cop
     return log
 
 
-def _copy_model(registries: Registries, inventory: ModelInventory, moves: list[VersionMove], log: CopyLog) -> None:
+def _copy_model(
+    registries: Registries,
+    inventory: ModelInventory,
+    moves: list[VersionMove],
+    log: CopyLog,
+    records: VerificationRecords,
+) -> None:
     pair = inventory.pair
     client = registries.target(pair.environment)
     with closing(_downloaded_one_ahead(registries, [move for move in moves if move.action in (COPY, REDO)])) as files:
-        numbers = _copy_in_order(client, inventory, moves, files, log)
+        numbers = _copy_in_order(client, inventory, moves, files, log, records)
     for key, value in sorted(inventory.source_tags.items()):
         if inventory.target_tags.get(key) != value:
             guarded(
@@ -89,6 +98,7 @@ def _copy_in_order(
     moves: list[VersionMove],
     files: Iterator[tuple[VersionMove, Path]],
     log: CopyLog,
+    records: VerificationRecords,
 ) -> dict[int, int]:
     """Copy ``moves`` in the order of creation from their downloaded ``files`` and finish the versions an earlier
     run copied; the target version of each source version."""
@@ -111,6 +121,7 @@ def _copy_in_order(
         downloaded, directory = next(files)
         assert downloaded is move, "the downloads follow the copies' order"
         numbers[version.number] = _create(client, move, directory)
+        records.remember(move.source, Verified(version.fingerprint, "", version.facts, sha256_of(directory)))
         log.add("copied", f"{move.source} -> {target} version {numbers[version.number]}")
     return numbers
 

@@ -117,13 +117,8 @@ class Registries:
         self._count_download()
         with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
             local = Path(self._repository(model_uri, registry_uri).download_artifacts("", directory))
-            sums = {
-                path.relative_to(local).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-                for path in sorted(local.rglob("*"))
-                if path.is_file() and path.relative_to(local).as_posix() != DOWNLOAD_MARKER
-            }
             mlmodel = local / "MLmodel"
-            return sums, mlmodel.read_bytes() if mlmodel.is_file() else None
+            return sha256_of(local), mlmodel.read_bytes() if mlmodel.is_file() else None
 
     def download(self, model_uri: str, directory: Path) -> Path:
         """The files of the source version ``model_uri`` downloaded into ``directory`` (for a copy: not counted
@@ -147,6 +142,16 @@ class Registries:
 
         unity_catalog: Any = unity_catalog_models_artifact_repo.UnityCatalogModelsArtifactRepository
         return unity_catalog(artifact_uri=model_uri, registry_uri=registry_uri)
+
+
+def sha256_of(directory: Path) -> dict[str, str]:
+    """The sha256 of every file of a version downloaded into ``directory`` (by path relative to it), without the
+    marker the download writes."""
+    return {
+        path.relative_to(directory).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.relative_to(directory).as_posix() != DOWNLOAD_MARKER
+    }
 
 
 def guarded(what: str, call: Callable[[], Result]) -> Result:

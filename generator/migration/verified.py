@@ -77,8 +77,16 @@ class VerificationRecords:
             return None
         return record.sha256
 
+    def source_checksums(self, uri: str, source: str) -> dict[str, str] | None:
+        """The sha256 of every file of source version ``uri`` (recorded by its copy or an earlier check), while its
+        fingerprint is still ``source``: the copy alone is downloaded to check it."""
+        with self._lock:
+            record = self._records.get(uri)
+        return record.sha256 if record is not None and record.source == source and record.sha256 else None
+
     def remember(self, uri: str, verified: Verified) -> None:
-        """Record what ``uri``'s files say and, with a target fingerprint, a clean check of it and its copy."""
+        """Record what ``uri``'s files say (their sha256 when known) and, with a target fingerprint, a clean check of
+        it and its copy."""
         with self._lock:
             self._records[uri] = verified
 

@@ -52,17 +52,31 @@ class Verification:
 def verify(
     registries: Registries, inventories: list[ModelInventory], jobs: int, records: VerificationRecords
 ) -> Verification:
-    """Check every version of every model, ``jobs`` models at a time; files are downloaded only for versions that
-    ``records`` has no clean check of with both sides unchanged since (the records are updated and saved)."""
+    """Check every version of every model, ``jobs`` versions at a time; files are downloaded only for versions that
+    ``records`` has no clean check of with both sides unchanged since, and a source version whose files' sha256
+    ``records`` holds (from its copy) is not downloaded again (the records are updated and saved)."""
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        per_model = list(pool.map(lambda inventory: _verify_model(registries, inventory, records), inventories))
+        per_model = []
+        for inventory in inventories:
+            aliases = inventory.aliases_to_set()
+            per_model.append(
+                (
+                    _model_check(inventory),
+                    [
+                        pool.submit(
+                            _verify_version, registries, inventory, version, aliases.get(version.number, ""), records
+                        )
+                        for version in inventory.versions
+                    ],
+                )
+            )
+        checks = [check for model, versions in per_model for check in (model, *(v.result() for v in versions))]
     records.save()
-    return Verification(tuple(check for checks in per_model for check in checks))
+    return Verification(tuple(checks))
 
 
-def _verify_model(
-    registries: Registries, inventory: ModelInventory, records: VerificationRecords
-) -> list[VersionCheck]:
+def _model_check(inventory: ModelInventory) -> VersionCheck:
+    """The check of the model itself: it exists, and has the source's tags and description."""
     pair = inventory.pair
     problems = []
     if inventory.source_exists and not inventory.target_exists:
@@ -73,13 +87,7 @@ def _verify_model(
     if inventory.source_description and inventory.target_description != inventory.source_description:
         problems.append(f"model description differs from the source's (set it in {pair.declared_at} and apply)")
     model_uri = f"models:/{pair.source}" if inventory.source_exists else f"{pair.source} (not in the source)"
-    checks = [VersionCheck(pair.environment, 0, model_uri, pair.target, None, 0, "", tuple(problems))]
-    aliases = inventory.aliases_to_set()
-    checks += [
-        _verify_version(registries, inventory, version, aliases.get(version.number, ""), records)
-        for version in inventory.versions
-    ]
-    return checks
+    return VersionCheck(pair.environment, 0, model_uri, pair.target, None, 0, "", tuple(problems))
 
 
 def _verify_version(
@@ -107,7 +115,9 @@ def _verify_version(
     if recorded is not None:  # checked clean before, and neither side changed since: nothing to download
         source_sums, target_sums, mlmodel = recorded, recorded, None
     else:
-        source_sums, _ = guarded(f"download {uri}", lambda: registries.checksums(uri, registries.uris.source))
+        source_sums = records.source_checksums(uri, version.fingerprint) or guarded(
+            f"download {uri}", lambda: registries.checksums(uri, registries.uris.source)[0]
+        )
         target_sums, mlmodel = guarded(
             f"download {target_uri}", lambda: registries.checksums(target_uri, target_registry)
         )
@@ -122,10 +132,9 @@ def _verify_version(
         if problem:
             problems.append(f"signature: {problem}")
         # A clean check of the files and the signature is recorded with both fingerprints; otherwise only what the
-        # source's files say, so that the next run checks the copy again.
-        clean = not problems
-        target, sums = (copy.fingerprint, source_sums) if clean else ("", {})
-        records.remember(uri, Verified(version.fingerprint, target, version.facts, sums))
+        # source's files are, so that the next run checks the copy again (and downloads only the copy).
+        target = "" if problems else copy.fingerprint
+        records.remember(uri, Verified(version.fingerprint, target, version.facts, source_sums))
     for key, value in sorted(version.tags.items()):
         if copy.tags.get(key) != value:
             problems.append(f"tag {key}: {copy.tags.get(key)!r}, source {value!r}")

@@ -206,6 +206,12 @@ def test_an_interrupted_migration_resumes_and_copies_each_version_once(world):
     resumed = migrate(world)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "verified 36 versions and 9 models: all match" in resumed.stdout
+    # the plan reads each source version's MLmodel once (the killed run saved no record), the verification
+    # downloads every copy, and a source version's files only when the killed run copied it: the resumed run's
+    # copies recorded the sha256 of the files they uploaded (before, every source was downloaded again: 108)
+    downloads = re.search(r"verification: (\d+) downloads", resumed.stderr)
+    copied_before = sum(len(versions) for versions in half.values())
+    assert downloads and 72 <= int(downloads[1]) <= 72 + copied_before < 108, resumed.stderr
     after = target_versions(world)
     for name, versions in after.items():
         sources = [next(t["value"] for t in v["tags"] if t["key"] == "mlenv.migrated_from") for v in versions]
