@@ -81,8 +81,8 @@ def add_migrate_command(commands: Commands) -> None:
         type=int,
         default=4,
         metavar="N",
-        help="models copied or verified at once (default: 4); every request keeps to the share of request_budget "
-        "one process has",
+        help="models copied, or versions verified, at once (default: 4); every request keeps to the share of "
+        "request_budget one process has",
     )
     migrate.set_defaults(command="migrate_commands:migrate", writes=True)
 
