@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -26,7 +26,6 @@ class Snapshot:
     items: dict[AccessItem, Sources]
     files: dict[str, str]
     problem: str = ""
-    display_names: dict[str, str] = field(default_factory=dict)
 
 
 class Snapshots:
@@ -58,7 +57,7 @@ class Snapshots:
         self._write(files)
         try:
             checked = load_and_check(self._checkout)
-            snapshot = Snapshot(access_items(checked.model), files, display_names=checked.manifests.display_names())
+            snapshot = Snapshot(access_items(checked.model), files)
         except InvalidInput as error:
             problem = "; ".join(
                 f"{found.file}:{found.line}: {found.message}" if found.line else f"{found.file}: {found.message}"
