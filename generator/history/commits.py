@@ -107,8 +107,14 @@ def shallow_since(root: Path) -> str:
 
 
 def require_history(root: Path, since: str) -> None:
-    """Refuse a shallow clone that does not reach back to ``since`` (a date; "" for the whole history), saying how
-    deep the history must be."""
+    """Refuse a directory that is not a git repository, and a shallow clone that does not reach back to ``since`` (a
+    date; "" for the whole history), saying how deep the history must be."""
+    try:
+        git(root, "rev-parse", "--git-dir")
+    except InvalidInput:
+        raise InvalidInput(
+            [Problem(str(root), None, "is not a git repository", "the access history reads its commits: use a clone")]
+        ) from None
     boundary = shallow_since(root)
     if not boundary or (since and boundary != "unknown" and boundary[:10] < since[:10]):
         return

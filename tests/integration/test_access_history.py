@@ -283,3 +283,10 @@ def test_evidence_refuses_bad_input_and_writes_nothing(scripted, tmp_path):
     )
     assert bad.code == 2 and str(broken) in bad.err and ":1" in bad.err and "Traceback" not in bad.err
     assert not out.exists() and not list(tmp_path.glob(".bundle.*"))
+
+
+def test_a_directory_without_git_history_is_invalid_input_naming_it(tmp_path):
+    write(tmp_path, "environments/workspace.yaml", SETTINGS.format(pattern="apps_{env}"))
+    result = run_module("--repository", tmp_path, "access", "--history")
+    assert result.code == 2 and f"{tmp_path}: is not a git repository" in result.err, result.err
+    assert result.out == ""
