@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator.errors import InvalidInput, Problem
+from generator.errors import ExitCode, InvalidInput, Problem
 from generator.history.commits import commit_id, require_history
 from generator.history.events import GRANTED, AccessEvent
 from generator.history.items import AccessItem, access_items
@@ -60,8 +60,9 @@ _PRODUCTION_FIELDS = (
 )
 
 
-def write_bundle(arguments: argparse.Namespace) -> None:
-    """Check every input, build every file in memory, then write them into ``--out`` in one rename."""
+def evidence(arguments: argparse.Namespace) -> int:
+    """``mlenv evidence``: check every input, build every file in memory, then write them into ``--out`` in one
+    rename."""
     root: Path = arguments.repository
     out: Path = arguments.out
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -89,6 +90,7 @@ def write_bundle(arguments: argparse.Namespace) -> None:
     files["SHA256SUMS"] = "".join(f"{_sha256(content)}  {path}\n" for path, content in sorted(files.items())).encode()
     _write_at_once(out, files)
     print(f"wrote {len(files)} files into {out} (check them with: cd {out} && sha256sum -c SHA256SUMS)")
+    return ExitCode.OK
 
 
 def _production_access(checked: Checked, events: tuple[AccessEvent, ...], names: Mapping[str, str]) -> str:

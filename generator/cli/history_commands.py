@@ -7,7 +7,6 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator.cli.evidence_bundle import write_bundle
 from generator.errors import ExitCode, InvalidInput, MlenvError, Problem
 from generator.history.commits import commit_date, require_history
 from generator.history.report import history_csv, history_json, history_markdown, history_table
@@ -78,9 +77,3 @@ def current_names(root: Path) -> Mapping[str, str]:
         return load_and_check(root).manifests.display_names()
     except MlenvError:
         return {}
-
-
-def evidence(arguments: argparse.Namespace) -> int:
-    """``mlenv evidence``: the files of a periodic access review, written into a new directory at once."""
-    write_bundle(arguments)
-    return ExitCode.OK

@@ -46,4 +46,4 @@ def add_evidence_command(commands: Commands) -> None:
     evidence.add_argument("--at", default="HEAD", metavar="REV", help="the revision reviewed (default: HEAD)")
     evidence.add_argument("--audit", type=Path, metavar="FILE", help="an mlenv audit --format json result to include")
     evidence.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write (new or empty)")
-    evidence.set_defaults(command="history_commands:evidence", writes=True)
+    evidence.set_defaults(command="evidence_bundle:evidence", writes=True)
