@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -136,27 +137,39 @@ def test_an_object_created_but_not_read_back_is_kept_not_replaced(unreadable, re
     assert principals <= set(workspace.service_principals)
 
 
-def _apply_killed_after(root: Path, workspace: FakeWorkspace, creates: int) -> int:
+def _writes(workspace: FakeWorkspace) -> int:
+    """How many requests that change the workspace it has received."""
+    return sum(1 for method, _ in list(workspace.requests) if method != "GET")
+
+
+def _apply_killed_when(
+    root: Path, workspace: FakeWorkspace, reached: Callable[[FakeWorkspace], bool]
+) -> tuple[int, int, str]:
     """``mlenv apply`` in its own process group, killed with SIGKILL (mlenv, Terraform and the provider at
-    once, as when the runner dies) once the workspace has received ``creates`` creating requests; how many
-    it had received by then."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--repository", str(root), "apply"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    once, as when the runner dies) as soon as the workspace has ``reached`` the kill point; how many creating
+    requests it had received by then, the apply's exit code (``-SIGKILL`` when the kill came first) and its
+    standard error."""
+    errors = root.parent / "killed-apply.err"
+    with errors.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "--repository", str(root), "apply"],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 300
     while process.poll() is None and time.monotonic() < deadline:
-        if sum(1 for method, _ in list(workspace.requests) if method != "GET") >= creates:
+        if reached(workspace):
             os.killpg(process.pid, signal.SIGKILL)
             break
         time.sleep(0.01)
     process.wait()
-    return sum(1 for method, _ in list(workspace.requests) if method != "GET")
+    return _writes(workspace), process.returncode, errors.read_text(encoding="utf-8", errors="replace")
 
 
-def _kill_and_recover(tmp_path: Path, mlenv, point_at_stand_in, creates: int) -> dict[str, object]:
+def _kill_and_recover(
+    tmp_path: Path, mlenv, point_at_stand_in, reached: Callable[[FakeWorkspace], bool]
+) -> dict[str, object]:
     root = tmp_path / "repo"
     synthesize(root, 10, 10)
     unthrottled(root)
@@ -167,20 +180,26 @@ def _kill_and_recover(tmp_path: Path, mlenv, point_at_stand_in, creates: int) ->
         point_at_stand_in(server)
         plan = run_module("--repository", root, "plan")
         assert plan.code == 0, plan.out + plan.err
-        sent = _apply_killed_after(root, workspace, creates)
+        sent, code, err = _apply_killed_when(root, workspace, reached)
         models_after_kill = set(workspace.models)
         steps = _recover(root, mlenv)
         _converged(root, mlenv)
     expected = {f"model{m:03d}_env{e:03d}" for e in range(10) for m in range(10)}
     assert set(workspace.models) == expected and models_after_kill <= expected
     assert len(workspace.groups) == 11 and len(workspace.service_principals) == 10
-    return {"sent": sent, "adopted": any("import blocks added" in step.out for step in steps)}
+    adopted = any("import blocks added" in step.out for step in steps)
+    return {"sent": sent, "code": code, "err": err, "adopted": adopted}
 
 
 @pytest.mark.terraform
 def test_an_apply_killed_mid_way_converges_after_plan_adopt_apply(tmp_path, mlenv, point_at_stand_in):
-    outcome = _kill_and_recover(tmp_path, mlenv, point_at_stand_in, creates=60)
-    assert outcome["adopted"], "the kill left no object outside the state: kill earlier to test the recovery"
+    """Killed right after the 20th model's creation: Terraform persists its state at most every 20 seconds while
+    it applies, so the models created just before the kill are outside the state whatever the machine's load;
+    the recovery must find and adopt them."""
+    outcome = _kill_and_recover(tmp_path, mlenv, point_at_stand_in, lambda workspace: len(workspace.models) >= 20)
+    ended = f"the apply ended before the kill (exit {outcome['code']}): {outcome['err']}"
+    assert outcome["code"] == -signal.SIGKILL, ended
+    assert outcome["adopted"], "the recovery adopted nothing although models were created outside the state"
 
 
 #: Kill points of the slow test: after this many creating requests (an apply of 10 x 10 sends about 280).
@@ -191,7 +210,7 @@ KILL_POINTS = sorted(random.Random(21).sample(range(1, 280), 20))
 @pytest.mark.terraform
 @pytest.mark.parametrize("creates", KILL_POINTS)
 def test_applies_killed_at_random_points_converge(creates, tmp_path, mlenv, point_at_stand_in):
-    _kill_and_recover(tmp_path, mlenv, point_at_stand_in, creates)
+    _kill_and_recover(tmp_path, mlenv, point_at_stand_in, lambda workspace: _writes(workspace) >= creates)
 
 
 #: A token no output or file may ever contain.
