@@ -132,8 +132,11 @@ MIGRATION_VERIFICATION_JSON = f"{PERMISSIONS_DIRECTORY}/migration/verification.j
 STATE_DIRECTORY = ".mlenv"
 #: What ``mlenv migrate`` verified, so that a rerun downloads only what changed (git-ignored).
 MIGRATION_RECORDS = f"{STATE_DIRECTORY}/migration/verified.json"
+#: mlenv's own code that decides the permission model, where a repository carries it (as mlenv's own does):
+#: the manifests' loading and checks, the policy, and the modules they import.
+RULE_INPUTS = ("generator/manifests", "generator/model", "generator/errors.py", "generator/paths.py")
 #: What the permission model is computed from, in git's history (``mlenv access --history``).
-HISTORY_INPUTS = (ENVIRONMENTS_DIRECTORY,)
+HISTORY_INPUTS = (ENVIRONMENTS_DIRECTORY, *RULE_INPUTS)
 #: The access history computed so far, one file per version of mlenv's policy (git-ignored).
 HISTORY_CACHE_DIRECTORY = f"{STATE_DIRECTORY}/history"
 #: File name of a saved plan and of the fingerprint of the inputs it was made from.

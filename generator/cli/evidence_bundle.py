@@ -80,9 +80,9 @@ def evidence(arguments: argparse.Namespace) -> int:
         path: text.encode("utf-8")
         for path, text in render_reports(checked.manifests, checked.model, generated_header).items()
     }
-    files["access-history.md"] = history_markdown(events, history.unreadable, names, period, at).encode()
+    files["access-history.md"] = history_markdown(events, history.notes, names, period, at).encode()
     files["access-history.csv"] = history_csv(events, names).encode()
-    files["access-history.json"] = history_json(events, history.unreadable, period, at).encode()
+    files["access-history.json"] = history_json(events, history.notes, period, at).encode()
     files["production-access.csv"] = _production_access(checked, history.events, names).encode()
     if audit is not None:
         files["audit.json"] = audit

@@ -48,15 +48,15 @@ def show_history(arguments: argparse.Namespace) -> int:
     )
     events = selected(root, history.events, selection)
     writers = {
-        "table": lambda: history_table(events, history.unreadable, names),
-        "markdown": lambda: history_markdown(events, history.unreadable, names, period, history.head),
+        "table": lambda: history_table(events, history.notes, names),
+        "markdown": lambda: history_markdown(events, history.notes, names, period, history.head),
         "csv": lambda: history_csv(events, names),
-        "json": lambda: history_json(events, history.unreadable, period, history.head),
+        "json": lambda: history_json(events, history.notes, period, history.head),
     }
     sys.stdout.write(writers[arguments.format]())
     print(
-        f"access history: {history.commits} commits changed environments/, {history.computed} computed now "
-        "(the others cached in .mlenv/history/)",
+        f"access history: {history.commits} commits changed environments/ or mlenv's rules, {history.computed} "
+        "computed now (the others cached in .mlenv/history/)",
         file=sys.stderr,
     )
     return ExitCode.OK

@@ -18,8 +18,9 @@ def add_history_options(access: argparse.ArgumentParser) -> None:
         "--history",
         action="store_true",
         help="since when and through which change: every grant and membership the branch's commits gave or took "
-        "(commit, author, date, merge and pull request, reviewed or direct, the manifest line or setting that "
-        "caused it), computed with this mlenv's policy and cached in .mlenv/history/",
+        "(commit, author, date, merge and pull request, reviewed or direct, the manifest line, setting or change "
+        "of mlenv's rules that caused it), each commit computed with its own mlenv's rules where the repository "
+        "carries mlenv's code (else this mlenv's), cached in .mlenv/history/",
     )
     access.add_argument("--since", default="", metavar="WHEN", help=f"with --history: changes after {_PERIOD_HELP}")
     access.add_argument("--until", default="", metavar="WHEN", help=f"with --history: changes up to {_PERIOD_HELP}")

@@ -26,10 +26,12 @@ _COMPUTED_BY = ("manifests", "model", "history")
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """One main-line commit's access changes, or why its manifests could not be read."""
+    """One main-line commit's access changes, or why its manifests could not be read; ``approximated`` says why its
+    own rules could not compute it ("" when they did)."""
 
     events: tuple[AccessEvent, ...]
     problem: str
+    approximated: str = ""
 
 
 def code_fingerprint() -> str:
@@ -75,7 +77,7 @@ class HistoryCache:
             )
             for event in stored["events"]
         )
-        return CacheEntry(events, stored["problem"])
+        return CacheEntry(events, stored["problem"], stored.get("approximated", ""))
 
     def put(self, commit: Commit, entry: CacheEntry) -> None:
         """Keep ``commit``'s entry."""
@@ -83,6 +85,7 @@ class HistoryCache:
             self._commits[event.commit.sha] = _commit_dict(event.commit)
         self._entries[commit.sha] = {
             "problem": entry.problem,
+            "approximated": entry.approximated,
             "events": [
                 {
                     "change": event.change,

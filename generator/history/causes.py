@@ -3,7 +3,8 @@
 An access comes from manifest entries (its grant, the memberships it goes through: ``Sources``). When one of
 their files changed in the commit, the cause is that entry's line, read from the commit (an access granted) or
 from the commit before (an access revoked). Otherwise the change came from a setting all environments share
-(``workspace.yaml``: ``group_name_pattern``, the registry, ...), named with its old and new value, or from a file
+(``workspace.yaml``: ``group_name_pattern``, the registry, ...), named with its old and new value, from a change
+of mlenv's own rules (where the repository carries mlenv's code: :mod:`generator.history.rules`), or from a file
 added or removed.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 from generator.history.items import AccessItem, Sources
+from generator.history.rules import is_rule_file
 from generator.history.snapshots import Snapshot
 from generator.paths import SETTINGS_MANIFEST, environment_manifest
 
@@ -66,6 +68,9 @@ def cause_of(
                 " (file added)" if path not in before.files else " (file removed)" if path not in after.files else ""
             )
             return Cause(path, number, f"`{lines[number - 1].strip()}`{whole}" if number <= len(lines) else whole)
+    rules = sorted(path for path in changed if is_rule_file(path))
+    if rules:
+        return Cause(rules[0], None, f"mlenv's rules changed ({', '.join(rules)})")
     manifest = environment_manifest(item.environment)
     if manifest in changed:
         return _file_change(manifest, before, after, text, item)

@@ -3,7 +3,8 @@ clones, and who made each commit.
 
 The **main line** is the first-parent chain of the revision asked for (``HEAD``): each of its commits is one change
 that reached the branch, either a merge (of a pull request) or a commit made on the branch directly. Only commits
-whose change touches an input of the permission model are listed (:data:`generator.paths.HISTORY_INPUTS`).
+whose change touches an input of the permission model (the manifests, or mlenv's rules where the repository
+carries them) are listed (:data:`generator.paths.HISTORY_INPUTS`).
 """
 
 from __future__ import annotations

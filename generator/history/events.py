@@ -57,3 +57,21 @@ class Unreadable:
 
     commit: Commit
     problem: str
+
+
+@dataclass(frozen=True)
+class Approximated:
+    """A commit of the main line computed with this mlenv's rules because its own could not compute it: its
+    changes are those this mlenv's rules make of its manifests."""
+
+    commit: Commit
+    reason: str
+
+
+@dataclass(frozen=True)
+class CommitNotes:
+    """What a reader of the history must know about some commits: those whose manifests could not be read, and
+    those computed with this mlenv's rules instead of their own."""
+
+    unreadable: tuple[Unreadable, ...] = ()
+    approximated: tuple[Approximated, ...] = ()

@@ -8,7 +8,7 @@ from typing import Any
 
 from generator import __version__
 from generator.history.cache import code_fingerprint
-from generator.history.events import GRANTED, AccessEvent, Unreadable
+from generator.history.events import GRANTED, AccessEvent, CommitNotes
 from generator.history.selection import Period
 from generator.tables import Table
 
@@ -79,16 +79,17 @@ def _row(event: AccessEvent, names: Mapping[str, str]) -> tuple[str, ...]:
 _HEADINGS = ("DATE", "CHANGE", "PROD", "PRINCIPAL", "LEVEL", "OBJECT", "COMMIT", "REVIEW", "WHY")
 
 
-def history_table(events: Sequence[AccessEvent], unreadable: Sequence[Unreadable], names: Mapping[str, str]) -> str:
-    """Aligned text for a terminal, one event a line, then the unreadable commits and the rule."""
+def history_table(events: Sequence[AccessEvent], notes: CommitNotes, names: Mapping[str, str]) -> str:
+    """Aligned text for a terminal, one event a line, then the notes on commits and the rule."""
     text = Table(_HEADINGS, [_row(event, names) for event in events]).text() if events else "no access changes\n"
-    text += "".join(f"unreadable {item.commit.sha[:7]}: {item.problem}\n" for item in unreadable)
+    text += "".join(f"unreadable {item.commit.sha[:7]}: {item.problem}\n" for item in notes.unreadable)
+    text += "".join(f"other rules {item.commit.sha[:7]}: {item.reason}\n" for item in notes.approximated)
     return f"{text}{_summary(events)}; {REVIEWED_RULE}\n"
 
 
 def history_markdown(
     events: Sequence[AccessEvent],
-    unreadable: Sequence[Unreadable],
+    notes: CommitNotes,
     names: Mapping[str, str],
     period: Period,
     head: str,
@@ -104,16 +105,15 @@ def history_markdown(
     ]
     unreviewed = [event for event in events if event.item.production and not event.reviewed]
     lines += ["## Production access changed without review", ""]
-    lines += (
-        [*Table(_HEADINGS, [_row(event, names) for event in unreviewed]).markdown(), ""]
-        if unreviewed
-        else ["None.", ""]
-    )
+    lines += _markdown_table(unreviewed, names)
     lines += ["## Every change", ""]
-    lines += [*Table(_HEADINGS, [_row(event, names) for event in events]).markdown(), ""] if events else ["None.", ""]
-    if unreadable:
+    lines += _markdown_table(events, names)
+    if notes.unreadable:
         lines += ["## Commits whose manifests could not be read", ""]
-        lines += [f"- `{item.commit.sha[:7]}` {item.problem}" for item in unreadable] + [""]
+        lines += [f"- `{item.commit.sha[:7]}` {item.problem}" for item in notes.unreadable] + [""]
+    if notes.approximated:
+        lines += ["## Commits not computed with their own mlenv's rules", ""]
+        lines += [f"- `{item.commit.sha[:7]}` {item.reason}" for item in notes.approximated] + [""]
     return "\n".join(lines)
 
 
@@ -155,8 +155,9 @@ def _csv_row(event: AccessEvent, names: Mapping[str, str]) -> tuple[str, ...]:
     )
 
 
-def history_json(events: Sequence[AccessEvent], unreadable: Sequence[Unreadable], period: Period, head: str) -> str:
-    """The documented JSON document: head, period, rule, events, unreadable commits."""
+def history_json(events: Sequence[AccessEvent], notes: CommitNotes, period: Period, head: str) -> str:
+    """The documented JSON document: head, period, rule, events, unreadable commits, commits computed with this
+    mlenv's rules instead of their own."""
     document: dict[str, Any] = {
         "head": head,
         "computed_with": computed_with(),
@@ -164,7 +165,10 @@ def history_json(events: Sequence[AccessEvent], unreadable: Sequence[Unreadable]
         "until": period.until,
         "reviewed_rule": REVIEWED_RULE,
         "events": [event.as_dict() for event in events],
-        "unreadable": [{"commit": item.commit.sha, "problem": item.problem} for item in unreadable],
+        "unreadable": [{"commit": item.commit.sha, "problem": item.problem} for item in notes.unreadable],
+        "computed_with_other_rules": [
+            {"commit": item.commit.sha, "reason": item.reason} for item in notes.approximated
+        ],
     }
     return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 

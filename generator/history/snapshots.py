@@ -1,5 +1,6 @@
 """The permission model at a commit: ``environments/`` of the commit written into a scratch repository (only the
-files that differ from the commit before), loaded and checked with this mlenv's policy."""
+files that differ from the commit before), loaded and checked with the commit's rules
+(:mod:`generator.history.rules`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from generator.errors import InvalidInput
-from generator.history.items import AccessItem, Sources, access_items
+from generator.history.items import AccessItem, Sources
+from generator.history.rules import CommitRules, is_rule_file, rule_files, running_rules
+from generator.history.worker import answer
 from generator.manifests.git_revision import git
-from generator.model.checked import load_and_check
 from generator.paths import HISTORY_INPUTS
 
 #: How many snapshots stay in memory (a commit and the ones just before it are asked for together).
@@ -21,11 +23,13 @@ _KEPT = 8
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The access of one commit (``problem`` says why none could be computed), and the blob of every input file."""
+    """The access of one commit (``problem`` says why none could be computed), and the blob of every input file;
+    ``approximated`` says why the commit's own rules could not compute it ("" when they did)."""
 
     items: dict[AccessItem, Sources]
     files: dict[str, str]
     problem: str = ""
+    approximated: str = ""
 
 
 class Snapshots:
@@ -38,6 +42,7 @@ class Snapshots:
         self._written: dict[str, str] = {}
         self._kept: OrderedDict[tuple[tuple[str, str], ...], Snapshot] = OrderedDict()
         self._texts: dict[str, str] = {}
+        self._rules = CommitRules(root)
 
     def __enter__(self) -> Snapshots:
         return self
@@ -45,6 +50,7 @@ class Snapshots:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
+        self._rules.__exit__(kind, error, trace)
         self._scratch.cleanup()
 
     def at(self, sha: str) -> Snapshot:
@@ -54,20 +60,29 @@ class Snapshots:
         if key in self._kept:
             self._kept.move_to_end(key)
             return self._kept[key]
-        self._write(files)
-        try:
-            checked = load_and_check(self._checkout)
-            snapshot = Snapshot(access_items(checked.model), files)
-        except InvalidInput as error:
-            problem = "; ".join(
-                f"{found.file}:{found.line}: {found.message}" if found.line else f"{found.file}: {found.message}"
-                for found in error.problems
-            )
-            snapshot = Snapshot({}, files, problem if error.problems else "")
+        self._write({path: blob for path, blob in files.items() if not is_rule_file(path)})
+        rules, approximated = rule_files(files), ""
+        snapshot = None
+        if rules and rules != running_rules():
+            snapshot, approximated = self._by_its_own_mlenv(sha, rules, files)
+        snapshot = snapshot or _snapshot(answer(self._checkout), files, approximated)
         self._kept[key] = snapshot
         if len(self._kept) > _KEPT:
             self._kept.popitem(last=False)
         return snapshot
+
+    def _by_its_own_mlenv(self, sha: str, rules: dict[str, str], files: dict[str, str]) -> tuple[Snapshot | None, str]:
+        """The snapshot commit ``sha``'s own mlenv computes for the checkout, or None and why it could not."""
+        asked = self._rules.ask(sha, rules, self._checkout)
+        if isinstance(asked, str):
+            return None, f"{asked}; computed with this mlenv's rules"
+        try:
+            return _snapshot(asked, files, ""), ""
+        except (KeyError, TypeError, ValueError) as error:
+            return (
+                None,
+                f"its mlenv answered in a form this one cannot read ({error}); computed with this mlenv's rules",
+            )
 
     def text(self, blob: str) -> str:
         """The text of the file whose blob is ``blob``."""
@@ -97,6 +112,20 @@ class Snapshots:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(contents[files[path]])
         self._written = dict(files)
+
+
+def _snapshot(reply: dict[str, Any], files: dict[str, str], approximated: str) -> Snapshot:
+    """The snapshot a worker's answer (:func:`generator.history.worker.answer`) describes."""
+    if "problems" in reply:
+        problem = "; ".join(
+            f"{found['file']}:{found['line']}: {found['message']}"
+            if found["line"]
+            else f"{found['file']}: {found['message']}"
+            for found in reply["problems"]
+        )
+        return Snapshot({}, files, problem, approximated)
+    items = {AccessItem.from_dict(entry["item"]): tuple(entry["sources"]) for entry in reply["items"]}
+    return Snapshot(items, files, "", approximated)
 
 
 def _blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from generator.history.cache import CacheEntry, HistoryCache
 from generator.history.causes import cause_of
 from generator.history.commits import Commit, commit_id, main_line, merged_branch
-from generator.history.events import GRANTED, REVOKED, AccessEvent, Unreadable
+from generator.history.events import GRANTED, REVOKED, AccessEvent, Approximated, CommitNotes, Unreadable
 from generator.history.items import AccessItem
 from generator.history.snapshots import Snapshot, Snapshots
 
@@ -22,12 +22,13 @@ _EMPTY = Snapshot({}, {})
 
 @dataclass(frozen=True)
 class History:
-    """Every access change on the main line of ``head``, oldest first, and the commits whose manifests could not be
-    read; ``computed`` counts the main-line commits computed now (the others came from the cache)."""
+    """Every access change on the main line of ``head``, oldest first, the commits whose manifests could not be
+    read and those computed with this mlenv's rules instead of their own; ``computed`` counts the main-line commits
+    computed now (the others came from the cache)."""
 
     head: str
     events: tuple[AccessEvent, ...]
-    unreadable: tuple[Unreadable, ...]
+    notes: CommitNotes
     commits: int
     computed: int
 
@@ -39,6 +40,7 @@ def access_history(root: Path, head: str = "HEAD") -> History:
     cache = HistoryCache.load(root)
     events: list[AccessEvent] = []
     unreadable: list[Unreadable] = []
+    approximated: list[Approximated] = []
     last_readable = ""
     computed = 0
     with Snapshots(root) as snapshots:
@@ -49,20 +51,23 @@ def access_history(root: Path, head: str = "HEAD") -> History:
                 cache.put(commit, entry)
                 computed += 1
             events.extend(entry.events)
+            if entry.approximated:
+                approximated.append(Approximated(commit, entry.approximated))
             if entry.problem:
                 unreadable.append(Unreadable(commit, entry.problem))
             else:
                 last_readable = commit.sha
     if computed:
         cache.save()
-    return History(head_sha, tuple(events), tuple(unreadable), len(line), computed)
+    notes = CommitNotes(tuple(unreadable), tuple(approximated))
+    return History(head_sha, tuple(events), notes, len(line), computed)
 
 
 def _changes(root: Path, snapshots: Snapshots, commit: Commit, last_readable: str) -> CacheEntry:
     """What ``commit`` changed, compared with the last readable commit of the main line before it."""
     after = snapshots.at(commit.sha)
     if after.problem:
-        return CacheEntry((), after.problem)
+        return CacheEntry((), after.problem, after.approximated)
     before = snapshots.at(last_readable) if last_readable else _EMPTY
     granted = [item for item in after.items if item not in before.items]
     revoked = [item for item in before.items if item not in after.items]
@@ -75,7 +80,7 @@ def _changes(root: Path, snapshots: Snapshots, commit: Commit, last_readable: st
             cause = cause_of(item, sources, change == GRANTED, made_before, made_after, snapshots.text)
             events.append(AccessEvent(change, item, maker, commit, cause))
     events.sort(key=lambda event: (event.commit.date, event.change, event.item))
-    return CacheEntry(tuple(events), "")
+    return CacheEntry(tuple(events), "", after.approximated)
 
 
 Traced = dict[tuple[str, AccessItem], tuple[Commit, Snapshot, Snapshot]]

@@ -17,13 +17,11 @@ import csv
 import hashlib
 import io
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.repository import git, run_module, write
+from tests.support.repository import commit_dated, git, merge_dated, run_module, write
 
 RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
 SECOND_RUNNER = "c28e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b04"
@@ -51,27 +49,6 @@ models:
 """
 
 
-def _commit(root: Path, message: str, when: str) -> str:
-    git(root, "add", "-A")
-    stamp = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-    os.environ.update(stamp)
-    try:
-        git(root, "commit", "-q", "-m", message)
-    finally:
-        for key in stamp:
-            del os.environ[key]
-    return git(root, "rev-parse", "HEAD").strip()
-
-
-def _merge(root: Path, branch: str, message: str, when: str) -> str:
-    os.environ.update({"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
-    try:
-        git(root, "merge", "-q", "--no-ff", branch, "-m", message)
-    finally:
-        del os.environ["GIT_AUTHOR_DATE"], os.environ["GIT_COMMITTER_DATE"]
-    return git(root, "rev-parse", "HEAD").strip()
-
-
 @pytest.fixture(scope="module")
 def scripted(tmp_path_factory) -> dict[str, Any]:
     """The repository and the id of each commit of the script."""
@@ -84,41 +61,41 @@ def scripted(tmp_path_factory) -> dict[str, Any]:
     write(root, "environments/workspace.yaml", SETTINGS.format(pattern="apps_{env}"))
     write(root, "environments/acc.yaml", ACC)
     write(root, "environments/prod.yaml", PROD)
-    commits["onboard"] = _commit(root, "onboard acc and prod", "2026-01-05T10:00:00+00:00")
+    commits["onboard"] = commit_dated(root, "onboard acc and prod", "2026-01-05T10:00:00+00:00")
 
     git(root, "checkout", "-q", "-b", "add-model")
     write(root, "environments/prod.yaml", PROD + "  - uplift\n")
     git(root, "config", "user.name", "Dana Scientist")
-    commits["add uplift"] = _commit(root, "add uplift", "2026-02-02T09:00:00+00:00")
+    commits["add uplift"] = commit_dated(root, "add uplift", "2026-02-02T09:00:00+00:00")
     git(root, "config", "user.name", "Platform Team")
     git(root, "checkout", "-q", "main")
-    commits["merge #7"] = _merge(
+    commits["merge #7"] = merge_dated(
         root, "add-model", "Merge pull request #7 from team/add-model\n\nadd uplift", "2026-02-03T12:00:00+00:00"
     )
 
     write(root, "environments/prod.yaml", PROD.replace("readers: []", "readers: [risk-analysts]") + "  - uplift\n")
-    commits["risk readers"] = _commit(root, "risk readers", "2026-03-01T08:00:00+00:00")
+    commits["risk readers"] = commit_dated(root, "risk readers", "2026-03-01T08:00:00+00:00")
     write(root, "environments/prod.yaml", "production: maybe\n")
-    commits["broken"] = _commit(root, "broken", "2026-03-02T08:00:00+00:00")
+    commits["broken"] = commit_dated(root, "broken", "2026-03-02T08:00:00+00:00")
     fixed = PROD.replace("readers: []", "readers: [risk-analysts]") + "  - uplift\n"
     fixed = fixed.replace(
         "models:", f"  - application_id: {SECOND_RUNNER}\n    display_name: ml-prod-runner-2\nmodels:"
     )
     write(root, "environments/prod.yaml", fixed)
-    commits["fixed"] = _commit(root, "fixed", "2026-03-03T08:00:00+00:00")
+    commits["fixed"] = commit_dated(root, "fixed", "2026-03-03T08:00:00+00:00")
 
     git(root, "checkout", "-q", "-b", "rename")
     write(root, "environments/workspace.yaml", SETTINGS.format(pattern="team_{env}"))
-    commits["rename groups"] = _commit(root, "rename groups", "2026-04-01T09:00:00+00:00")
+    commits["rename groups"] = commit_dated(root, "rename groups", "2026-04-01T09:00:00+00:00")
     git(root, "checkout", "-q", "main")
-    commits["merge !12"] = _merge(
+    commits["merge !12"] = merge_dated(
         root,
         "rename",
         "Merge branch 'rename' into 'main'\n\nrename groups\n\nSee merge request platform/ml!12",
         "2026-04-02T12:00:00+00:00",
     )
     (root / "environments/acc.yaml").unlink()
-    commits["retire acc"] = _commit(root, "retire acc", "2026-05-01T08:00:00+00:00")
+    commits["retire acc"] = commit_dated(root, "retire acc", "2026-05-01T08:00:00+00:00")
     return commits
 
 

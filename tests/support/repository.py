@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -61,6 +62,24 @@ def write(root: Path, relative: str, text: str) -> Path:
 def git(root: Path, *arguments: str) -> str:
     """Run ``git -C root ARGS`` and return its output (fails the test when git fails)."""
     return subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True, text=True).stdout
+
+
+def _dated_git(root: Path, when: str, *arguments: str) -> str:
+    """``git -C root ARGS`` with author and committer dates ``when`` (ISO 8601); the new HEAD's id."""
+    stamp = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True, env={**os.environ, **stamp})
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def commit_dated(root: Path, message: str, when: str) -> str:
+    """Commit every change in ``root`` as made at ``when`` (ISO 8601); the commit's id."""
+    git(root, "add", "-A")
+    return _dated_git(root, when, "commit", "-q", "-m", message)
+
+
+def merge_dated(root: Path, branch: str, message: str, when: str) -> str:
+    """Merge ``branch`` into the current branch with a merge commit made at ``when``; its id."""
+    return _dated_git(root, when, "merge", "-q", "--no-ff", branch, "-m", message)
 
 
 def commit_everything(root: Path, message: str) -> None:

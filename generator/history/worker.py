@@ -1,0 +1,45 @@
+"""The access of a checkout, computed by the mlenv this module belongs to, for another mlenv's history.
+
+When a repository carries mlenv's own code, a commit's permission model is computed with the rules of that commit:
+the history exports the commit's ``generator/`` package and runs this module from it
+(``python -m generator.history.worker``). It reads one JSON request a line on standard input,
+``{"checkout": "<directory>"}``, and answers each with one JSON line: ``{"items": [{"item": ..., "sources":
+[...]}]}``, ``{"problems": [{"file": ..., "line": ..., "message": ...}]}`` when the manifests are refused, or
+``{"error": "..."}`` when it fails otherwise. It only reads the checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.errors import InvalidInput
+from generator.history.items import access_items
+from generator.model.checked import load_and_check
+
+
+def answer(checkout: Path) -> dict[str, Any]:
+    """The access of the manifests in ``checkout``, or why they are refused."""
+    try:
+        checked = load_and_check(checkout)
+    except InvalidInput as error:
+        problems = [{"file": found.file, "line": found.line, "message": found.message} for found in error.problems]
+        return {"problems": problems}
+    items = access_items(checked.model)
+    return {"items": [{"item": item.as_dict(), "sources": list(sources)} for item, sources in items.items()]}
+
+
+def main() -> None:
+    """Answer requests until standard input closes."""
+    for line in sys.stdin:
+        try:
+            reply = answer(Path(json.loads(line)["checkout"]))
+        except Exception as error:  # any failure is an answer: the history falls back and says so
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(reply), flush=True)
+
+
+if __name__ == "__main__":
+    main()
