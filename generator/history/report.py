@@ -83,7 +83,7 @@ def history_table(events: Sequence[AccessEvent], notes: CommitNotes, names: Mapp
     """Aligned text for a terminal, one event a line, then the notes on commits and the rule."""
     text = Table(_HEADINGS, [_row(event, names) for event in events]).text() if events else "no access changes\n"
     text += "".join(f"unreadable {item.commit.sha[:7]}: {item.problem}\n" for item in notes.unreadable)
-    text += "".join(f"other rules {item.commit.sha[:7]}: {item.reason}\n" for item in notes.approximated)
+    text += "".join(f"other rules {commits}: {reason}\n" for commits, reason in _approximated(notes))
     return f"{text}{_summary(events)}; {REVIEWED_RULE}\n"
 
 
@@ -113,8 +113,20 @@ def history_markdown(
         lines += [f"- `{item.commit.sha[:7]}` {item.problem}" for item in notes.unreadable] + [""]
     if notes.approximated:
         lines += ["## Commits not computed with their own mlenv's rules", ""]
-        lines += [f"- `{item.commit.sha[:7]}` {item.reason}" for item in notes.approximated] + [""]
+        lines += [f"- {commits}: {reason}" for commits, reason in _approximated(notes)] + [""]
     return "\n".join(lines)
+
+
+def _approximated(notes: CommitNotes) -> list[tuple[str, str]]:
+    """The commits computed with other rules, those of one reason together: ``1a2b3c4`` or ``1a2b3c4 to 5d6e7f8 (12
+    commits)``, and the reason."""
+    shas: dict[str, list[str]] = {}
+    for item in notes.approximated:
+        shas.setdefault(item.reason, []).append(item.commit.sha[:7])
+    return [
+        (found[0] if len(found) == 1 else f"{found[0]} to {found[-1]} ({len(found)} commits)", reason)
+        for reason, found in shas.items()
+    ]
 
 
 def _markdown_table(events: Sequence[AccessEvent], names: Mapping[str, str]) -> list[str]:
