@@ -91,16 +91,44 @@ def _file_change(path: str, before: Snapshot, after: Snapshot, text: Callable[[s
 
 
 def _setting_change(path: str, before: Snapshot, after: Snapshot, text: Callable[[str], str]) -> Cause:
-    old = _mapping(text(before.files[path])) if path in before.files else {}
+    old = _flat(_mapping(text(before.files[path]))) if path in before.files else {}
     new_text = text(after.files[path]) if path in after.files else ""
-    new = _mapping(new_text)
+    new = _flat(_mapping(new_text))
     keys = sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
     if not keys:
         return Cause(path, None, "comments or formatting changed")
     described = "; ".join(f"setting {key}: {_value(old.get(key))} → {_value(new.get(key))}" for key in keys)
-    lines = new_text.splitlines()
-    line = next((number for number, body in enumerate(lines, 1) if body.startswith(f"{keys[0]}:")), None)
-    return Cause(path, line, described)
+    return Cause(path, _line_of(new_text.splitlines(), keys[0]), described)
+
+
+def _flat(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The settings of ``mapping`` by dotted name (``unity_catalog.catalog_name_pattern``), nested ones included."""
+    flat: dict[str, Any] = {}
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(_flat(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _line_of(lines: list[str], dotted: str) -> int | None:
+    """The line of the setting named ``dotted`` (the deepest of its keys found; None when not even the first is)."""
+    number, start = None, 0
+    for depth, key in enumerate(dotted.split(".")):
+        found = next(
+            (
+                index
+                for index in range(start, len(lines))
+                if lines[index].strip().startswith(f"{key}:") and (depth or lines[index].startswith(key))
+            ),
+            None,
+        )
+        if found is None:
+            break
+        number, start = found + 1, found + 1
+    return number
 
 
 def _changed_lines(old: str, new: str, new_side: bool) -> set[int]:
@@ -137,5 +165,5 @@ def _value(value: Any) -> str:
     return (
         "(unset)"
         if value is None
-        else yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+        else yaml.safe_dump(value, default_flow_style=True, width=float("inf")).strip().removesuffix("...").strip()
     )
