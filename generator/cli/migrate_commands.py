@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from generator.atomic_files import write_atomically
 from generator.cli.migrate_parser import chosen_mode
 from generator.errors import ExitCode, InvalidInput, Problem, Refused
 from generator.migration.archive import delete_archive
@@ -27,7 +28,6 @@ from generator.migration.verified import VerificationRecords
 from generator.migration.verify import verify
 from generator.model.checked import load_and_check
 from generator.paths import MIGRATION_RECORDS, MIGRATION_VERIFICATION_JSON, MIGRATION_VERIFICATION_MARKDOWN
-from generator.render.writer import write_atomically
 from generator.request_budget import process_share
 
 

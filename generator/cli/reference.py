@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator.atomic_files import write_atomically
 from generator.cli.parser import build_parser
-from generator.render.writer import write_atomically
 
 BEGIN = "<!-- BEGIN_MLENV_CLI -->"
 END = "<!-- END_MLENV_CLI -->"

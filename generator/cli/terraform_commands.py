@@ -11,13 +11,13 @@ from pathlib import Path
 
 from python_terraform import IsFlagged
 
+from generator.atomic_files import write_atomically
 from generator.deployment.parallel import runner_for
 from generator.errors import ExitCode, InvalidInput, Problem
 from generator.manifests.environments import Manifests
 from generator.manifests.roots import roots_of, select_roots
 from generator.model.checked import load_and_check
 from generator.paths import SHARED_ROOT_NAME
-from generator.render.writer import write_atomically
 from generator.terraform.failures import raise_for
 from generator.terraform.module_docs import render_module_docs
 from generator.terraform.runner import StepResult, TerraformRunner

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from generator.atomic_files import write_atomically
 from generator.errors import ExitCode, InvalidInput, Problem, Refused
 from generator.model.checked import load_and_check
 from generator.paths import IMPORTS_TERRAFORM_FILE, in_root
 from generator.render.audit_report import report_json, report_markdown, report_table
 from generator.render.imports import render_imports
 from generator.render.state_layout import layout_of
-from generator.render.writer import write_atomically
 from generator.terminal import styled
 from generator.workspace.audit import audit as audit_workspace
 from generator.workspace.connection import workspace_client

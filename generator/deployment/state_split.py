@@ -20,13 +20,13 @@ from generator.addresses import (
     UnityCatalogModule,
     environment_module_address,
 )
+from generator.atomic_files import write_atomically
 from generator.deployment.options import PlanOptions
 from generator.deployment.root_context import Where
 from generator.errors import Refused
 from generator.model.checked import Checked
 from generator.paths import MOVED_TERRAFORM_FILE
 from generator.render.moved import render_moved
-from generator.render.writer import write_atomically
 
 #: The all-principals group's memberships in the single root (one per environment group).
 _MEMBERSHIPS = f"module.{ALL_PRINCIPALS_GROUP_CALL}.databricks_group_member.this"

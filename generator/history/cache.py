@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.atomic_files import write_atomically
 from generator.history.causes import Cause
 from generator.history.commits import Commit
 from generator.history.events import AccessEvent
@@ -99,13 +99,8 @@ class HistoryCache:
 
     def save(self) -> None:
         """Write the cache (whole, then renamed into place) and remove the files of other fingerprints."""
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self._path.with_suffix(f".{os.getpid()}.partial")  # two runs at once never share one
-        partial.write_text(
-            json.dumps({"entries": self._entries, "commits": self._commits}, sort_keys=True, separators=(",", ":")),
-            encoding="utf-8",
-        )
-        partial.replace(self._path)
+        document = {"entries": self._entries, "commits": self._commits}
+        write_atomically(self._path, json.dumps(document, sort_keys=True, separators=(",", ":")))
         for other in self._path.parent.glob("*.json"):
             if other != self._path:
                 other.unlink()

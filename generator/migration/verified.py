@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.atomic_files import write_atomically
 from generator.paths import MIGRATION_RECORDS
 
 
@@ -94,10 +95,7 @@ class VerificationRecords:
         """Write the records (atomically)."""
         with self._lock:
             document = {uri: asdict(record) for uri, record in sorted(self._records.items())}
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self._path.with_suffix(".json.partial")
-        partial.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        partial.replace(self._path)
+        write_atomically(self._path, json.dumps(document, indent=1, sort_keys=True) + "\n")
 
     def _read(self) -> dict[str, Verified]:
         try:

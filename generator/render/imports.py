@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.addresses import ImportTarget
+from generator.atomic_files import write_atomically
 from generator.render.hcl import hcl_value
-from generator.render.writer import write_atomically
 
 
 def render_imports(targets: Iterable[ImportTarget], host: str) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.atomic_files import staged
 from generator.paths import GENERATED_GLOBS
 from generator.render.header import GENERATED_MARKER
 
@@ -38,39 +37,19 @@ def write_outputs(root: Path, files: dict[str, str]) -> OutputChanges:
     a failure while writing leaves the previous files intact.
     """
     changes = compare_outputs(root, files)
-    staged: list[tuple[Path, Path]] = []
+    written: list[tuple[Path, Path]] = []
     try:
         for path in changes.changed:
-            staged.append((_stage(root / path, files[path]), root / path))
+            written.append((staged(root / path, files[path]), root / path))
     except BaseException:
-        for temporary, _ in staged:
+        for temporary, _ in written:
             temporary.unlink(missing_ok=True)
         raise
-    for temporary, target in staged:
+    for temporary, target in written:
         temporary.replace(target)
     for path in changes.removed:
         (root / path).unlink()
     return changes
-
-
-def write_atomically(target: Path, content: str) -> None:
-    """Write one file so that readers see the old content or the new one, never a part."""
-    _stage(target, content).replace(target)
-
-
-def _stage(target: Path, content: str) -> Path:
-    """Write ``content`` to a temporary file beside ``target``; return its path."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
-        temporary.chmod(0o644)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
 
 
 def _read(path: Path) -> str | None:

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.atomic_files import write_atomically
 from generator.errors import ToolchainError
 from generator.terminal import ticking
 
@@ -126,7 +127,7 @@ def prepare(log: Callable[[str], object] = print) -> Toolchain:
             mirrored.parent.mkdir(parents=True, exist_ok=True)
             _copy_atomically(built, mirrored)
         config = cache / "terraformrc"
-        _write_atomically(config, _cli_config(cache / "mirror"))
+        write_atomically(config, _cli_config(cache / "mirror"))
         terraform = _install_terraform()
     log(f"terraform: {terraform}")
     log(f"CLI config: {config} (mlenv passes it to Terraform as TF_CLI_CONFIG_FILE)")
@@ -150,14 +151,6 @@ def _exclusive(lock_file: Path, log: Callable[[str], object]) -> Iterator[None]:
 def _sibling(target: Path) -> Path:
     """A temporary name beside ``target``, of this process alone."""
     return target.with_name(f".{target.name}.{os.getpid()}.partial")
-
-
-def _write_atomically(target: Path, content: str, mode: int | None = None) -> None:
-    partial = _sibling(target)
-    partial.write_text(content, encoding="utf-8")
-    if mode is not None:
-        partial.chmod(mode)
-    partial.replace(target)
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
@@ -242,5 +235,5 @@ def _install_terraform() -> Path:
     launcher.parent.mkdir(parents=True, exist_ok=True)
     content = _LAUNCHER.format(python=sys.executable)
     if not launcher.exists() or launcher.read_text(encoding="utf-8", errors="replace") != content:
-        _write_atomically(launcher, content, mode=0o755)
+        write_atomically(launcher, content, mode=0o755)
     return launcher

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import generator.render.writer
+import generator.atomic_files
 from tests.support.repository import run_module, write
 
 
@@ -76,7 +76,7 @@ def test_a_failure_while_writing_leaves_previous_output_intact(repo, mlenv, monk
     manifest = repo / "environments/acc.yaml"
     manifest.write_text(manifest.read_text().replace("  - churn\n", "  - churn\n  - upsell\n"))
     calls = {"count": 0}
-    real_mkstemp = generator.render.writer.tempfile.mkstemp
+    real_mkstemp = generator.atomic_files.tempfile.mkstemp
 
     def failing_mkstemp(*args, **kwargs):
         calls["count"] += 1
@@ -84,7 +84,7 @@ def test_a_failure_while_writing_leaves_previous_output_intact(repo, mlenv, monk
             raise OSError(28, "No space left on device")
         return real_mkstemp(*args, **kwargs)
 
-    monkeypatch.setattr(generator.render.writer.tempfile, "mkstemp", failing_mkstemp)
+    monkeypatch.setattr(generator.atomic_files.tempfile, "mkstemp", failing_mkstemp)
     result = mlenv("--repository", repo, "render")
     assert result.code == 70 and "No space left on device" in result.err
     assert _generated(repo) == before
