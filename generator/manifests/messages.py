@@ -15,15 +15,31 @@ from generator.manifests.manifest import PATTERN_HINTS
 from generator.manifests.yaml_source import Location, YamlDocument
 
 
+#: Problems described per manifest; the rest are counted (a file of 20,000 unknown keys needs the first few, fast).
+MAX_PROBLEMS_PER_FILE = 50
+
+
 def problems_from_validation_error(
     error: ValidationError, root_model: type[BaseModel], document: YamlDocument
 ) -> list[Problem]:
-    """One :class:`Problem` per pydantic error, located at the offending key or item."""
+    """One :class:`Problem` per pydantic error, located at the offending key or item (at most
+    :data:`MAX_PROBLEMS_PER_FILE`, then one that counts the others)."""
     problems = []
-    for item in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    for item in errors[:MAX_PROBLEMS_PER_FILE]:
         location: Location = tuple(item["loc"])
         message, hint = _describe(item, location, root_model)
         problems.append(Problem(document.path, document.line_of(location), message, hint))
+    if len(errors) > MAX_PROBLEMS_PER_FILE:
+        more, first = len(errors) - MAX_PROBLEMS_PER_FILE, tuple(errors[MAX_PROBLEMS_PER_FILE]["loc"])
+        problems.append(
+            Problem(
+                document.path,
+                document.line_of(first),
+                f"and {more:,} more problems from here on",
+                "fix the ones above and rerun",
+            )
+        )
     return problems
 
 

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.manifests.messages import MAX_PROBLEMS_PER_FILE
 from generator.manifests.yaml_limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from tests.support.repository import REPOSITORY
 
@@ -78,6 +79,18 @@ def test_hostile_manifest_is_refused_quickly_naming_file_and_line(case, tmp_path
     _assert_refused_cleanly(tmp_path, code, err, seconds)
     assert err.startswith("environments/acc.yaml"), err
     assert expected in err, err
+
+
+def test_a_manifest_of_thousands_of_mistakes_describes_the_first_ones_and_counts_the_rest(tmp_path):
+    (tmp_path / "environments").mkdir()
+    (tmp_path / "environments" / "acc.yaml").write_text(HOSTILE["wide_mapping"][0], encoding="utf-8")
+    code, err, seconds = _render(tmp_path)
+    _assert_refused_cleanly(tmp_path, code, err, seconds)
+    lines = err.rstrip().splitlines()
+    described = [line for line in lines if "unknown key" in line]
+    assert len(described) == MAX_PROBLEMS_PER_FILE and described[0].startswith("environments/acc.yaml:1: ")
+    counted = f"environments/acc.yaml:{MAX_PROBLEMS_PER_FILE + 1}: and {20_000 - MAX_PROBLEMS_PER_FILE:,} more problems"
+    assert lines[-2].startswith(counted), err
 
 
 DEEP = {
