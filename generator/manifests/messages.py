@@ -14,7 +14,6 @@ from generator.errors import Problem
 from generator.manifests.manifest import PATTERN_HINTS
 from generator.manifests.yaml_source import Location, YamlDocument
 
-
 #: Problems described per manifest; the rest are counted (a file of 20,000 unknown keys needs the first few, fast).
 MAX_PROBLEMS_PER_FILE = 50
 
