@@ -28,12 +28,6 @@ ONE_WORKER_GROUPS = {
 }
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that run real Terraform first (the order otherwise kept): under ``pytest -n`` the work of minutes starts
-    first, and the run does not end waiting for one worker's late multi-minute test."""
-    items.sort(key=lambda item: item.get_closest_marker("terraform") is None)
-
-
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``pytest -n N`` (``make test``): every test is a unit of work for whichever worker is free, except the groups
