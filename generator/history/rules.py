@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -84,9 +85,12 @@ class CommitRules:
         if isinstance(worker, str):
             return worker
         reply = worker.ask(checkout)
-        if reply is None or "error" in reply:
+        if reply is None or "error" in reply or reply.get("code") != worker.code:
             worker.stop()
-            self._workers[key] = why = f"its mlenv failed: {reply['error'] if reply else 'it stopped'}"
+            failure = (
+                "it stopped" if reply is None else reply.get("error") or f"it ran the mlenv at {reply.get('code')}"
+            )
+            self._workers[key] = why = f"its mlenv failed: {failure}"
             return why
         return reply
 
@@ -108,10 +112,14 @@ class _Worker:
     """One commit's mlenv answering requests (:mod:`generator.history.worker`) from its exported code."""
 
     def __init__(self, export: Path):
-        # run from the export: its generator/ comes first on the path, before any installed mlenv
+        #: The package the worker must run: the export's, first on its path before any installed mlenv.
+        self.code = str((export / "generator").resolve())
+        environment = {name: value for name, value in os.environ.items() if name != "PYTHONSAFEPATH"}
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(export), os.environ.get("PYTHONPATH")]))
         self._process = subprocess.Popen(
             [sys.executable, "-m", _WORKER_MODULE],
             cwd=export,
+            env=environment,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -5,7 +5,8 @@ the history exports the commit's ``generator/`` package and runs this module fro
 (``python -m generator.history.worker``). It reads one JSON request a line on standard input,
 ``{"checkout": "<directory>"}``, and answers each with one JSON line: ``{"items": [{"item": ..., "sources":
 [...]}]}``, ``{"problems": [{"file": ..., "line": ..., "message": ...}]}`` when the manifests are refused, or
-``{"error": "..."}`` when it fails otherwise. It only reads the checkout.
+``{"error": "..."}`` when it fails otherwise; each answer names the package that computed it (``"code"``), so that
+the history can tell it ran the commit's code. It only reads the checkout.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main() -> None:
             reply = answer(Path(json.loads(line)["checkout"]))
         except Exception as error:  # any failure is an answer: the history falls back and says so
             reply = {"error": f"{type(error).__name__}: {error}"}
-        print(json.dumps(reply), flush=True)
+        print(json.dumps({**reply, "code": str(Path(__file__).resolve().parents[1])}), flush=True)
 
 
 if __name__ == "__main__":

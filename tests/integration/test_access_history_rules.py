@@ -143,3 +143,16 @@ def test_a_commit_whose_mlenv_cannot_compute_for_this_one_is_computed_with_these
     assert _directory_events(document) == [("granted", "CAN_MANAGE", old)], "these rules, and no change at upgrade"
     table = run_module("--repository", root, "access", "--history")
     assert table.code == 0 and f"other rules {old[:7]}" in table.out, table.out + table.err
+
+
+def test_a_commit_whose_mlenv_fails_is_computed_with_these_rules_and_named(tmp_path):
+    root = tmp_path / "repository"
+    _repository(root)
+    _mlenv_code(root, older=True)
+    rules = root / RULE_FILE
+    rules.write_text(rules.read_text(encoding="utf-8") + "\nraise RuntimeError('broken rules')\n", encoding="utf-8")
+    broken = commit_dated(root, "onboard prod", "2026-01-05T10:00:00+00:00")
+    document = _history(root)
+    (noted,) = document["computed_with_other_rules"]
+    assert noted["commit"] == broken and noted["reason"].startswith("its mlenv failed")
+    assert _directory_events(document) == [("granted", "CAN_MANAGE", broken)]
