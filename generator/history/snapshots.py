@@ -11,10 +11,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from generator.history.items import AccessItem, Sources
+from generator.errors import InvalidInput
+from generator.history.items import AccessItem, Sources, access_items
 from generator.history.rules import CommitRules, is_rule_file, rule_files, running_rules
-from generator.history.worker import answer
 from generator.manifests.git_revision import git
+from generator.model.checked import load_and_check
 from generator.paths import HISTORY_INPUTS
 
 #: How many snapshots stay in memory (a commit and the ones just before it are asked for together).
@@ -65,11 +66,20 @@ class Snapshots:
         snapshot = None
         if rules and rules != running_rules():
             snapshot, approximated = self._by_its_own_mlenv(sha, rules, files)
-        snapshot = snapshot or _snapshot(answer(self._checkout), files, approximated)
+        snapshot = snapshot or self._here(files, approximated)
         self._kept[key] = snapshot
         if len(self._kept) > _KEPT:
             self._kept.popitem(last=False)
         return snapshot
+
+    def _here(self, files: dict[str, str], approximated: str) -> Snapshot:
+        """The snapshot this mlenv computes for the checkout."""
+        try:
+            checked = load_and_check(self._checkout)
+        except InvalidInput as error:
+            found = [(problem.file, problem.line, problem.message) for problem in error.problems]
+            return Snapshot({}, files, _problem_text(found), approximated)
+        return Snapshot(access_items(checked.model), files, "", approximated)
 
     def _by_its_own_mlenv(self, sha: str, rules: dict[str, str], files: dict[str, str]) -> tuple[Snapshot | None, str]:
         """The snapshot commit ``sha``'s own mlenv computes for the checkout, or None and why it could not."""
@@ -117,15 +127,15 @@ class Snapshots:
 def _snapshot(reply: dict[str, Any], files: dict[str, str], approximated: str) -> Snapshot:
     """The snapshot a worker's answer (:func:`generator.history.worker.answer`) describes."""
     if "problems" in reply:
-        problem = "; ".join(
-            f"{found['file']}:{found['line']}: {found['message']}"
-            if found["line"]
-            else f"{found['file']}: {found['message']}"
-            for found in reply["problems"]
-        )
-        return Snapshot({}, files, problem, approximated)
+        found = [(problem["file"], problem["line"], problem["message"]) for problem in reply["problems"]]
+        return Snapshot({}, files, _problem_text(found), approximated)
     items = {AccessItem.from_dict(entry["item"]): tuple(entry["sources"]) for entry in reply["items"]}
     return Snapshot(items, files, "", approximated)
+
+
+def _problem_text(found: list[tuple[str, int | None, str]]) -> str:
+    """Why the manifests are refused, on one line: ``file:line: message; ...``."""
+    return "; ".join(f"{file}:{line}: {message}" if line else f"{file}: {message}" for file, line, message in found)
 
 
 def _blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
