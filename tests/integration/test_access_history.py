@@ -21,25 +21,13 @@ from typing import Any
 
 import pytest
 
+from tests.support.history_script import PROD as SHORT_PROD
+from tests.support.history_script import RUNNER, SETTINGS, new_repository
 from tests.support.repository import commit_dated, git, merge_dated, run_module, write
 
-RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
 SECOND_RUNNER = "c28e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b04"
 ACC_RUNNER = "3f2b8c1d-6a4e-4b7f-9c2d-1e5f7a8b9c01"
-SETTINGS = """experiment_root: /experiments
-group_name_pattern: {pattern}
-all_principals_group: apps_all
-terraform_identity:
-  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05
-"""
-PROD = f"""production: true
-service_principals:
-  - application_id: {RUNNER}
-    display_name: ml-prod-runner
-models:
-  - name: churn
-    readers: []
-"""
+PROD = SHORT_PROD.replace("  - churn\n", "  - name: churn\n    readers: []\n")
 ACC = f"""production: false
 service_principals:
   - application_id: {ACC_RUNNER}
@@ -52,11 +40,7 @@ models:
 @pytest.fixture(scope="module")
 def scripted(tmp_path_factory) -> dict[str, Any]:
     """The repository and the id of each commit of the script."""
-    root = tmp_path_factory.mktemp("history") / "repository"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "platform@example.com")
-    git(root, "config", "user.name", "Platform Team")
+    root = new_repository(tmp_path_factory.mktemp("history") / "repository")
     commits: dict[str, str] = {"root": root}  # type: ignore[dict-item]
     write(root, "environments/workspace.yaml", SETTINGS.format(pattern="apps_{env}"))
     write(root, "environments/acc.yaml", ACC)

@@ -21,22 +21,9 @@ from typing import Any
 import pytest
 
 import generator
+from tests.support.history_script import PROD, RUNNER, SETTINGS, new_repository
 from tests.support.repository import commit_dated, git, merge_dated, run_module, write
 
-RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
-SETTINGS = """experiment_root: /experiments
-group_name_pattern: apps_{env}
-all_principals_group: apps_all
-terraform_identity:
-  application_id: 0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05
-"""
-PROD = f"""production: true
-service_principals:
-  - application_id: {RUNNER}
-    display_name: ml-prod-runner
-models:
-  - churn
-"""
 #: The rule the older mlenv of the script has: the environment group's level on its experiment directory.
 RULE_FILE = "generator/model/permission_model.py"
 THIS_RULE = 'GROUP, group, "CAN_MANAGE", source=at()'
@@ -57,11 +44,8 @@ def _mlenv_code(root: Path, older: bool, worker: bool = True) -> None:
 
 
 def _repository(root: Path) -> None:
-    root.mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "platform@example.com")
-    git(root, "config", "user.name", "Platform Team")
-    write(root, "environments/workspace.yaml", SETTINGS)
+    new_repository(root)
+    write(root, "environments/workspace.yaml", SETTINGS.format(pattern="apps_{env}"))
     write(root, "environments/prod.yaml", PROD)
 
 

@@ -17,10 +17,9 @@ from typing import Any
 
 import pytest
 
+from tests.support.history_script import PROD, RUNNER, TERRAFORM_IDENTITY, new_repository
 from tests.support.repository import commit_dated, git, merge_dated, run_module, write
 
-RUNNER = "b18e5f3c-9d2a-4e7b-a6c1-3d0f4e5a6b03"
-TERRAFORM = "0d6e4c2b-5a7f-4e1d-9b3c-8f2a6e4d1c05"
 SETTINGS = f"""experiment_root: /experiments
 group_name_pattern: apps_{{env}}
 all_principals_group: apps_all
@@ -34,25 +33,14 @@ unity_catalog:
 identities: account
 workspace_id: 1234567890123456
 terraform_identity:
-  application_id: {TERRAFORM}
-"""
-PROD = f"""production: true
-service_principals:
-  - application_id: {RUNNER}
-    display_name: ml-prod-runner
-models:
-  - churn
+  application_id: {TERRAFORM_IDENTITY}
 """
 
 
 @pytest.fixture(scope="module")
 def scripted(tmp_path_factory) -> dict[str, Any]:
     """The repository of the script and the id of each commit."""
-    root = tmp_path_factory.mktemp("uc-history") / "repository"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "platform@example.com")
-    git(root, "config", "user.name", "Platform Team")
+    root = new_repository(tmp_path_factory.mktemp("uc-history") / "repository")
     commits: dict[str, Any] = {"root": root}
     write(root, "environments/workspace.yaml", SETTINGS.replace("{pattern}", "ml_{env}"))
     write(root, "environments/prod.yaml", PROD)
@@ -96,7 +84,7 @@ def test_ownership_inherited_privileges_and_readers_have_their_commits_and_cause
     inherited = {
         event["inherited_from"]
         for event in events
-        if event["principal"] == TERRAFORM
+        if event["principal"] == TERRAFORM_IDENTITY
         and event["object"] == "ml_prod.models.churn"
         and event["change"] == "granted"
     }
