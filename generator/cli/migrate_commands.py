@@ -66,8 +66,9 @@ def _migrate(arguments: argparse.Namespace, registries: Registries, pairs: list[
         plan = make_plan(read_inventories(registries, pairs, arguments.jobs, records))
     verification = verify(registries, plan.inventories, arguments.jobs, records)
     print(
-        f"verification: {registries.downloads} downloads ({MIGRATION_RECORDS} spared the versions unchanged since "
-        "their last clean check; --full checks every one)",
+        f"verification: {registries.downloads} downloads of a whole version, {registries.file_reads} MLmodel files "
+        f"read ({MIGRATION_RECORDS} spared the versions unchanged since their last clean check; --full checks every "
+        "one)",
         file=sys.stderr,
     )
     write_atomically(

@@ -64,8 +64,10 @@ class Registries:
         self._mlflow = mlflow_module()
         self._targets: dict[str, Any] = {}
         self.source = self._mlflow.MlflowClient(tracking_uri=uris.tracking, registry_uri=uris.source)
-        #: How many downloads (a whole version, or one file of it) this migration's checks made.
+        #: How many whole versions this migration's checks downloaded, and how many single files (``MLmodel``) its
+        #: plan read.
         self.downloads = 0
+        self.file_reads = 0
         self._counting = threading.Lock()
 
     def target(self, environment: str) -> Any:
@@ -107,14 +109,16 @@ class Registries:
 
     def read_file(self, model_uri: str, registry_uri: str, path: str) -> bytes:
         """One file of the model version ``model_uri`` (``MLmodel``)."""
-        self._count_download()
+        with self._counting:
+            self.file_reads += 1
         with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
             return Path(self._repository(model_uri, registry_uri).download_artifacts(path, directory)).read_bytes()
 
     def checksums(self, model_uri: str, registry_uri: str) -> tuple[dict[str, str], bytes | None]:
         """The sha256 of every file of the model version ``model_uri`` (downloaded to a temporary directory),
         and its ``MLmodel`` file (``None`` when it has none)."""
-        self._count_download()
+        with self._counting:
+            self.downloads += 1
         with tempfile.TemporaryDirectory(prefix="mlenv-migrate-") as directory:
             local = Path(self._repository(model_uri, registry_uri).download_artifacts("", directory))
             mlmodel = local / "MLmodel"
@@ -125,10 +129,6 @@ class Registries:
         among the checks' :attr:`downloads`)."""
         directory.mkdir(parents=True)
         return Path(self._repository(model_uri, self.uris.source).download_artifacts("", str(directory)))
-
-    def _count_download(self) -> None:
-        with self._counting:
-            self.downloads += 1
 
     def _repository(self, model_uri: str, registry_uri: str) -> Any:
         """The files of ``model_uri`` in ``registry_uri``: Unity Catalog's repository for the target; for the

@@ -206,12 +206,13 @@ def test_an_interrupted_migration_resumes_and_copies_each_version_once(world):
     resumed = migrate(world)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "verified 36 versions and 9 models: all match" in resumed.stdout
-    # the plan reads each source version's MLmodel once (the killed run saved no record), the verification
-    # downloads every copy, and a source version's files only when the killed run copied it: the resumed run's
-    # copies recorded the sha256 of the files they uploaded (before, every source was downloaded again: 108)
-    downloads = re.search(r"verification: (\d+) downloads", resumed.stderr)
+    # the plan reads each source version's MLmodel (the killed run saved no record), the verification downloads
+    # every copy, and a source version's files only when the killed run copied it: the resumed run's copies
+    # recorded the sha256 of the files they uploaded (before, every source was downloaded again: 72 versions)
+    counts = re.search(r"verification: (\d+) downloads of a whole version, (\d+) MLmodel files read", resumed.stderr)
     copied_before = sum(len(versions) for versions in half.values())
-    assert downloads and 72 <= int(downloads[1]) <= 72 + copied_before < 108, resumed.stderr
+    assert counts and 36 <= int(counts[1]) <= 36 + copied_before < 72, resumed.stderr
+    assert int(counts[2]) >= 36, "the plan read every source version's MLmodel"
     after = target_versions(world)
     for name, versions in after.items():
         sources = [next(t["value"] for t in v["tags"] if t["key"] == "mlenv.migrated_from") for v in versions]
@@ -249,10 +250,12 @@ def test_a_second_run_copies_nothing(world):
     assert again.returncode == 0, again.stdout + again.stderr
     assert "copied:" not in again.stdout
     assert "0 to copy, 36 copied before" in again.stdout
-    assert "verification: 0 downloads" in again.stderr, "nothing changed since the first run's clean checks"
+    assert "verification: 0 downloads of a whole version, 0 MLmodel files read" in again.stderr, (
+        "nothing changed since the first run's clean checks"
+    )
     full = migrate(world, "verify", "--full")
-    downloads = re.search(r"verification: (\d+) downloads", full.stderr)
-    assert full.returncode == 0 and downloads and int(downloads[1]) >= 2 * 36, full.stderr
+    downloads = re.search(r"verification: (\d+) downloads of a whole version", full.stderr)
+    assert full.returncode == 0 and downloads and int(downloads[1]) == 2 * 36, full.stderr
 
 
 def test_the_archive_is_deleted_only_after_a_clean_verification_and_production_only_with_consent(world):
