@@ -11,10 +11,13 @@ downloaded again, as before the records) are timed too. Prints seconds, versions
 job. Within a model, versions copy in order with the next one's download overlapping the current one's upload;
 ``--environments 1 --models 1 --versions 40`` measures that alone. ``request_budget`` is 1000 unless ``--budget``
 says otherwise, so that the latency, not the budget's pacing, bounds the copy (at the default budget of 15 the
-migration sends at most 7 requests per second, whatever ``--jobs``).
+migration sends at most 7 requests per second, whatever ``--jobs``). ``--checkout DIR`` runs the ``generator``
+package found in DIR (its working directory) instead of this one, for before/after figures
+(``git archive REV generator | tar -x -C DIR``); an mlenv that refuses ``verify --full`` (it predates the
+verification records) shows ``-`` in that column.
 
     .venv/bin/python -m benchmarks.migrate_throughput [--environments 3] [--models 3] [--versions 4]
-        [--latency 0.05] [--jobs 1 4] [--budget 1000]
+        [--latency 0.05] [--jobs 1 4] [--budget 1000] [--checkout DIR]
 """
 
 from __future__ import annotations
@@ -42,11 +45,21 @@ from tests.support.uc_registry_server import profiles, running
 STAGES = ("None", "Staging", "Production", "Archived")
 
 
-def timed(command: list[str], environment: dict[str, str]) -> float:
+def timed(command: list[str], environment: dict[str, str], cwd: Path | None) -> float:
     """Seconds ``command`` took; fails loudly when it does not exit 0."""
+    elapsed = timed_if_accepted(command, environment, cwd)
+    if elapsed is None:
+        raise SystemExit(f"mlenv refused {' '.join(command[3:])} (exit 2)")
+    return elapsed
+
+
+def timed_if_accepted(command: list[str], environment: dict[str, str], cwd: Path | None) -> float | None:
+    """Seconds ``command`` took, or None when mlenv refused its arguments (exit 2); fails loudly on another exit."""
     started = time.perf_counter()
-    finished = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    finished = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=cwd, check=False)
     elapsed = time.perf_counter() - started
+    if finished.returncode == 2:
+        return None
     if finished.returncode != 0:
         raise SystemExit(
             f"mlenv migrate exited {finished.returncode}:\n{finished.stdout[-2000:]}{finished.stderr[-2000:]}"
@@ -63,6 +76,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per stand-in request (default 0.05)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--budget", type=int, default=1000, help="request_budget in workspace.yaml (default 1000)")
+    parser.add_argument("--checkout", type=Path, help="a directory holding the generator package to run instead")
     arguments = parser.parse_args()
     warnings.filterwarnings("ignore")
     environments = ("acc", "preprod", "prod", *(f"team{n}" for n in range(arguments.environments)))[
@@ -113,14 +127,14 @@ def main() -> None:
                     "--source-registry-uri", source_uri, "--tracking-uri", source_uri,
                     "--target-registry-uri", "databricks-uc://{env}",
                 ]  # fmt: skip
-                copy = timed(command, environment)
-                rerun = timed(command, environment)
-                verify = timed([*command, "verify"], environment)
-                full = timed([*command, "verify", "--full"], environment)
+                copy = timed(command, environment, arguments.checkout)
+                rerun = timed(command, environment, arguments.checkout)
+                verify = timed([*command, "verify"], environment, arguments.checkout)
+                full = timed_if_accepted([*command, "verify", "--full"], environment, arguments.checkout)
             first = first or copy
             print(
                 f"{jobs:>4}  {copy:>9.1f} s  {total / copy * 60:>12.0f}  {first / copy:>7.2f}x  {rerun:>5.1f} s  "
-                f"{verify:>5.1f} s  {full:>11.1f} s"
+                f"{verify:>5.1f} s  {'-' if full is None else f'{full:.1f} s':>13}"
             )
         source_far.close()
         server.stop()
