@@ -4,7 +4,9 @@
         client = EnvironmentMlflowClient("acc", tracking_uri=server.uri)
 
 The server runs on a temp sqlite database and artifact directory, on a free port; start-up waits
-on ``/health``, not on a sleep. Start one per test session: it takes seconds to start.
+on ``/health``, not on a sleep. Start one per test session: it takes seconds to start. It runs one
+worker process (``mlflow server`` starts four by default, each importing MLflow: half the start-up's CPU and
+seconds of wall time for nothing in a test); ``extra`` arguments such as ``--workers 4`` come last and win.
 
 The server runs on this interpreter's MLflow, or on the Python named by ``MLENV_SERVER_PYTHON``
 (an environment with the full ``mlflow``): a client on an older or skinny MLflow is then tested
@@ -76,6 +78,8 @@ def start_server(
         "127.0.0.1",
         "--port",
         str(port),
+        "--workers",
+        "1",
         *extra,
     ]
     process = subprocess.Popen(
