@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +15,11 @@ from tests.support.repository import REPOSITORY, CliResult
 from tests.support.stand_in import TOKEN, FakeDatabricks, FakeWorkspace, unthrottled
 
 _COPIED = ("environments", "modules", "versions.tf")
+
+#: Terraform and the provider (Go programs) collect garbage half as often in the suite: GOGC=200 (Go's default is
+#: 100) takes about a tenth off their CPU time (a Unity Catalog example's roots: 66.7 s → 59.5 s) for about 15% more
+#: memory per process. A GOGC set by whoever runs the tests wins.
+os.environ.setdefault("GOGC", "200")
 
 #: Test modules that each run on one pytest-xdist worker, because their tests share what is expensive to set up
 #: or must not be set up twice at once: a module fixture (an MLflow source and a Unity Catalog target, a Mermaid
