@@ -11,11 +11,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from generator.errors import InvalidInput
-from generator.history.items import AccessItem, Sources, access_items
+from generator.history.items import AccessItem, Sources
 from generator.history.rules import CommitRules, is_rule_file, rule_files, running_rules
+from generator.history.worker import Refusal, access_of
 from generator.manifests.git_revision import git
-from generator.model.checked import load_and_check
 from generator.paths import HISTORY_INPUTS
 
 #: How many snapshots stay in memory (a commit and the ones just before it are asked for together).
@@ -74,12 +73,8 @@ class Snapshots:
 
     def _here(self, files: dict[str, str], approximated: str) -> Snapshot:
         """The snapshot this mlenv computes for the checkout."""
-        try:
-            checked = load_and_check(self._checkout)
-        except InvalidInput as error:
-            found = [(problem.file, problem.line, problem.message) for problem in error.problems]
-            return Snapshot({}, files, _problem_text(found), approximated)
-        return Snapshot(access_items(checked.model), files, "", approximated)
+        items, refusal = access_of(self._checkout)
+        return Snapshot(items, files, _problem_text(refusal), approximated)
 
     def _by_its_own_mlenv(self, sha: str, rules: dict[str, str], files: dict[str, str]) -> tuple[Snapshot | None, str]:
         """The snapshot commit ``sha``'s own mlenv computes for the checkout, or None and why it could not."""
@@ -127,15 +122,15 @@ class Snapshots:
 def _snapshot(reply: dict[str, Any], files: dict[str, str], approximated: str) -> Snapshot:
     """The snapshot a worker's answer (:func:`generator.history.worker.answer`) describes."""
     if "problems" in reply:
-        found = [(problem["file"], problem["line"], problem["message"]) for problem in reply["problems"]]
-        return Snapshot({}, files, _problem_text(found), approximated)
+        refusal = [(problem["file"], problem["line"], problem["message"]) for problem in reply["problems"]]
+        return Snapshot({}, files, _problem_text(refusal), approximated)
     items = {AccessItem.from_dict(entry["item"]): tuple(entry["sources"]) for entry in reply["items"]}
     return Snapshot(items, files, "", approximated)
 
 
-def _problem_text(found: list[tuple[str, int | None, str]]) -> str:
+def _problem_text(refusal: Refusal) -> str:
     """Why the manifests are refused, on one line: ``file:line: message; ...``."""
-    return "; ".join(f"{file}:{line}: {message}" if line else f"{file}: {message}" for file, line, message in found)
+    return "; ".join(f"{file}:{line}: {message}" if line else f"{file}: {message}" for file, line, message in refusal)
 
 
 def _blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:

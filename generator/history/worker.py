@@ -17,18 +17,28 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import InvalidInput
-from generator.history.items import access_items
+from generator.history.items import AccessItem, Sources, access_items
 from generator.model.checked import load_and_check
 
+#: Why manifests are refused: the file, line (None when unknown) and message of each problem.
+Refusal = list[tuple[str, int | None, str]]
 
-def answer(checkout: Path) -> dict[str, Any]:
-    """The access of the manifests in ``checkout``, or why they are refused."""
+
+def access_of(checkout: Path) -> tuple[dict[AccessItem, Sources], Refusal]:
+    """The access of the manifests in ``checkout`` with the manifest lines it comes from, or no access and why the
+    manifests are refused."""
     try:
         checked = load_and_check(checkout)
     except InvalidInput as error:
-        problems = [{"file": found.file, "line": found.line, "message": found.message} for found in error.problems]
-        return {"problems": problems}
-    items = access_items(checked.model)
+        return {}, [(found.file, found.line, found.message) for found in error.problems]
+    return access_items(checked.model), []
+
+
+def answer(checkout: Path) -> dict[str, Any]:
+    """:func:`access_of` ``checkout`` as JSON."""
+    items, refusal = access_of(checkout)
+    if refusal:
+        return {"problems": [{"file": file, "line": line, "message": message} for file, line, message in refusal]}
     return {"items": [{"item": item.as_dict(), "sources": list(sources)} for item, sources in items.items()]}
 
 
