@@ -41,7 +41,9 @@ def unity_catalog_settings(draw) -> dict[str, object]:
 
 
 def _unity_catalog_names(manifests: dict[str, dict]) -> dict[str, dict]:
-    """Unity Catalog names hold no '-': the same random manifests with '_' instead."""
+    """Unity Catalog names hold no '-': the same random manifests with '_' instead, less the models that the
+    renaming makes end in an environment's suffix (``a-a0`` becomes ``a_a0``: refused, unambiguous-model-name)."""
+    suffixes = tuple(f"_{name}" for name in manifests)
     for manifest in manifests.values():
         renamed = []
         for entry in manifest["models"]:
@@ -50,7 +52,7 @@ def _unity_catalog_names(manifests: dict[str, dict]) -> dict[str, dict]:
             else:
                 renamed.append({**entry, "name": entry["name"].replace("-", "_")})
         unique = {(entry if isinstance(entry, str) else entry["name"]): entry for entry in renamed}
-        manifest["models"] = list(unique.values())
+        manifest["models"] = [entry for name, entry in unique.items() if not name.endswith(suffixes)]
     return manifests
 
 
